@@ -1,0 +1,148 @@
+// Package snapshot turns the stored tickets into per-customer aggregates at an instant. Compute is
+// a pure function of (tickets, now, config): no clock, no I/O, so every number is testable on a
+// fake clock. The collector renders the result; a scrape never walks tickets.
+package snapshot
+
+import (
+	"time"
+
+	"github.com/custops/custops/collector/ticket"
+)
+
+// Windows are the trailing windows of the trend metrics, in label order.
+var Windows = []Window{{"1d", 24 * time.Hour}, {"7d", 7 * 24 * time.Hour}, {"30d", 30 * 24 * time.Hour}}
+
+// Window is a trailing window ending at the snapshot instant.
+type Window struct {
+	Name     string // the `window` label
+	Duration time.Duration
+}
+
+// AgeBuckets are the backlog age buckets, in label order, with their upper bounds.
+var AgeBuckets = []AgeBucket{
+	{"lt_1d", 24 * time.Hour},
+	{"1d_3d", 3 * 24 * time.Hour},
+	{"3d_7d", 7 * 24 * time.Hour},
+	{"7d_30d", 30 * 24 * time.Hour},
+	{"gt_30d", 0}, // no upper bound
+}
+
+// AgeBucket is one backlog age bucket: tickets younger than Below (0 = unbounded).
+type AgeBucket struct {
+	Name  string
+	Below time.Duration
+}
+
+// Risk factor names, the `factor` label of customer_risk_factor and the keys of risk.weights.
+const (
+	FactorBreached      = "breached"
+	FactorAtRisk        = "at_risk"
+	FactorComplianceGap = "compliance_gap"
+	FactorIncidents     = "incidents"
+	FactorBacklogGrowth = "backlog_growth"
+	FactorCSAT          = "csat"
+	FactorAgeing        = "ageing"
+)
+
+// Factors lists the risk factors in label order.
+var Factors = []string{FactorBreached, FactorAtRisk, FactorComplianceGap, FactorIncidents, FactorBacklogGrowth, FactorCSAT, FactorAgeing}
+
+// Snapshot is every aggregate at one instant. It is immutable once built.
+type Snapshot struct {
+	At          time.Time
+	Customers   []Customer    // sorted by ID; every configured customer, even with no tickets
+	DataQuality []DataQuality // sorted by source then check; every source x check, zeros included
+}
+
+// DataQuality counts a source's tickets that failed one check (ticket.Quality* constants).
+type DataQuality struct {
+	Source string
+	Check  string
+	Count  int
+}
+
+// PerPriority holds one number per priority, indexed p1..p4 (index 0 is p1).
+type PerPriority [4]float64
+
+// PriorityIndex maps a priority to its PerPriority index; -1 for an invalid one.
+func PriorityIndex(p ticket.Priority) int {
+	switch p {
+	case ticket.P1:
+		return 0
+	case ticket.P2:
+		return 1
+	case ticket.P3:
+		return 2
+	case ticket.P4:
+		return 3
+	}
+	return -1
+}
+
+// Customer is one customer's aggregates.
+type Customer struct {
+	ID, Name, Tier, CSM string
+
+	// Open counts open tickets by priority then open state (ticket.OpenStates order).
+	Open [4][4]float64
+	// Age counts open tickets by priority then age bucket (AgeBuckets order).
+	Age [4][5]float64
+	// OldestAge is the age in seconds of the oldest open ticket per priority; 0 when none.
+	OldestAge PerPriority
+	Escalated PerPriority // open escalated tickets
+	Incidents PerPriority // open incidents
+
+	SLAs []SLA // one per SLA name with a goal or a clock, sorted by name
+
+	Trends []Trend // one per window, Windows order
+
+	ResponseTime   Summary // first response, over 30d
+	ResolutionTime Summary // resolution, over 30d
+
+	Risk        float64            // 0..100
+	RiskFactors map[string]float64 // factor -> points contributed
+}
+
+// SLA is one customer's state of one named SLA.
+type SLA struct {
+	Name     string
+	Breached PerPriority // running clocks of open tickets already past their goal
+	AtRisk   PerPriority // running, not breached, remaining <= the tier's at-risk threshold
+	// NextBreach is the earliest upcoming breach instant of a running, unpaused, not yet breached
+	// clock; zero when none.
+	NextBreach time.Time
+	// Target is the contractual compliance target (0..1).
+	Target float64
+	// Met and BreachedCycles count completed cycles that stopped inside each window (Windows order).
+	Met            []float64
+	BreachedCycles []float64
+}
+
+// Compliance returns met / completed for window i and whether anything completed.
+func (s SLA) Compliance(i int) (float64, bool) {
+	total := s.Met[i] + s.BreachedCycles[i]
+	if total == 0 {
+		return 0, false
+	}
+	return s.Met[i] / total, true
+}
+
+// Trend is one window's flow counts.
+type Trend struct {
+	Window    string
+	Created   float64
+	Resolved  float64
+	Reopened  float64
+	ByChannel map[ticket.Channel]float64 // created per channel; every channel present
+	// OfficialRatio is the share created through official channels; valid only when Created > 0.
+	OfficialRatio float64
+	CSATGood      float64
+	CSATBad       float64
+}
+
+// Summary is a summary metric's state: count, sum and quantiles (0.5, 0.9) in seconds.
+type Summary struct {
+	Count     uint64
+	Sum       float64
+	Quantiles map[float64]float64
+}

@@ -1,0 +1,243 @@
+// Package ticket is the normalized model every source produces and every consumer reads: one
+// Ticket type for Jira Service Management, Zendesk and the simulator alike.
+package ticket
+
+import (
+	"strings"
+	"time"
+)
+
+// Priority is a normalized priority, p1 (most urgent) to p4.
+type Priority string
+
+// The normalized priorities. Sources map their own names onto these (config, with defaults for
+// the stock Jira and Zendesk names); an unknown name maps to the configured default and the ticket
+// is flagged with QualityUnknownPriority.
+const (
+	P1 Priority = "p1"
+	P2 Priority = "p2"
+	P3 Priority = "p3"
+	P4 Priority = "p4"
+)
+
+// Priorities lists every priority in order, for emitting zero-valued series.
+var Priorities = []Priority{P1, P2, P3, P4}
+
+// Valid reports whether p is one of the normalized priorities.
+func (p Priority) Valid() bool { return p == P1 || p == P2 || p == P3 || p == P4 }
+
+// State is a normalized workflow state.
+type State string
+
+// The normalized states, mapped from each source's status (by Jira status category and Zendesk
+// status by default, with per-status overrides in config).
+const (
+	StateNew             State = "new"
+	StateInProgress      State = "in_progress"
+	StateWaitingCustomer State = "waiting_customer"
+	StateWaitingPartner  State = "waiting_partner"
+	StateResolved        State = "resolved"
+	StateClosed          State = "closed"
+)
+
+// States lists every state in order. OpenStates lists the states that count as backlog.
+var (
+	States     = []State{StateNew, StateInProgress, StateWaitingCustomer, StateWaitingPartner, StateResolved, StateClosed}
+	OpenStates = []State{StateNew, StateInProgress, StateWaitingCustomer, StateWaitingPartner}
+)
+
+// Valid reports whether s is one of the normalized states.
+func (s State) Valid() bool {
+	for _, v := range States {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Open reports whether a ticket in state s is part of the backlog.
+func (s State) Open() bool { return s != StateResolved && s != StateClosed && s != "" }
+
+// Channel is how a request reached the desk.
+type Channel string
+
+// The normalized channels. ChannelAgent means an agent raised the ticket on the customer's behalf:
+// the request bypassed the official channels.
+const (
+	ChannelPortal Channel = "portal"
+	ChannelEmail  Channel = "email"
+	ChannelAPI    Channel = "api"
+	ChannelChat   Channel = "chat"
+	ChannelPhone  Channel = "phone"
+	ChannelAgent  Channel = "agent"
+	ChannelOther  Channel = "other"
+)
+
+// Channels lists every channel in order.
+var Channels = []Channel{ChannelPortal, ChannelEmail, ChannelAPI, ChannelChat, ChannelPhone, ChannelAgent, ChannelOther}
+
+// Valid reports whether c is one of the normalized channels.
+func (c Channel) Valid() bool {
+	for _, v := range Channels {
+		if c == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Well-known SLA names. Sources keep their own name for any other SLA (lowercased, snake_case).
+const (
+	SLAFirstResponse = "first_response"
+	SLAResolution    = "resolution"
+)
+
+// Data-quality checks a ticket can fail; counted per source, never dropped.
+const (
+	QualityUnmappedCustomer = "unmapped_customer" // set by the snapshot, not by sources
+	QualityUnknownPriority  = "unknown_priority"
+	QualityUnknownStatus    = "unknown_status"
+	QualityUnknownChannel   = "unknown_channel"
+)
+
+// Organization is a customer organization as the source names it: a JSM organization (Name only)
+// or a Zendesk organization (ID and Name).
+type Organization struct {
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
+}
+
+// Attributes are the raw facts customer matching rules look at. They are kept on the ticket, not
+// resolved at ingestion, so a config change re-maps tickets without a re-sync.
+type Attributes struct {
+	Project        string            `json:"project,omitempty"`         // Jira project key
+	Organizations  []Organization    `json:"organizations,omitempty"`   // JSM organizations, Zendesk organization
+	Fields         map[string]string `json:"fields,omitempty"`          // custom field id -> value, only fields a rule names
+	Labels         []string          `json:"labels,omitempty"`          // Jira labels, Zendesk tags
+	ReporterDomain string            `json:"reporter_domain,omitempty"` // lowercased domain of the reporter's email
+}
+
+// Cycle is one run of an SLA clock: from Start to Stop (zero while running).
+//
+// Elapsed and Remaining are working time on the SLA's calendar as observed at ObservedAt (the poll
+// that read them); Remaining goes negative once breached. BreachAt is the wall-clock instant the
+// goal is (or was) reached: for a running, unpaused clock consumers compare it with now, so a
+// breach is seen between polls.
+type Cycle struct {
+	Start      time.Time     `json:"start"`
+	Stop       time.Time     `json:"stop,omitzero"`
+	Goal       time.Duration `json:"goal"`
+	Elapsed    time.Duration `json:"elapsed"`
+	BreachAt   time.Time     `json:"breach_at,omitzero"`
+	Breached   bool          `json:"breached,omitempty"`
+	Paused     bool          `json:"paused,omitempty"`
+	ObservedAt time.Time     `json:"observed_at,omitzero"`
+}
+
+// Running reports whether the cycle has not stopped.
+func (c Cycle) Running() bool { return c.Stop.IsZero() }
+
+// BreachedAt reports whether the cycle counts as breached at now: a completed cycle by its result,
+// a running one by its flag or, when not paused, by its breach instant having passed.
+func (c Cycle) BreachedAt(now time.Time) bool {
+	if c.Breached {
+		return true
+	}
+	if !c.Running() || c.Paused || c.BreachAt.IsZero() {
+		return false
+	}
+	return !now.Before(c.BreachAt)
+}
+
+// RemainingAt is the working time left before breach at now, for a running clock. A paused clock
+// keeps the remaining time it had when observed; a running one counts down in wall time to
+// BreachAt (an approximation outside calendar hours that errs on the side of warning early).
+func (c Cycle) RemainingAt(now time.Time) time.Duration {
+	if c.Paused || c.BreachAt.IsZero() {
+		return c.Goal - c.Elapsed
+	}
+	return c.BreachAt.Sub(now)
+}
+
+// Clock is a named SLA on a ticket with its cycles, oldest first; at most the last one runs.
+type Clock struct {
+	Name   string  `json:"name"`
+	Origin string  `json:"origin,omitempty"` // "native" (from the source) or "computed" (collector/sla)
+	Cycles []Cycle `json:"cycles"`
+}
+
+// Ongoing returns the running cycle, if any.
+func (c Clock) Ongoing() (Cycle, bool) {
+	if n := len(c.Cycles); n > 0 && c.Cycles[n-1].Running() {
+		return c.Cycles[n-1], true
+	}
+	return Cycle{}, false
+}
+
+// Ticket is one support request, normalized. Tickets in the store are immutable: a change is a
+// new *Ticket replacing the old one.
+type Ticket struct {
+	Source  string `json:"source"`  // the source's configured name (the `source` label)
+	Key     string `json:"key"`     // unique within the source: "SUP-123", Zendesk id "35436"
+	Summary string `json:"summary"` // free text: never a label
+	URL     string `json:"url"`     // link to the ticket in its source's UI
+
+	Attributes Attributes `json:"attributes"`
+
+	Priority Priority `json:"priority"`
+	State    State    `json:"state"`
+	Status   string   `json:"status"` // the source's own status name, for display
+	Channel  Channel  `json:"channel"`
+
+	Created    time.Time `json:"created"`
+	Updated    time.Time `json:"updated"`
+	Resolved   time.Time `json:"resolved,omitzero"`    // last resolution; zero while open
+	FirstReply time.Time `json:"first_reply,omitzero"` // first public agent response, when known
+
+	Escalated  bool      `json:"escalated,omitempty"`
+	Incident   bool      `json:"incident,omitempty"`
+	Reopened   int       `json:"reopened,omitempty"`   // times reopened after a resolution
+	ReopenedAt time.Time `json:"reopened_at,omitzero"` // last reopen
+
+	CSAT   CSAT      `json:"csat,omitempty"`
+	CSATAt time.Time `json:"csat_at,omitzero"`
+
+	Clocks  []Clock  `json:"clocks,omitempty"`
+	Quality []string `json:"quality,omitempty"` // data-quality checks this ticket failed (Quality* constants)
+}
+
+// CSAT is a satisfaction answer: "" (none), "good" or "bad". JSM ratings 1-5 map to good at >= 4.
+type CSAT string
+
+// The CSAT answers.
+const (
+	CSATNone CSAT = ""
+	CSATGood CSAT = "good"
+	CSATBad  CSAT = "bad"
+)
+
+// Open reports whether the ticket is part of the backlog.
+func (t *Ticket) Open() bool { return t.State.Open() }
+
+// Clock returns the ticket's clock with the given name, if any.
+func (t *Ticket) Clock(name string) (Clock, bool) {
+	for _, c := range t.Clocks {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Clock{}, false
+}
+
+// ID is the ticket's identity across sources: "source/key".
+func (t *Ticket) ID() string { return t.Source + "/" + t.Key }
+
+// EmailDomain returns the lowercased domain of an email address, or "".
+func EmailDomain(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 || at == len(email)-1 {
+		return ""
+	}
+	return strings.ToLower(email[at+1:])
+}

@@ -1,0 +1,36 @@
+// Package deps pins, during early development, every module the project uses so that parallel
+// work never needs `go mod tidy`. It is removed once every import has a real user.
+package deps
+
+import (
+	_ "github.com/alecthomas/kingpin/v2"
+	_ "github.com/andygrunwald/go-jira"
+	_ "github.com/grafana/grafana-foundation-sdk/go/barchart"
+	_ "github.com/grafana/grafana-foundation-sdk/go/bargauge"
+	_ "github.com/grafana/grafana-foundation-sdk/go/common"
+	_ "github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	_ "github.com/grafana/grafana-foundation-sdk/go/gauge"
+	_ "github.com/grafana/grafana-foundation-sdk/go/piechart"
+	_ "github.com/grafana/grafana-foundation-sdk/go/prometheus"
+	_ "github.com/grafana/grafana-foundation-sdk/go/stat"
+	_ "github.com/grafana/grafana-foundation-sdk/go/table"
+	_ "github.com/grafana/grafana-foundation-sdk/go/text"
+	_ "github.com/grafana/grafana-foundation-sdk/go/timeseries"
+	_ "github.com/prometheus/client_golang/prometheus"
+	_ "github.com/prometheus/client_golang/prometheus/collectors"
+	_ "github.com/prometheus/client_golang/prometheus/collectors/version"
+	_ "github.com/prometheus/client_golang/prometheus/promhttp"
+	_ "github.com/prometheus/client_golang/prometheus/testutil"
+	_ "github.com/prometheus/client_golang/prometheus/testutil/promlint"
+	_ "github.com/prometheus/common/config"
+	_ "github.com/prometheus/common/model"
+	_ "github.com/prometheus/common/promslog"
+	_ "github.com/prometheus/common/promslog/flag"
+	_ "github.com/prometheus/common/version"
+	_ "github.com/prometheus/exporter-toolkit/web"
+	_ "github.com/prometheus/exporter-toolkit/web/kingpinflag"
+	_ "github.com/prometheus/prometheus/model/rulefmt"
+	_ "github.com/prometheus/prometheus/promql/parser"
+	_ "go.etcd.io/bbolt"
+	_ "gopkg.in/yaml.v3"
+)
