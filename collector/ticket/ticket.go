@@ -241,3 +241,12 @@ func EmailDomain(email string) string {
 	}
 	return strings.ToLower(email[at+1:])
 }
+
+// AtRiskAt reports whether a running cycle is close to breach at now: not breached, not paused,
+// and no more than threshold left.
+func (c Cycle) AtRiskAt(now time.Time, threshold time.Duration) bool {
+	if !c.Running() || c.Paused || c.BreachedAt(now) {
+		return false
+	}
+	return c.RemainingAt(now) <= threshold
+}
