@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/prometheus/exporter-toolkit/web"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/source/sim"
+)
+
+// demoOptions are the demo command's flags.
+type demoOptions struct {
+	Web          *web.FlagConfig
+	Speed        float64
+	Scenario     string
+	Seed         int64
+	StateDir     string
+	PollInterval time.Duration
+}
+
+// demoConfig is the embedded demo configuration with the flags applied.
+func demoConfig(o demoOptions) (*config.Config, error) {
+	cfg, err := config.Parse(sim.DemoConfig(), "demo.yml (embedded)")
+	if err != nil {
+		return nil, fmt.Errorf("the embedded demo config is invalid: %w", err)
+	}
+	cfg.StateDir = o.StateDir
+	cfg.PollInterval = config.Duration(o.PollInterval)
+	for i := range cfg.Sources {
+		s := &cfg.Sources[i]
+		s.PollInterval = config.Duration(o.PollInterval)
+		if s.Sim != nil {
+			s.Sim.Seed = o.Seed
+			s.Sim.Scenario = o.Scenario
+		}
+	}
+	return cfg, nil
+}
+
+func runDemo(o demoOptions, logger *slog.Logger, stdout io.Writer) int {
+	if o.Speed <= 0 {
+		logger.Error("--demo.speed must be positive", "speed", o.Speed)
+		return 1
+	}
+	if o.StateDir == "" {
+		dir, err := os.MkdirTemp("", "custops-demo-")
+		if err != nil {
+			logger.Error("cannot create the demo state dir", "err", err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		o.StateDir = dir
+	}
+	cfg, err := demoConfig(o)
+	if err != nil {
+		logger.Error("cannot start the demo", "err", err)
+		return 1
+	}
+	e, err := newExporter(cfg, logger, scaledClock(time.Now(), o.Speed, time.Now))
+	if err != nil {
+		logger.Error("cannot start the demo", "err", err)
+		return 1
+	}
+	defer func() { _ = e.close() }()
+
+	h, err := e.handler(map[string]http.Handler{
+		"POST /-/demo/sources/{name}/{state}": http.HandlerFunc(e.demoSwitch),
+	})
+	if err != nil {
+		logger.Error("cannot build the web handler", "err", err)
+		return 1
+	}
+	addr := "localhost" + listenPort((*o.Web.WebListenAddresses)[0])
+	fmt.Fprintf(stdout, "custops demo: %d customers on simulated Jira and Zendesk desks (scenario %s, speed %gx)\n", len(cfg.Customers), o.Scenario, o.Speed)
+	fmt.Fprintf(stdout, "  metrics:   http://%s/metrics\n  customers: http://%s/customers\n  state dir: %s\n", addr, addr, o.StateDir)
+	return serveUntilSignal(h, o.Web, logger, nil)
+}
+
+// listenPort keeps the port of a listen address such as ":10042" or "127.0.0.1:10042".
+func listenPort(listen string) string {
+	if i := strings.LastIndexByte(listen, ':'); i >= 0 {
+		return listen[i:]
+	}
+	return listen
+}
+
+// demoSwitch takes a simulated source down or up: POST /-/demo/sources/jsm/down. It exists so a
+// newcomer (and the end-to-end test) can watch the source alerts fire and inhibit the rest.
+func (e *exporter) demoSwitch(w http.ResponseWriter, r *http.Request) {
+	name, state := r.PathValue("name"), r.PathValue("state")
+	if state != "down" && state != "up" {
+		http.Error(w, "state must be down or up", http.StatusBadRequest)
+		return
+	}
+	src, err := e.current().Source(name)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	s, ok := src.(*sim.Source)
+	if !ok {
+		http.Error(w, "source "+name+" is not simulated", http.StatusBadRequest)
+		return
+	}
+	s.SetDown(state == "down")
+	e.logger.Info("demo source switched", "source", name, "state", state)
+	fmt.Fprintf(w, "source %s is %s\n", name, state)
+}
+
+// scaledClock runs speed times faster than wall from start on, so a demo hour can pass in a
+// minute. At speed 1 it is wall itself.
+func scaledClock(start time.Time, speed float64, wall func() time.Time) func() time.Time {
+	if speed == 1 {
+		return wall
+	}
+	return func() time.Time {
+		return start.Add(time.Duration(float64(wall().Sub(start)) * speed))
+	}
+}

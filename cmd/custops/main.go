@@ -1,0 +1,72 @@
+// Command custops polls Jira Service Management and Zendesk and exposes per-customer SLA, backlog,
+// quality and risk metrics to Prometheus; it also generates the dashboards, rules and deploy files.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/prometheus/common/promslog"
+	promslogflag "github.com/prometheus/common/promslog/flag"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
+
+	"github.com/custops/custops/links"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// run parses args and runs one subcommand; it returns the exit code so deferred cleanup runs.
+func run(args []string, stdout, stderr io.Writer) int {
+	app := kingpin.New("custops", "Per-customer SLA, backlog, quality and risk metrics from Jira Service Management and Zendesk.")
+	app.Version(version.Print("custops"))
+	app.HelpFlag.Short('h')
+	app.UsageWriter(stdout)
+	app.ErrorWriter(stderr)
+	app.Terminate(nil)
+	logConfig := &promslog.Config{}
+	promslogflag.AddFlags(app, logConfig)
+
+	serveCmd := app.Command("serve", "Run the exporter on a config file.").Default()
+	serveConfig := serveCmd.Flag("config.file", "custops configuration file.").Default("custops.yml").String()
+	serveWeb := kingpinflag.AddFlags(serveCmd, links.DefaultListenAddress)
+
+	checkCmd := app.Command("check", "Validate a config file, print what it understood or every error, exit non-zero on errors.")
+	checkConfig := checkCmd.Flag("config.file", "custops configuration file.").Default("custops.yml").String()
+
+	generateCmd := app.Command("generate", "Write the Grafana dashboards, Prometheus rules, Alertmanager config and deploy files.")
+	generateOut := generateCmd.Flag("out", "Directory to write into.").Default("deploy").String()
+
+	demoCmd := app.Command("demo", "Run the exporter on built-in simulated Jira and Zendesk desks.")
+	demoWeb := kingpinflag.AddFlags(demoCmd, links.DefaultListenAddress)
+	demo := demoOptions{}
+	demoCmd.Flag("demo.speed", "Simulated seconds per real second: 60 makes a demo hour pass in a minute. Alerts that compare timestamps with time() need 1.").Default("1").Float64Var(&demo.Speed)
+	demoCmd.Flag("demo.scenario", "Simulated scenario: default, or breach-soon (one customer breaches within minutes, another stays healthy).").Default("default").EnumVar(&demo.Scenario, "default", "breach-soon")
+	demoCmd.Flag("demo.seed", "Random seed of the simulated desks; the same seed replays the same tickets.").Default("1").Int64Var(&demo.Seed)
+	demoCmd.Flag("demo.state-dir", "Where the demo keeps its store; a fresh temporary directory when empty.").Default("").StringVar(&demo.StateDir)
+	demoCmd.Flag("demo.poll-interval", "How often the demo polls its simulated desks.").Default("15s").DurationVar(&demo.PollInterval)
+
+	cmd, err := app.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "custops: %v\n", err)
+		return 2
+	}
+	if cmd == "" { // --help or --version
+		return 0
+	}
+	logger := promslog.New(logConfig)
+
+	switch cmd {
+	case checkCmd.FullCommand():
+		return runCheck(*checkConfig, stdout, stderr)
+	case generateCmd.FullCommand():
+		return runGenerate(*generateOut, stdout, stderr)
+	case demoCmd.FullCommand():
+		demo.Web = demoWeb
+		return runDemo(demo, logger, stdout)
+	default:
+		return runServe(*serveConfig, serveWeb, logger)
+	}
+}

@@ -1,0 +1,178 @@
+package collector
+
+import (
+	"math"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// SourceHealth is one source's poll state, as the runner last recorded it.
+type SourceHealth struct {
+	Name         string
+	Up           bool
+	LastSuccess  time.Time // zero before the first successful poll
+	PollDuration time.Duration
+	PollInterval time.Duration
+	Tickets      int
+	Stats        *source.Stats
+}
+
+// State is what a scrape reads: the served snapshot and the sources' health. Implementations
+// return immutable values, so Collect never waits on a poll.
+type State interface {
+	// Snapshot returns the served snapshot (nil before the first) and how long it took to compute.
+	Snapshot() (*snapshot.Snapshot, time.Duration)
+	Sources() []SourceHealth
+	ReloadSuccessful() bool
+}
+
+// Collector renders State as const metrics: no *Vec state, so no stale series, and a scrape costs
+// O(series), never O(tickets).
+type Collector struct {
+	state State
+}
+
+// New returns a Collector over state.
+func New(state State) *Collector { return &Collector{state: state} }
+
+// Describe sends every descriptor.
+func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range allDescs {
+		ch <- d
+	}
+}
+
+// Collect renders the current snapshot and source health.
+func (c *Collector) Collect(ch chan<- prometheus.Metric) {
+	reload := 0.0
+	if c.state.ReloadSuccessful() {
+		reload = 1
+	}
+	ch <- prometheus.MustNewConstMetric(configReloadDesc, prometheus.GaugeValue, reload)
+	for _, s := range c.state.Sources() {
+		collectSource(ch, s)
+	}
+	snap, took := c.state.Snapshot()
+	if snap == nil {
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(snapshotTimestampDesc, prometheus.GaugeValue, unixSeconds(snap.At))
+	ch <- prometheus.MustNewConstMetric(snapshotDurationDesc, prometheus.GaugeValue, took.Seconds())
+	for _, q := range snap.DataQuality {
+		ch <- prometheus.MustNewConstMetric(dataQualityDesc, prometheus.GaugeValue, float64(q.Count), q.Source, q.Check)
+	}
+	for i := range snap.Customers {
+		collectCustomer(ch, &snap.Customers[i])
+	}
+}
+
+func collectSource(ch chan<- prometheus.Metric, s SourceHealth) {
+	up := 0.0
+	if s.Up {
+		up = 1
+	}
+	ch <- prometheus.MustNewConstMetric(sourceUpDesc, prometheus.GaugeValue, up, s.Name)
+	last := 0.0
+	if !s.LastSuccess.IsZero() {
+		last = unixSeconds(s.LastSuccess)
+	}
+	ch <- prometheus.MustNewConstMetric(sourceLastSuccessDesc, prometheus.GaugeValue, last, s.Name)
+	ch <- prometheus.MustNewConstMetric(sourcePollDurationDesc, prometheus.GaugeValue, s.PollDuration.Seconds(), s.Name)
+	ch <- prometheus.MustNewConstMetric(sourcePollIntervalDesc, prometheus.GaugeValue, s.PollInterval.Seconds(), s.Name)
+	ch <- prometheus.MustNewConstMetric(sourceTicketsDesc, prometheus.GaugeValue, float64(s.Tickets), s.Name)
+	if s.Stats == nil {
+		return
+	}
+	for _, r := range s.Stats.Requests() {
+		ch <- prometheus.MustNewConstMetric(sourceRequestsDesc, prometheus.CounterValue, r.Count, s.Name, r.Endpoint, r.Code)
+	}
+	waits, _ := s.Stats.RateLimitWaits()
+	ch <- prometheus.MustNewConstMetric(sourceRateLimitWaitsDesc, prometheus.CounterValue, waits, s.Name)
+}
+
+func collectCustomer(ch chan<- prometheus.Metric, c *snapshot.Customer) {
+	id := c.ID
+	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, append([]string{id}, labels...)...)
+	}
+	gauge(customerInfoDesc, 1, c.Name, c.Tier, c.CSM)
+
+	for pi, p := range ticket.Priorities {
+		prio := string(p)
+		for si, s := range ticket.OpenStates {
+			gauge(openTicketsDesc, c.Open[pi][si], prio, string(s))
+		}
+		for bi, b := range snapshot.AgeBuckets {
+			gauge(openTicketsByAgeDesc, c.Age[pi][bi], prio, b.Name)
+		}
+		gauge(oldestOpenTicketAgeDesc, c.OldestAge[pi], prio)
+		gauge(escalatedOpenTicketsDesc, c.Escalated[pi], prio)
+		gauge(openIncidentsDesc, c.Incidents[pi], prio)
+	}
+
+	for _, s := range c.SLAs {
+		for pi, p := range ticket.Priorities {
+			gauge(slaBreachedDesc, s.Breached[pi], s.Name, string(p))
+			gauge(slaAtRiskDesc, s.AtRisk[pi], s.Name, string(p))
+		}
+		if !s.NextBreach.IsZero() {
+			gauge(slaNextBreachDesc, unixSeconds(s.NextBreach), s.Name)
+		}
+		gauge(slaTargetDesc, s.Target, s.Name)
+		for wi, w := range snapshot.Windows {
+			if wi >= len(s.Met) || wi >= len(s.BreachedCycles) {
+				break
+			}
+			gauge(slaCompletedDesc, s.Met[wi], s.Name, "met", w.Name)
+			gauge(slaCompletedDesc, s.BreachedCycles[wi], s.Name, "breached", w.Name)
+			if ratio, ok := s.Compliance(wi); ok {
+				gauge(slaComplianceDesc, ratio, s.Name, w.Name)
+			}
+		}
+	}
+
+	for _, t := range c.Trends {
+		gauge(createdDesc, t.Created, t.Window)
+		gauge(resolvedDesc, t.Resolved, t.Window)
+		gauge(reopenedDesc, t.Reopened, t.Window)
+		for _, ch := range ticket.Channels {
+			gauge(createdByChannelDesc, t.ByChannel[ch], string(ch), t.Window)
+		}
+		if t.Created > 0 {
+			gauge(officialChannelDesc, t.OfficialRatio, t.Window)
+		}
+		gauge(csatResponsesDesc, t.CSATGood, "good", t.Window)
+		gauge(csatResponsesDesc, t.CSATBad, "bad", t.Window)
+		if n := t.CSATGood + t.CSATBad; n > 0 {
+			gauge(csatRatioDesc, t.CSATGood/n, t.Window)
+		}
+	}
+
+	summary(ch, responseTimeDesc, c.ResponseTime, id)
+	summary(ch, resolutionTimeDesc, c.ResolutionTime, id)
+
+	gauge(riskScoreDesc, c.Risk)
+	for _, f := range snapshot.Factors {
+		gauge(riskFactorDesc, c.RiskFactors[f], f)
+	}
+}
+
+func summary(ch chan<- prometheus.Metric, d *prometheus.Desc, s snapshot.Summary, labels ...string) {
+	q := make(map[float64]float64, len(s.Quantiles))
+	for k, v := range s.Quantiles {
+		q[k] = v
+	}
+	if len(q) == 0 {
+		q[0.5], q[0.9] = math.NaN(), math.NaN()
+	}
+	ch <- prometheus.MustNewConstSummary(d, s.Count, s.Sum, q, labels...)
+}
+
+func unixSeconds(t time.Time) float64 {
+	return float64(t.UnixNano()) / 1e9
+}

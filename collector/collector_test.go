@@ -1,0 +1,222 @@
+package collector
+
+import (
+	"bytes"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/prometheus/common/expfmt"
+
+	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/ticket"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+type fakeState struct {
+	snap    *snapshot.Snapshot
+	sources []SourceHealth
+	reload  bool
+}
+
+func (f fakeState) Snapshot() (*snapshot.Snapshot, time.Duration) { return f.snap, 120 * time.Millisecond }
+func (f fakeState) Sources() []SourceHealth                     { return f.sources }
+func (f fakeState) ReloadSuccessful() bool                      { return f.reload }
+
+var at = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+// testCustomer builds a customer with a few non-zero numbers in every family.
+func testCustomer(id string) snapshot.Customer {
+	c := snapshot.Customer{ID: id, Name: "Northwind Payments", Tier: "gold", CSM: "A. Person"}
+	c.Open[0][1] = 2  // p1 in_progress
+	c.Open[2][0] = 5  // p3 new
+	c.Age[2][3] = 1   // p3 7d_30d
+	c.OldestAge[2] = 9 * 24 * 3600
+	c.Escalated[1] = 1
+	c.Incidents[0] = 1
+	c.SLAs = []snapshot.SLA{
+		{Name: ticket.SLAFirstResponse, Target: 0.95, NextBreach: at.Add(10 * time.Minute),
+			Met: []float64{3, 10, 40}, BreachedCycles: []float64{0, 1, 2}},
+		{Name: ticket.SLAResolution, Target: 0.95, Breached: snapshot.PerPriority{1, 0, 0, 0},
+			AtRisk: snapshot.PerPriority{0, 1, 0, 0}, Met: []float64{0, 0, 0}, BreachedCycles: []float64{0, 0, 0}},
+	}
+	for _, w := range snapshot.Windows {
+		tr := snapshot.Trend{Window: w.Name, ByChannel: map[ticket.Channel]float64{}}
+		if w.Name != "1d" {
+			tr.Created, tr.Resolved, tr.Reopened = 10, 8, 1
+			tr.ByChannel[ticket.ChannelPortal], tr.ByChannel[ticket.ChannelAgent] = 7, 3
+			tr.OfficialRatio = 0.7
+			tr.CSATGood, tr.CSATBad = 4, 1
+		}
+		c.Trends = append(c.Trends, tr)
+	}
+	c.ResponseTime = snapshot.Summary{Count: 3, Sum: 600, Quantiles: map[float64]float64{0.5: 180, 0.9: 300}}
+	c.ResolutionTime = snapshot.Summary{} // nothing resolved: NaN quantiles
+	c.Risk = 42.5
+	c.RiskFactors = map[string]float64{snapshot.FactorBreached: 8.3, snapshot.FactorAtRisk: 3, snapshot.FactorIncidents: 7.5}
+	return c
+}
+
+func testState() fakeState {
+	stats := source.NewStats()
+	stats.Request("search", "200")
+	stats.Request("search", "200")
+	stats.Request("search", "429")
+	stats.RateLimitWait(2 * time.Second)
+	return fakeState{
+		reload: true,
+		snap: &snapshot.Snapshot{
+			At:        at,
+			Customers: []snapshot.Customer{testCustomer("northwind")},
+			DataQuality: []snapshot.DataQuality{
+				{Source: "jsm", Check: ticket.QualityUnmappedCustomer, Count: 2},
+				{Source: "jsm", Check: ticket.QualityUnknownPriority, Count: 0},
+			},
+		},
+		sources: []SourceHealth{{
+			Name: "jsm", Up: true, LastSuccess: at.Add(-30 * time.Second), PollDuration: 1500 * time.Millisecond,
+			PollInterval: time.Minute, Tickets: 1234, Stats: stats,
+		}},
+	}
+}
+
+func TestCollectGolden(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(New(testState()))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatalf("gather: %v", err)
+	}
+	var buf bytes.Buffer
+	enc := expfmt.NewEncoder(&buf, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range mfs {
+		if err := enc.Encode(mf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	golden := filepath.Join("testdata", "collector.prom")
+	if *update {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./collector -update to create it)", err)
+	}
+	if err := testutil.GatherAndCompare(reg, bytes.NewReader(want)); err != nil {
+		t.Errorf("exposition differs from %s (go test ./collector -update rewrites it):\n%v", golden, err)
+	}
+}
+
+func TestCollectLintsClean(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(New(testState()))
+	problems, err := testutil.GatherAndLint(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("lint: %s: %s", p.Metric, p.Text)
+	}
+}
+
+func TestCollectSeriesPerCustomerWithinBudget(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(New(testState()))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	series := 0
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == LabelCustomer && l.GetValue() == "northwind" {
+					series++
+					if mf.GetType().String() == "SUMMARY" {
+						series += len(m.GetSummary().GetQuantile()) + 1 // _sum and _count beside the quantiles
+					}
+				}
+			}
+		}
+	}
+	if series > 150 {
+		t.Errorf("one customer renders %d series, over the budget of 150", series)
+	}
+	t.Logf("series for one customer with two SLAs: %d", series)
+}
+
+func TestCollectAbsentValues(t *testing.T) {
+	st := testState()
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(New(st))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, mf := range mfs {
+		got[mf.GetName()] = len(mf.GetMetric())
+		if mf.GetName() == MetricResolutionTimeSeconds {
+			for _, q := range mf.GetMetric()[0].GetSummary().GetQuantile() {
+				if !math.IsNaN(q.GetValue()) {
+					t.Errorf("empty summary quantile %v = %v, want NaN", q.GetQuantile(), q.GetValue())
+				}
+			}
+		}
+	}
+	// Only first_response has a next breach; resolution has none and must be absent, not 0.
+	if got[MetricSLANextBreachTimestamp] != 1 {
+		t.Errorf("%s series = %d, want 1", MetricSLANextBreachTimestamp, got[MetricSLANextBreachTimestamp])
+	}
+	// Compliance only where cycles completed: first_response in 3 windows, resolution in none.
+	if got[MetricSLAComplianceRatio] != 3 {
+		t.Errorf("%s series = %d, want 3", MetricSLAComplianceRatio, got[MetricSLAComplianceRatio])
+	}
+	// Official ratio and CSAT ratio absent for the 1d window without tickets.
+	if got[MetricOfficialChannelRatio] != 2 || got[MetricCSATRatio] != 2 {
+		t.Errorf("ratios: official %d csat %d, want 2 and 2", got[MetricOfficialChannelRatio], got[MetricCSATRatio])
+	}
+}
+
+func TestCollectBeforeFirstSnapshot(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	reg.MustRegister(New(fakeState{reload: true}))
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if strings.HasPrefix(mf.GetName(), "custops_customer") {
+			t.Errorf("%s rendered before any snapshot", mf.GetName())
+		}
+	}
+}
+
+func TestCatalogueMatchesDescs(t *testing.T) {
+	names := map[string]bool{}
+	for _, d := range allDescs {
+		s := d.String()
+		i := strings.Index(s, `fqName: "`) + len(`fqName: "`)
+		names[s[i:i+strings.IndexByte(s[i:], '"')]] = true
+	}
+	names[MetricBuildInfo] = true // rendered by the version collector
+	for _, n := range Catalogue {
+		if !names[n] {
+			t.Errorf("catalogue lists %s but no descriptor renders it", n)
+		}
+		delete(names, n)
+	}
+	for n := range names {
+		t.Errorf("descriptor %s is missing from the catalogue", n)
+	}
+}

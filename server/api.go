@@ -1,0 +1,313 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/ticket"
+)
+
+type api struct {
+	current func() Backend
+}
+
+// CustomerView is one customer in /api/v1/customers. It leaves out internal people (the CSM), so
+// the same data can be shown to the customer.
+type CustomerView struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	Tier       string     `json:"tier"`
+	Risk       float64    `json:"risk_score"`
+	Open       int        `json:"open_tickets"`
+	Breached   int        `json:"sla_breached_open_tickets"`
+	AtRisk     int        `json:"sla_at_risk_open_tickets"`
+	NextBreach *time.Time `json:"sla_next_breach,omitempty"`
+	Tickets    string     `json:"tickets_url"`
+}
+
+// TicketView is one ticket in /api/v1/customers/{id}/tickets.
+type TicketView struct {
+	Key        string      `json:"key"`
+	Source     string      `json:"source"`
+	Summary    string      `json:"summary"`
+	URL        string      `json:"url"`
+	Priority   string      `json:"priority"`
+	State      string      `json:"state"`
+	Status     string      `json:"status"`
+	Channel    string      `json:"channel"`
+	Created    time.Time   `json:"created"`
+	AgeSeconds float64     `json:"age_seconds"`
+	Escalated  bool        `json:"escalated"`
+	Incident   bool        `json:"incident"`
+	Reopened   int         `json:"reopened"`
+	CSAT       string      `json:"csat,omitempty"`
+	Breached   bool        `json:"sla_breached"`
+	AtRisk     bool        `json:"sla_at_risk"`
+	NextBreach *time.Time  `json:"sla_next_breach,omitempty"`
+	Clocks     []ClockView `json:"sla_clocks"`
+}
+
+// ClockView is a ticket's SLA clock at the request instant.
+type ClockView struct {
+	Name             string     `json:"name"`
+	Status           string     `json:"status"` // running | paused | at_risk | breached | met
+	GoalSeconds      float64    `json:"goal_seconds"`
+	RemainingSeconds *float64   `json:"remaining_seconds,omitempty"`
+	BreachAt         *time.Time `json:"breach_at,omitempty"`
+}
+
+// TicketList is the answer of /api/v1/customers/{id}/tickets.
+type TicketList struct {
+	Status   string       `json:"status"`
+	Customer CustomerView `json:"customer"`
+	At       time.Time    `json:"at"`
+	Filter   Filter       `json:"filter"`
+	Tickets  []TicketView `json:"tickets"`
+}
+
+// Filter selects tickets. The zero value selects open tickets.
+type Filter struct {
+	State     string `json:"state"`              // open (default) | all | one state
+	Priority  string `json:"priority,omitempty"` // p1..p4
+	Breached  *bool  `json:"breached,omitempty"`
+	AtRisk    *bool  `json:"at_risk,omitempty"`
+	Escalated *bool  `json:"escalated,omitempty"`
+}
+
+// ParseFilter reads a filter from query parameters; an unknown parameter or value is an error
+// that names it, so a typo never silently widens the list.
+func ParseFilter(q url.Values) (Filter, error) {
+	f := Filter{State: "open"}
+	for key, vals := range q {
+		if len(vals) != 1 {
+			return f, fmt.Errorf("parameter %q given %d times", key, len(vals))
+		}
+		v := vals[0]
+		switch key {
+		case "state":
+			if v != "open" && v != "all" && !ticket.State(v).Valid() {
+				return f, fmt.Errorf("state %q: want open, all or one of %v", v, ticket.States)
+			}
+			f.State = v
+		case "priority":
+			if !ticket.Priority(v).Valid() {
+				return f, fmt.Errorf("priority %q: want one of %v", v, ticket.Priorities)
+			}
+			f.Priority = v
+		case "breached", "at_risk", "escalated":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return f, fmt.Errorf("%s %q: want true or false", key, v)
+			}
+			switch key {
+			case "breached":
+				f.Breached = &b
+			case "at_risk":
+				f.AtRisk = &b
+			default:
+				f.Escalated = &b
+			}
+		default:
+			return f, fmt.Errorf("unknown parameter %q (known: state, priority, breached, at_risk, escalated)", key)
+		}
+	}
+	return f, nil
+}
+
+func (f Filter) keep(v TicketView) bool {
+	switch f.State {
+	case "all":
+	case "open":
+		if !ticket.State(v.State).Open() {
+			return false
+		}
+	default:
+		if v.State != f.State {
+			return false
+		}
+	}
+	if f.Priority != "" && v.Priority != f.Priority {
+		return false
+	}
+	if f.Breached != nil && v.Breached != *f.Breached {
+		return false
+	}
+	if f.AtRisk != nil && v.AtRisk != *f.AtRisk {
+		return false
+	}
+	if f.Escalated != nil && v.Escalated != *f.Escalated {
+		return false
+	}
+	return true
+}
+
+func (a *api) customers(w http.ResponseWriter, _ *http.Request) {
+	b := a.current()
+	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "customers": customerViews(b)})
+}
+
+func customerViews(b Backend) []CustomerView {
+	snap, _ := b.Snapshot()
+	if snap == nil {
+		return []CustomerView{}
+	}
+	out := make([]CustomerView, 0, len(snap.Customers))
+	for i := range snap.Customers {
+		out = append(out, customerView(&snap.Customers[i]))
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Risk > out[j].Risk })
+	return out
+}
+
+func customerView(c *snapshot.Customer) CustomerView {
+	v := CustomerView{ID: c.ID, Name: c.Name, Tier: c.Tier, Risk: c.Risk, Tickets: "/customers/" + url.PathEscape(c.ID) + "/tickets"}
+	for pi := range c.Open {
+		for _, n := range c.Open[pi] {
+			v.Open += int(n)
+		}
+	}
+	for _, s := range c.SLAs {
+		for pi := range s.Breached {
+			v.Breached += int(s.Breached[pi])
+			v.AtRisk += int(s.AtRisk[pi])
+		}
+		if !s.NextBreach.IsZero() && (v.NextBreach == nil || s.NextBreach.Before(*v.NextBreach)) {
+			t := s.NextBreach
+			v.NextBreach = &t
+		}
+	}
+	return v
+}
+
+// customerTickets resolves the customer and its filtered tickets; it writes the error answer
+// itself and returns ok=false when there is none to give.
+func (a *api) customerTickets(w http.ResponseWriter, r *http.Request) (TicketList, bool) {
+	b := a.current()
+	id := r.PathValue("id")
+	snap, _ := b.Snapshot()
+	var cust *snapshot.Customer
+	if snap != nil {
+		for i := range snap.Customers {
+			if snap.Customers[i].ID == id {
+				cust = &snap.Customers[i]
+			}
+		}
+	}
+	if cust == nil {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown customer %q", id))
+		return TicketList{}, false
+	}
+	f, err := ParseFilter(r.URL.Query())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return TicketList{}, false
+	}
+	now := b.Now()
+	threshold := b.Config().Policy(id).AtRisk
+	list := TicketList{Status: "success", Customer: customerView(cust), At: now, Filter: f, Tickets: []TicketView{}}
+	for _, t := range b.Tickets() {
+		if b.CustomerOf(t) != id {
+			continue
+		}
+		if v := ticketView(t, now, threshold); f.keep(v) {
+			list.Tickets = append(list.Tickets, v)
+		}
+	}
+	sortTickets(list.Tickets)
+	return list, true
+}
+
+func (a *api) tickets(w http.ResponseWriter, r *http.Request) {
+	if list, ok := a.customerTickets(w, r); ok {
+		writeJSON(w, http.StatusOK, list)
+	}
+}
+
+// sortTickets puts what needs attention first: breached, then at risk, then by nearest breach,
+// then by priority and age.
+func sortTickets(ts []TicketView) {
+	slices.SortStableFunc(ts, func(x, y TicketView) int {
+		if x.Breached != y.Breached {
+			return boolFirst(x.Breached)
+		}
+		if x.AtRisk != y.AtRisk {
+			return boolFirst(x.AtRisk)
+		}
+		switch {
+		case x.NextBreach != nil && y.NextBreach != nil && !x.NextBreach.Equal(*y.NextBreach):
+			return x.NextBreach.Compare(*y.NextBreach)
+		case (x.NextBreach == nil) != (y.NextBreach == nil):
+			return boolFirst(x.NextBreach != nil)
+		}
+		if x.Priority != y.Priority {
+			if x.Priority < y.Priority {
+				return -1
+			}
+			return 1
+		}
+		return x.Created.Compare(y.Created)
+	})
+}
+
+func boolFirst(b bool) int {
+	if b {
+		return -1
+	}
+	return 1
+}
+
+func ticketView(t *ticket.Ticket, now time.Time, threshold config.Threshold) TicketView {
+	v := TicketView{
+		Key: t.Key, Source: t.Source, Summary: t.Summary, URL: t.URL,
+		Priority: string(t.Priority), State: string(t.State), Status: t.Status, Channel: string(t.Channel),
+		Created: t.Created, AgeSeconds: now.Sub(t.Created).Seconds(),
+		Escalated: t.Escalated, Incident: t.Incident, Reopened: t.Reopened, CSAT: string(t.CSAT),
+		Clocks: []ClockView{},
+	}
+	for _, c := range t.Clocks {
+		if len(c.Cycles) == 0 {
+			continue
+		}
+		cy := c.Cycles[len(c.Cycles)-1]
+		cv := ClockView{Name: c.Name, GoalSeconds: cy.Goal.Seconds()}
+		if !cy.BreachAt.IsZero() {
+			at := cy.BreachAt
+			cv.BreachAt = &at
+		}
+		switch {
+		case !cy.Running() && cy.Breached:
+			cv.Status = "breached"
+		case !cy.Running():
+			cv.Status = "met"
+		case !t.Open():
+			cv.Status = "stopped"
+		case cy.BreachedAt(now):
+			cv.Status = "breached"
+			v.Breached = true
+		case cy.AtRiskAt(now, threshold.Of(cy.Goal)):
+			cv.Status = "at_risk"
+			v.AtRisk = true
+		case cy.Paused:
+			cv.Status = "paused"
+		default:
+			cv.Status = "running"
+		}
+		if cy.Running() && t.Open() {
+			rem := cy.RemainingAt(now).Seconds()
+			cv.RemainingSeconds = &rem
+			if !cy.Paused && !cy.BreachAt.IsZero() && cy.BreachAt.After(now) && (v.NextBreach == nil || cy.BreachAt.Before(*v.NextBreach)) {
+				at := cy.BreachAt
+				v.NextBreach = &at
+			}
+		}
+		v.Clocks = append(v.Clocks, cv)
+	}
+	return v
+}

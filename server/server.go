@@ -1,0 +1,128 @@
+// Package server is the exporter's HTTP surface: the landing page, /metrics, health and readiness,
+// reload, and the per-customer ticket lists (JSON and HTML) that boards and alerts link to, so
+// ticket detail never has to become a label.
+package server
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/prometheus/exporter-toolkit/web"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// Backend is what the pages read: the poller currently serving.
+type Backend interface {
+	Snapshot() (*snapshot.Snapshot, time.Duration)
+	Ready() (bool, []string)
+	Tickets() []*ticket.Ticket
+	Config() *config.Config
+	CustomerOf(t *ticket.Ticket) string
+	Now() time.Time
+}
+
+// Options configure the handler.
+type Options struct {
+	Current  func() Backend // the backend serving now; changes on reload
+	Reload   func() error   // reloads the config; nil disables /-/reload
+	Gatherer prometheus.Gatherer
+	Logger   *slog.Logger
+	Version  string
+	// Extra routes, e.g. the demo's controls.
+	Extra map[string]http.Handler
+}
+
+// New returns the exporter's handler.
+func New(opts Options) (http.Handler, error) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{
+		ErrorLog:            slog.NewLogLogger(opts.Logger.Handler(), slog.LevelError),
+		ErrorHandling:       promhttp.ContinueOnError,
+		MaxRequestsInFlight: 10,
+	}))
+	mux.HandleFunc("GET /-/healthy", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("Healthy\n"))
+	})
+	mux.HandleFunc("GET /-/ready", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if ok, waiting := opts.Current().Ready(); !ok {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("Not ready: waiting for the first sync of " + joinNames(waiting) + "\n"))
+			return
+		}
+		_, _ = w.Write([]byte("Ready\n"))
+	})
+	if opts.Reload != nil {
+		mux.HandleFunc("POST /-/reload", func(w http.ResponseWriter, _ *http.Request) {
+			if err := opts.Reload(); err != nil {
+				opts.Logger.Error("reload failed", "err", err)
+				http.Error(w, "reload failed: "+err.Error(), http.StatusInternalServerError)
+				return
+			}
+			_, _ = w.Write([]byte("Reloaded\n"))
+		})
+	}
+	api := &api{current: opts.Current}
+	mux.HandleFunc("GET /api/v1/customers", api.customers)
+	mux.HandleFunc("GET /api/v1/customers/{id}/tickets", api.tickets)
+	mux.HandleFunc("GET /customers", api.customersPage)
+	mux.HandleFunc("GET /customers/{id}/tickets", api.ticketsPage)
+	for pattern, h := range opts.Extra {
+		mux.Handle(pattern, h)
+	}
+
+	landing, err := web.NewLandingPage(web.LandingConfig{
+		Name:        "custops",
+		Description: "Per-customer SLA, backlog, quality and risk from Jira Service Management and Zendesk",
+		Version:     opts.Version,
+		Links: []web.LandingLinks{
+			{Address: "metrics", Text: "Metrics"},
+			{Address: "customers", Text: "Customers", Description: "every customer with links to its ticket list"},
+			{Address: "api/v1/customers", Text: "Customers API", Description: "JSON"},
+			{Address: "-/healthy", Text: "Health"},
+			{Address: "-/ready", Text: "Readiness"},
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("GET /{$}", landing)
+	return mux, nil
+}
+
+func joinNames(names []string) string {
+	out := ""
+	for i, n := range names {
+		if i > 0 {
+			out += ", "
+		}
+		out += n
+	}
+	return out
+}
+
+// apiError is the JSON body of every error answer of the API.
+type apiError struct {
+	Status string `json:"status"`
+	Error  string `json:"error"`
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, apiError{Status: "error", Error: msg})
+}
