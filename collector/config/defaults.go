@@ -1,0 +1,200 @@
+package config
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/custops/custops/collector/ticket"
+)
+
+// Source types.
+const (
+	TypeJira    = "jira"
+	TypeZendesk = "zendesk"
+	TypeSim     = "sim"
+)
+
+// SLA modes of a source: read clocks from the source, compute them from the tier policy, or both.
+const (
+	SLANative   = "native"
+	SLAComputed = "computed"
+	SLABoth     = "both"
+)
+
+// Page sizes per source type: the most each API returns in one page.
+const (
+	DefaultJiraPageSize    = 100
+	DefaultZendeskPageSize = 1000
+)
+
+// RiskFactors lists the risk factor names, the keys of risk.weights. It equals snapshot.Factors
+// (a test keeps them equal); config cannot import snapshot, which depends on config.
+var RiskFactors = []string{"breached", "at_risk", "compliance_gap", "incidents", "backlog_growth", "csat", "ageing"}
+
+// DefaultRiskWeights are the points each risk factor contributes at most; they sum to 100.
+var DefaultRiskWeights = map[string]float64{
+	"breached":       25,
+	"at_risk":        15,
+	"compliance_gap": 20,
+	"incidents":      15,
+	"backlog_growth": 10,
+	"csat":           10,
+	"ageing":         5,
+}
+
+// DefaultConfig is the configuration's starting point: every key the file leaves out keeps this.
+var DefaultConfig = Config{
+	PollInterval:      Duration(time.Minute),
+	ReconcileInterval: Duration(15 * time.Minute),
+	StateDir:          "./data",
+	OfficialChannels:  []ticket.Channel{ticket.ChannelPortal, ticket.ChannelEmail, ticket.ChannelAPI},
+	Risk:              DefaultRisk,
+}
+
+// DefaultRisk holds the default weights.
+var DefaultRisk = Risk{Weights: DefaultRiskWeights}
+
+// DefaultSource holds a source's defaults. PageSize and IncidentTypes depend on the type and are
+// filled in after decoding (DefaultJiraPageSize, DefaultJiraIncidentTypes and the Zendesk ones).
+var DefaultSource = Source{
+	Timeout:          Duration(30 * time.Second),
+	DefaultPriority:  ticket.P3,
+	SLA:              SLANative,
+	ResolutionMetric: "requester_wait_time",
+	Escalation:       DefaultEscalation,
+}
+
+// DefaultEscalation marks tickets labelled or tagged "escalated", or in a status named Escalated.
+var DefaultEscalation = Escalation{Labels: []string{"escalated"}, Statuses: []string{"Escalated"}}
+
+// Default incident types per source type: Jira issue types, Zendesk ticket types.
+var (
+	DefaultJiraIncidentTypes    = []string{"Incident"}
+	DefaultZendeskIncidentTypes = []string{"incident", "problem"}
+)
+
+// DefaultSim replays the default scenario in real time with 30 days of history.
+var DefaultSim = Sim{
+	Desk:     TypeJira,
+	Seed:     1,
+	Speed:    1,
+	Scenario: "default",
+	History:  Duration(30 * 24 * time.Hour),
+}
+
+// DefaultTier warns at 25% of the goal left and aims at 95% compliance; SLA clocks pause while
+// waiting on the customer.
+var DefaultTier = Tier{
+	ComplianceTarget: 0.95,
+	AtRisk:           Threshold{Fraction: 0.25},
+	SLA:              SLAPolicy{PauseStates: []ticket.State{ticket.StateWaitingCustomer}},
+}
+
+// DefaultCalendar is in UTC; its hours must be given.
+var DefaultCalendar = Calendar{Timezone: "UTC"}
+
+// The defaults are shared values: every method below clones their slices and maps before decoding
+// over them, because yaml.v3 merges into an existing map instead of replacing it.
+
+// UnmarshalYAML applies DefaultConfig, then the file.
+func (c *Config) UnmarshalYAML(node *yaml.Node) error {
+	*c = DefaultConfig
+	c.OfficialChannels = slices.Clone(DefaultConfig.OfficialChannels)
+	c.Risk.Weights = maps.Clone(DefaultConfig.Risk.Weights)
+	type plain Config
+	return node.Decode((*plain)(c))
+}
+
+// UnmarshalYAML applies DefaultSource and the defaults of the source's type, then the file.
+func (s *Source) UnmarshalYAML(node *yaml.Node) error {
+	*s = DefaultSource
+	s.Escalation = Escalation{
+		Labels:   slices.Clone(DefaultSource.Escalation.Labels),
+		Statuses: slices.Clone(DefaultSource.Escalation.Statuses),
+	}
+	type plain Source
+	if err := node.Decode((*plain)(s)); err != nil {
+		return err
+	}
+	switch s.Type {
+	case TypeJira:
+		if s.PageSize == 0 {
+			s.PageSize = DefaultJiraPageSize
+		}
+		if s.IncidentTypes == nil {
+			s.IncidentTypes = slices.Clone(DefaultJiraIncidentTypes)
+		}
+	case TypeZendesk:
+		if s.PageSize == 0 {
+			s.PageSize = DefaultZendeskPageSize
+		}
+		if s.IncidentTypes == nil {
+			s.IncidentTypes = slices.Clone(DefaultZendeskIncidentTypes)
+		}
+	case TypeSim:
+		if s.Sim == nil {
+			sim := DefaultSim
+			s.Sim = &sim
+		}
+		if s.PageSize == 0 {
+			s.PageSize = DefaultJiraPageSize
+		}
+		if s.IncidentTypes == nil {
+			if s.Sim.Desk == TypeZendesk {
+				s.IncidentTypes = slices.Clone(DefaultZendeskIncidentTypes)
+			} else {
+				s.IncidentTypes = slices.Clone(DefaultJiraIncidentTypes)
+			}
+		}
+	}
+	if len(s.CustomerFrom) == 0 {
+		s.CustomerFrom = []MatchRule{{Kind: MatchOrganization}}
+	}
+	return nil
+}
+
+// UnmarshalYAML applies DefaultSim, then the file.
+func (s *Sim) UnmarshalYAML(node *yaml.Node) error {
+	*s = DefaultSim
+	type plain Sim
+	return node.Decode((*plain)(s))
+}
+
+// UnmarshalYAML applies DefaultTier, then the file.
+func (t *Tier) UnmarshalYAML(node *yaml.Node) error {
+	*t = DefaultTier
+	t.SLA.PauseStates = slices.Clone(DefaultTier.SLA.PauseStates)
+	type plain Tier
+	return node.Decode((*plain)(t))
+}
+
+// UnmarshalYAML applies DefaultCalendar, then the file.
+func (c *Calendar) UnmarshalYAML(node *yaml.Node) error {
+	*c = DefaultCalendar
+	type plain Calendar
+	return node.Decode((*plain)(c))
+}
+
+// UnmarshalYAML starts from DefaultRiskWeights: the file's weights replace the defaults factor by
+// factor, so a config can tune one factor without restating the others.
+func (r *Risk) UnmarshalYAML(node *yaml.Node) error {
+	*r = Risk{Weights: maps.Clone(DefaultRiskWeights)}
+	type plain Risk
+	return node.Decode((*plain)(r))
+}
+
+// UnmarshalYAML reads a customer; its name defaults to its id.
+func (c *Customer) UnmarshalYAML(node *yaml.Node) error {
+	*c = Customer{}
+	type plain Customer
+	if err := node.Decode((*plain)(c)); err != nil {
+		return err
+	}
+	if c.Name == "" {
+		c.Name = c.ID
+	}
+	return nil
+}

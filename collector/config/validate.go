@@ -1,0 +1,307 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/custops/custops/collector/ticket"
+)
+
+// validator collects every problem in one file.
+type validator struct {
+	file  string
+	lines map[string]int // field path -> line, from the original tree
+	bad   []string       // paths that failed the structural pass
+	errs  []*FieldError
+}
+
+// fail records a structural problem at a known line and marks the path as bad.
+func (v *validator) fail(path string, line int, msg string) {
+	v.bad = append(v.bad, path)
+	v.errs = append(v.errs, &FieldError{File: v.file, Line: line, Field: path, Msg: msg})
+}
+
+// errf records a semantic problem, located through the line index. A path at or under one that
+// already failed structurally is skipped: its value is a default, not what the user wrote.
+func (v *validator) errf(path, format string, args ...any) {
+	for _, b := range v.bad {
+		if path == b || strings.HasPrefix(path, b+".") || strings.HasPrefix(path, b+"[") {
+			return
+		}
+	}
+	v.errs = append(v.errs, &FieldError{File: v.file, Line: v.line(path), Field: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// line finds the line of path, or of its closest ancestor present in the file (a missing key is
+// reported where its parent is).
+func (v *validator) line(path string) int {
+	for {
+		if l, ok := v.lines[path]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			return v.lines[""]
+		}
+		path = path[:i]
+	}
+}
+
+// result returns every problem in file order, or nil.
+func (v *validator) result() error {
+	if len(v.errs) == 0 {
+		return nil
+	}
+	sort.SliceStable(v.errs, func(i, j int) bool { return v.errs[i].Line < v.errs[j].Line })
+	out := make(Errors, len(v.errs))
+	for i, e := range v.errs {
+		out[i] = e
+	}
+	return out
+}
+
+var (
+	sourceNameRE = regexp.MustCompile(`^[a-z0-9_-]+$`)
+	idRE         = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	slaNameRE    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	digitsRE     = regexp.MustCompile(`^[0-9]+$`)
+)
+
+// Known values, in the order error messages list them.
+var (
+	sourceTypes = []string{TypeJira, TypeZendesk, TypeSim}
+	flavors     = []string{"cloud", "datacenter"}
+	slaModes    = []string{SLANative, SLAComputed, SLABoth}
+	simDesks    = []string{TypeJira, TypeZendesk}
+	scenarios   = []string{"default", "breach-soon"}
+	// zendeskMetrics are the SLA metrics a Zendesk policy can target.
+	zendeskMetrics = []string{"first_reply_time", "next_reply_time", "requester_wait_time", "agent_work_time", "periodic_update_time", "pausable_update_time"}
+)
+
+// known formats a list of accepted values for an error message: "(known: a, b)".
+func known[S ~string](vals []S) string {
+	if len(vals) == 0 {
+		return "(none defined)"
+	}
+	s := make([]string, len(vals))
+	for i, x := range vals {
+		s[i] = string(x)
+	}
+	return "(known: " + strings.Join(s, ", ") + ")"
+}
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// config checks the meaning of a decoded configuration.
+func (v *validator) config(c *Config) {
+	if c.PollInterval <= 0 {
+		v.errf("poll_interval", "must be greater than 0")
+	}
+	if c.ReconcileInterval <= 0 {
+		v.errf("reconcile_interval", "must be greater than 0")
+	}
+	if strings.TrimSpace(c.StateDir) == "" {
+		v.errf("state_dir", "must not be empty")
+	}
+	if c.ExternalURL != "" {
+		if u, err := url.Parse(c.ExternalURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			v.errf("external_url", "invalid URL %q (want http(s)://host[:port][/path])", c.ExternalURL)
+		}
+	}
+	v.sources(c)
+	v.calendars(c)
+	v.tiers(c)
+	v.customers(c)
+	for i, ch := range c.OfficialChannels {
+		p := index("official_channels", i)
+		if !ch.Valid() {
+			v.errf(p, "unknown channel %q %s", ch, known(ticket.Channels))
+		} else if slices.Index(c.OfficialChannels, ch) < i {
+			v.errf(p, "channel %q listed twice", ch)
+		}
+	}
+	for _, name := range sortedKeys(c.Risk.Weights) {
+		p := joinPath("risk.weights", name)
+		w := c.Risk.Weights[name]
+		switch {
+		case !slices.Contains(RiskFactors, name):
+			v.errf(p, "unknown risk factor %q %s", name, known(RiskFactors))
+		case math.IsNaN(w) || math.IsInf(w, 0) || w < 0:
+			v.errf(p, "weight must be a number >= 0, got %v", w)
+		}
+	}
+}
+
+// sources checks every source.
+func (v *validator) sources(c *Config) {
+	if len(c.Sources) == 0 {
+		v.errf("sources", "at least one source is required")
+	}
+	names := map[string]int{}
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		p := index("sources", i)
+		switch {
+		case s.Name == "":
+			v.errf(p+".name", "is required")
+		case !sourceNameRE.MatchString(s.Name):
+			v.errf(p+".name", "invalid name %q (want lowercase letters, digits, _ and -)", s.Name)
+		default:
+			if first, dup := names[s.Name]; dup {
+				v.errf(p+".name", "duplicate source name %q (first at sources[%d])", s.Name, first)
+			} else {
+				names[s.Name] = i
+			}
+		}
+		if !slices.Contains(sourceTypes, s.Type) {
+			if s.Type == "" {
+				v.errf(p+".type", "is required %s", known(sourceTypes))
+			} else {
+				v.errf(p+".type", "unknown type %q %s", s.Type, known(sourceTypes))
+			}
+			continue // the remaining checks depend on the type
+		}
+		v.source(s, p)
+	}
+}
+
+// source checks one source of a known type.
+func (v *validator) source(s *Source, p string) {
+	remote := s.Type == TypeJira || s.Type == TypeZendesk
+	if remote {
+		if s.URL == "" {
+			v.errf(p+".url", "is required for %s sources", s.Type)
+		} else if u, err := url.Parse(s.URL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			v.errf(p+".url", "invalid URL %q (want https://host[/path])", s.URL)
+		}
+		switch {
+		case s.Auth.TokenEnv == "" && s.Auth.TokenFile == "":
+			v.errf(p+".auth", "token_env or token_file is required for %s sources", s.Type)
+		case s.Auth.TokenEnv != "" && s.Auth.TokenFile != "":
+			v.errf(p+".auth", "set only one of token_env and token_file")
+		}
+	}
+	if s.Flavor != "" {
+		if s.Type != TypeJira {
+			v.errf(p+".flavor", "applies to jira sources only")
+		} else if !slices.Contains(flavors, s.Flavor) {
+			v.errf(p+".flavor", "unknown flavor %q %s", s.Flavor, known(flavors))
+		}
+	}
+	if s.JQL != "" && s.Type != TypeJira {
+		v.errf(p+".jql", "applies to jira sources only")
+	}
+	if s.Type != TypeJira && (len(s.Fields.SLA) > 0 || s.Fields.Organizations != "" || s.Fields.Satisfaction != "" || s.Fields.RequestType != "") {
+		v.errf(p+".fields", "applies to jira sources only")
+	}
+	if s.PollInterval < 0 {
+		v.errf(p+".poll_interval", "must not be negative")
+	}
+	if s.Timeout <= 0 {
+		v.errf(p+".timeout", "must be greater than 0")
+	}
+	if s.PageSize < 0 {
+		v.errf(p+".page_size", "must be greater than 0")
+	} else if s.Type == TypeZendesk && s.PageSize > DefaultZendeskPageSize {
+		v.errf(p+".page_size", "Zendesk returns at most %d per page", DefaultZendeskPageSize)
+	}
+	v.rules(s, p)
+	for _, name := range sortedKeys(s.Priorities) {
+		if prio := s.Priorities[name]; !prio.Valid() {
+			v.errf(joinPath(p+".priorities", name), "unknown priority %q %s", prio, known(ticket.Priorities))
+		}
+	}
+	if !s.DefaultPriority.Valid() {
+		v.errf(p+".default_priority", "unknown priority %q %s", s.DefaultPriority, known(ticket.Priorities))
+	}
+	for _, name := range sortedKeys(s.Statuses) {
+		if st := s.Statuses[name]; !st.Valid() {
+			v.errf(joinPath(p+".statuses", name), "unknown state %q %s", st, known(ticket.States))
+		}
+	}
+	v.nonEmpty(p+".escalation.labels", s.Escalation.Labels)
+	v.nonEmpty(p+".escalation.statuses", s.Escalation.Statuses)
+	v.nonEmpty(p+".incident_types", s.IncidentTypes)
+	if !slices.Contains(slaModes, s.SLA) {
+		v.errf(p+".sla", "unknown SLA mode %q %s", s.SLA, known(slaModes))
+	}
+	for _, name := range sortedKeys(s.SLANames) {
+		if ours := s.SLANames[name]; !slaNameRE.MatchString(ours) {
+			v.errf(joinPath(p+".sla_names", name), "invalid SLA name %q (want lowercase snake_case like first_response)", ours)
+		}
+	}
+	if s.Type == TypeZendesk && !slices.Contains(zendeskMetrics, s.ResolutionMetric) {
+		v.errf(p+".resolution_metric", "unknown Zendesk SLA metric %q %s", s.ResolutionMetric, known(zendeskMetrics))
+	}
+	if s.Type != TypeSim {
+		if s.Sim != nil {
+			v.errf(p+".sim", "applies to sim sources only")
+		}
+		return
+	}
+	if s.Sim == nil {
+		return
+	}
+	if !slices.Contains(simDesks, s.Sim.Desk) {
+		v.errf(p+".sim.desk", "unknown desk %q %s", s.Sim.Desk, known(simDesks))
+	}
+	if !(s.Sim.Speed > 0) || math.IsInf(s.Sim.Speed, 0) {
+		v.errf(p+".sim.speed", "must be greater than 0")
+	}
+	if !slices.Contains(scenarios, s.Sim.Scenario) {
+		v.errf(p+".sim.scenario", "unknown scenario %q %s", s.Sim.Scenario, known(scenarios))
+	}
+	if s.Sim.History <= 0 {
+		v.errf(p+".sim.history", "must be greater than 0")
+	}
+}
+
+// rules checks a source's customer_from list.
+func (v *validator) rules(s *Source, p string) {
+	for i, r := range s.CustomerFrom {
+		rp := index(p+".customer_from", i)
+		switch r.Kind {
+		case MatchOrganization, MatchLabel, MatchReporterDomain:
+		case MatchProject:
+			if s.Type == TypeZendesk {
+				v.errf(rp, "rule project applies to jira sources only")
+			}
+		case MatchField:
+			if r.Field == "" {
+				v.errf(rp, "rule field needs the field id: {field: customfield_10050}")
+			}
+		case MatchLabelPrefix:
+			if r.Prefix == "" {
+				v.errf(rp, "rule label_prefix needs the prefix: {label_prefix: customer-}")
+			}
+		default:
+			v.errf(rp, "unknown rule %q (known: %s)", r.Kind, knownRuleKinds)
+			continue
+		}
+		if slices.Index(s.CustomerFrom, r) < i {
+			v.errf(rp, "rule %s listed twice", r)
+		}
+	}
+}
+
+// nonEmpty reports empty strings in a list.
+func (v *validator) nonEmpty(path string, list []string) {
+	for i, s := range list {
+		if strings.TrimSpace(s) == "" {
+			v.errf(index(path, i), "must not be empty")
+		}
+	}
+}
