@@ -5,6 +5,7 @@ import (
 	"flag"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/tools"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -27,18 +29,20 @@ type fakeState struct {
 	reload  bool
 }
 
-func (f fakeState) Snapshot() (*snapshot.Snapshot, time.Duration) { return f.snap, 120 * time.Millisecond }
-func (f fakeState) Sources() []SourceHealth                     { return f.sources }
-func (f fakeState) ReloadSuccessful() bool                      { return f.reload }
+func (f fakeState) Snapshot() (*snapshot.Snapshot, time.Duration) {
+	return f.snap, 120 * time.Millisecond
+}
+func (f fakeState) Sources() []SourceHealth { return f.sources }
+func (f fakeState) ReloadSuccessful() bool  { return f.reload }
 
 var at = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
 // testCustomer builds a customer with a few non-zero numbers in every family.
 func testCustomer(id string) snapshot.Customer {
 	c := snapshot.Customer{ID: id, Name: "Northwind Payments", Tier: "gold", CSM: "A. Person"}
-	c.Open[0][1] = 2  // p1 in_progress
-	c.Open[2][0] = 5  // p3 new
-	c.Age[2][3] = 1   // p3 7d_30d
+	c.Open[0][1] = 2 // p1 in_progress
+	c.Open[2][0] = 5 // p3 new
+	c.Age[2][3] = 1  // p3 7d_30d
 	c.OldestAge[2] = 9 * 24 * 3600
 	c.Escalated[1] = 1
 	c.Incidents[0] = 1
@@ -218,5 +222,21 @@ func TestCatalogueMatchesDescs(t *testing.T) {
 	}
 	for n := range names {
 		t.Errorf("descriptor %s is missing from the catalogue", n)
+	}
+}
+
+// TestGoldenPassesPromtool runs the real promtool's exposition linter on the golden file, as
+// node_exporter's checkmetrics.sh does.
+func TestGoldenPassesPromtool(t *testing.T) {
+	promtool := tools.Require(t, "promtool")
+	f, err := os.Open(filepath.Join("testdata", "collector.prom"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd := exec.Command(promtool, "check", "metrics")
+	cmd.Stdin = f
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("promtool check metrics: %v\n%s", err, out)
 	}
 }

@@ -184,4 +184,3 @@ func (v *validator) customers(c *Config) {
 		}
 	}
 }
-

@@ -1,0 +1,156 @@
+package snapshot
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// Input is everything Compute reads.
+type Input struct {
+	Tickets []*ticket.Ticket
+	Now     time.Time
+	Config  *config.Config
+	// CustomerOf returns the ticket's customer id, or "" when no rule matches (collector/match
+	// provides it). It is asked at snapshot time, so a ticket that moved counts only where it is
+	// now. A nil CustomerOf leaves every ticket unmapped.
+	CustomerOf func(*ticket.Ticket) string
+}
+
+// Compute returns the aggregates at in.Now. Pure: no clock, no I/O; never mutates tickets.
+//
+// Only tickets of a configured source count. Every configured customer appears, sorted by ID,
+// even with no tickets. A ticket whose customer is "" or not configured counts only under the
+// data-quality check unmapped_customer of its source, whatever its state. It walks the tickets
+// once, into per-customer accumulators found by index, so its cost is linear in tickets.
+func Compute(in Input) *Snapshot {
+	s := &Snapshot{At: in.Now}
+	if in.Config == nil {
+		return s
+	}
+	b := newBuilder(in)
+	for _, t := range in.Tickets {
+		b.add(t)
+	}
+	b.finish(s)
+	return s
+}
+
+// builder holds the accumulators of one Compute call.
+type builder struct {
+	now        time.Time
+	win        windows
+	customerOf func(*ticket.Ticket) string
+	weights    map[string]float64
+
+	sources map[string]int // configured source name -> index into quality
+	quality []qualityCounts
+
+	index     map[string]int // customer id -> index into customers and accs
+	customers []Customer
+	accs      []customerAcc
+
+	official   [numChannels]bool // by channelIndex
+	response   samples           // first response durations, per customer
+	resolution samples           // resolution durations, per customer
+}
+
+// customerAcc is what one customer needs beyond its Customer fields while tickets stream by.
+type customerAcc struct {
+	policy     config.Policy
+	trends     []trendAcc // Windows order
+	open       float64    // open tickets
+	openOver7d float64    // open tickets at least 7 days old, for the ageing risk factor
+}
+
+func newBuilder(in Input) *builder {
+	cfg := in.Config
+	b := &builder{
+		now:        in.Now,
+		win:        newWindows(in.Now),
+		customerOf: in.CustomerOf,
+		weights:    cfg.Risk.Weights,
+		sources:    make(map[string]int, len(cfg.Sources)),
+		index:      make(map[string]int, len(cfg.Customers)),
+	}
+	b.initQuality(cfg.Sources)
+
+	b.customers = make([]Customer, len(cfg.Customers))
+	for i, c := range cfg.Customers {
+		b.customers[i] = Customer{ID: c.ID, Name: c.Name, Tier: c.Tier, CSM: c.CSM}
+	}
+	slices.SortStableFunc(b.customers, func(x, y Customer) int { return cmp.Compare(x.ID, y.ID) })
+	b.accs = make([]customerAcc, len(b.customers))
+	trends := make([]trendAcc, len(b.customers)*len(Windows)) // one allocation for all customers
+	for i := range b.customers {
+		c := &b.customers[i]
+		b.index[c.ID] = i
+		a := &b.accs[i]
+		a.policy = cfg.Policy(c.ID)
+		a.trends = trends[i*len(Windows) : (i+1)*len(Windows) : (i+1)*len(Windows)]
+		c.SLAs = newSLAs(a.policy)
+	}
+	for _, ch := range cfg.OfficialChannels {
+		b.official[channelIndex(ch)] = true
+	}
+	return b
+}
+
+// add folds one ticket into the accumulators.
+func (b *builder) add(t *ticket.Ticket) {
+	src, ok := b.sources[t.Source]
+	if !ok {
+		return
+	}
+	q := &b.quality[src]
+	q.count(t)
+	ci := -1
+	if b.customerOf != nil {
+		if id := b.customerOf(t); id != "" {
+			if i, ok := b.index[id]; ok {
+				ci = i
+			}
+		}
+	}
+	if ci < 0 {
+		q[checkUnmapped]++
+		return
+	}
+	c, a := &b.customers[ci], &b.accs[ci]
+	p := priorityIndex(t.Priority)
+	open := t.Open()
+	if open {
+		b.addBacklog(c, a, t, p)
+	}
+	b.addClocks(c, a, t, p, open)
+	b.addTrends(a, t)
+	b.addDurations(ci, t)
+}
+
+// finish turns the accumulators into the snapshot.
+func (b *builder) finish(s *Snapshot) {
+	response := b.response.group(len(b.customers))
+	resolution := b.resolution.group(len(b.customers))
+	for i := range b.customers {
+		c, a := &b.customers[i], &b.accs[i]
+		slices.SortFunc(c.SLAs, func(x, y SLA) int { return cmp.Compare(x.Name, y.Name) })
+		c.Trends = a.trendsOut()
+		c.ResponseTime = summarize(response[i])
+		c.ResolutionTime = summarize(resolution[i])
+		c.Risk, c.RiskFactors = riskOf(c, a).score(b.weights)
+	}
+	s.Customers = b.customers
+	s.DataQuality = b.dataQuality()
+}
+
+// priorityIndex is PriorityIndex with invalid priorities counted as p3, the default
+// default_priority: stored tickets always carry p1..p4, and a ticket is never dropped.
+func priorityIndex(p ticket.Priority) int {
+	if i := PriorityIndex(p); i >= 0 {
+		return i
+	}
+	return 2
+}

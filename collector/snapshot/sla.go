@@ -1,0 +1,89 @@
+package snapshot
+
+import (
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// newSLAs returns one SLA per goal name of the customer's policy, over all priorities, so a
+// contracted SLA is reported even before any ticket carries its clock.
+func newSLAs(p config.Policy) []SLA {
+	names := p.SLANames()
+	out := make([]SLA, len(names))
+	for i, n := range names {
+		out[i] = newSLA(n, p.ComplianceTarget)
+	}
+	return out
+}
+
+// newSLA returns an empty SLA; both per-window slices share one allocation.
+func newSLA(name string, target float64) SLA {
+	n := len(Windows)
+	counts := make([]float64, 2*n)
+	return SLA{Name: name, Target: target, Met: counts[:n:n], BreachedCycles: counts[n:]}
+}
+
+// slaFor finds c's SLA by name, adding it when a ticket carries a clock its policy does not name.
+// A linear scan: a customer has a handful of SLAs.
+func slaFor(c *Customer, target float64, name string) *SLA {
+	for i := range c.SLAs {
+		if c.SLAs[i].Name == name {
+			return &c.SLAs[i]
+		}
+	}
+	c.SLAs = append(c.SLAs, newSLA(name, target))
+	return &c.SLAs[len(c.SLAs)-1]
+}
+
+// addClocks folds t's SLA clocks, t having priority index p. Completed cycles count on every
+// ticket by the window their Stop falls in; running cycles count only on open tickets, because a
+// clock a source left running on a resolved ticket is not a threat to anyone. A clock without a
+// name is skipped: it could not be labelled.
+func (b *builder) addClocks(c *Customer, a *customerAcc, t *ticket.Ticket, p int, open bool) {
+	for ki := range t.Clocks {
+		k := &t.Clocks[ki]
+		if k.Name == "" {
+			continue
+		}
+		s := slaFor(c, a.policy.ComplianceTarget, k.Name)
+		for yi := range k.Cycles {
+			y := &k.Cycles[yi]
+			if y.Running() {
+				if open {
+					b.addRunning(s, a, y, p)
+				}
+				continue
+			}
+			for i := range s.Met {
+				if !b.win.in(i, y.Stop) {
+					continue
+				}
+				if y.Breached {
+					s.BreachedCycles[i]++
+				} else {
+					s.Met[i]++
+				}
+			}
+		}
+	}
+}
+
+// addRunning classifies a running cycle of an open ticket at now. Breached is decided by
+// Cycle.BreachedAt, so a breach instant that passed since the last poll already counts. A paused
+// clock cannot run out, so it is neither at risk nor a next breach. At risk means the working
+// time left is at most the policy's threshold of the goal.
+func (b *builder) addRunning(s *SLA, a *customerAcc, y *ticket.Cycle, p int) {
+	if y.BreachedAt(b.now) {
+		s.Breached[p]++
+		return
+	}
+	if y.AtRiskAt(b.now, a.policy.AtRisk.Of(y.Goal)) {
+		s.AtRisk[p]++
+	}
+	if y.Paused {
+		return
+	}
+	if y.BreachAt.After(b.now) && (s.NextBreach.IsZero() || y.BreachAt.Before(s.NextBreach)) {
+		s.NextBreach = y.BreachAt
+	}
+}

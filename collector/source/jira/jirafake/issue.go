@@ -1,0 +1,355 @@
+package jirafake
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	jira "github.com/andygrunwald/go-jira"
+
+	"github.com/custops/custops/collector/ticket"
+)
+
+// Issue is one issue in Jira's wire format: its fields exactly as Jira puts them in an issue's
+// "fields" object, and its entity properties (such as JSM's "request.channel.type") as Jira puts
+// them in "properties" when a search asks for them.
+type Issue struct {
+	ID         string                     // numeric id; assigned by Put when empty
+	Key        string                     // "SUP-1"
+	Fields     map[string]json.RawMessage // field id -> value, e.g. "summary", "customfield_10030"
+	Properties map[string]json.RawMessage // property key -> value
+}
+
+// The custom field ids the fake's default field list uses (shaped like a Jira Cloud site with
+// Jira Service Management; real ids differ per site, which is why the client discovers them).
+const (
+	FieldOrganizations    = "customfield_10002" // com.atlassian.servicedesk:sd-customer-organizations
+	FieldRequestType      = "customfield_10010" // com.atlassian.servicedesk:vp-origin
+	FieldFirstResponse    = "customfield_10030" // SLA "Time to first response"
+	FieldResolution       = "customfield_10031" // SLA "Time to resolution"
+	FieldSatisfaction     = "customfield_10034" // com.atlassian.servicedesk:sd-request-feedback
+	FieldSatisfactionDate = "customfield_10035" // com.atlassian.servicedesk:sd-request-feedback-date
+	FieldCustomer         = "customfield_10050" // a plain text field customer_from rules can name
+)
+
+// ChannelProperty is the JSM issue property holding the channel a request came through.
+const ChannelProperty = "request.channel.type"
+
+// TimeLayout is how Jira writes date-times in issue fields: "2015-12-02T07:39:15.000-0800".
+const TimeLayout = "2006-01-02T15:04:05.000-0700"
+
+// DefaultFields is the field list served at /rest/api/2/field: the system fields the client
+// reads and the JSM custom fields, shaped as GET /rest/api/2/field returns them.
+func DefaultFields() []jira.Field {
+	sys := func(id, name, typ string) jira.Field {
+		return jira.Field{ID: id, Key: id, Name: name, Navigable: true, Searchable: true,
+			ClauseNames: []string{id}, Schema: jira.FieldSchema{Type: typ, System: id}}
+	}
+	custom := func(id, name, typ, items, custom string) jira.Field {
+		n := int64(0)
+		fmt.Sscanf(strings.TrimPrefix(id, "customfield_"), "%d", &n)
+		return jira.Field{ID: id, Key: id, Name: name, Custom: true, Navigable: true, Searchable: true,
+			ClauseNames: []string{fmt.Sprintf("cf[%d]", n), name},
+			Schema:      jira.FieldSchema{Type: typ, Items: items, Custom: custom, CustomID: n}}
+	}
+	return []jira.Field{
+		sys("summary", "Summary", "string"),
+		sys("status", "Status", "status"),
+		sys("priority", "Priority", "priority"),
+		sys("issuetype", "Issue Type", "issuetype"),
+		sys("project", "Project", "project"),
+		sys("labels", "Labels", "array"),
+		sys("created", "Created", "datetime"),
+		sys("updated", "Updated", "datetime"),
+		sys("resolutiondate", "Resolved", "datetime"),
+		sys("reporter", "Reporter", "user"),
+		custom(FieldOrganizations, "Organizations", "array", "sd-customerorganization", "com.atlassian.servicedesk:sd-customer-organizations"),
+		custom(FieldRequestType, "Request Type", "sd-customerrequesttype", "", "com.atlassian.servicedesk:vp-origin"),
+		custom(FieldFirstResponse, "Time to first response", "sd-servicelevelagreement", "", "com.atlassian.servicedesk:sd-sla-field"),
+		custom(FieldResolution, "Time to resolution", "sd-servicelevelagreement", "", "com.atlassian.servicedesk:sd-sla-field"),
+		custom(FieldSatisfaction, "Satisfaction", "sd-feedback", "", "com.atlassian.servicedesk:sd-request-feedback"),
+		custom(FieldSatisfactionDate, "Satisfaction date", "datetime", "", "com.atlassian.servicedesk:sd-request-feedback-date"),
+		custom(FieldCustomer, "Customer", "string", "", "com.atlassian.jira.plugin.system.customfieldtypes:textfield"),
+	}
+}
+
+// IssueFromTicket renders a normalized ticket in Jira's wire format, so the demo can serve the
+// simulator's tickets through this fake and the real client. What survives the round trip
+// (ticket -> fake -> client -> ticket): key, summary, project, organizations, labels, custom
+// field values, reporter domain, priority, state, channel, created, updated, resolved, incident,
+// escalated (as the label "escalated"), CSAT and its time, and the first_response and resolution
+// clocks (to the millisecond; first reply through the first_response clock). Status becomes the
+// stock JSM status name of the state; Reopened is derived by the client from its own history.
+func IssueFromTicket(t *ticket.Ticket) Issue {
+	f := map[string]json.RawMessage{}
+	set := func(id string, v any) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			panic(fmt.Sprintf("jirafake: encoding %s: %v", id, err)) // only plain values are encoded
+		}
+		f[id] = b
+	}
+	project := t.Attributes.Project
+	if project == "" {
+		project, _ = splitKey(t.Key)
+	}
+	set("summary", t.Summary)
+	set("project", map[string]string{"key": project, "name": project})
+	issueType := "Service Request"
+	if t.Incident {
+		issueType = "Incident"
+	}
+	set("issuetype", map[string]any{"name": issueType, "subtask": false})
+	set("priority", map[string]string{"name": priorityName(t.Priority)})
+	name, cat := statusOf(t.State)
+	set("status", map[string]any{"name": name, "statusCategory": map[string]string{"key": cat, "name": categoryName(cat)}})
+	labels := append([]string{}, t.Attributes.Labels...)
+	if t.Escalated && !contains(labels, "escalated") {
+		labels = append(labels, "escalated")
+	}
+	set("labels", labels)
+	set("created", t.Created.Format(TimeLayout))
+	set("updated", t.Updated.Format(TimeLayout))
+	if t.Resolved.IsZero() {
+		f["resolutiondate"] = json.RawMessage("null")
+	} else {
+		set("resolutiondate", t.Resolved.Format(TimeLayout))
+	}
+	if t.Attributes.ReporterDomain != "" {
+		set("reporter", map[string]any{"emailAddress": "requester@" + t.Attributes.ReporterDomain, "displayName": "Requester", "active": true})
+	}
+	orgs := []map[string]string{}
+	for i, o := range t.Attributes.Organizations {
+		orgs = append(orgs, map[string]string{"id": fmt.Sprint(i + 1), "name": o.Name})
+	}
+	set(FieldOrganizations, orgs)
+	set(FieldRequestType, map[string]any{"requestType": map[string]string{"id": "1", "name": "Get help"}})
+	for id, v := range t.Attributes.Fields {
+		set(id, v)
+	}
+	switch t.CSAT {
+	case ticket.CSATGood:
+		set(FieldSatisfaction, map[string]int{"rating": 5})
+	case ticket.CSATBad:
+		set(FieldSatisfaction, map[string]int{"rating": 2})
+	}
+	if !t.CSATAt.IsZero() {
+		set(FieldSatisfactionDate, t.CSATAt.Format(TimeLayout))
+	}
+	for _, c := range t.Clocks {
+		switch c.Name {
+		case ticket.SLAFirstResponse:
+			set(FieldFirstResponse, SLAValue("Time to first response", c.Cycles))
+		case ticket.SLAResolution:
+			set(FieldResolution, SLAValue("Time to resolution", c.Cycles))
+		}
+	}
+	channel := string(t.Channel)
+	if t.Channel == ticket.ChannelAgent {
+		channel = "jira"
+	}
+	props := map[string]json.RawMessage{}
+	if channel != "" {
+		b, _ := json.Marshal(map[string]string{"value": channel})
+		props[ChannelProperty] = b
+	}
+	return Issue{Key: t.Key, Fields: f, Properties: props}
+}
+
+// SLAValue renders SLA cycles as a JSM SLA field value (the shape the issue field and
+// /rest/servicedeskapi/request/{key}/sla share): completed cycles, then the running one, if any,
+// as ongoingCycle.
+func SLAValue(name string, cycles []ticket.Cycle) map[string]any {
+	v := map[string]any{"id": "1", "name": name, "completedCycles": []any{}}
+	var done []any
+	for _, c := range cycles {
+		m := map[string]any{
+			"startTime":     instant(c.Start),
+			"breached":      c.Breached,
+			"goalDuration":  duration(c.Goal),
+			"elapsedTime":   duration(c.Elapsed),
+			"remainingTime": duration(c.Goal - c.Elapsed),
+		}
+		if !c.BreachAt.IsZero() {
+			m["breachTime"] = instant(c.BreachAt)
+		}
+		if c.Running() {
+			m["paused"] = c.Paused
+			m["withinCalendarHours"] = true
+			v["ongoingCycle"] = m
+			continue
+		}
+		m["stopTime"] = instant(c.Stop)
+		done = append(done, m)
+	}
+	if done != nil {
+		v["completedCycles"] = done
+	}
+	return v
+}
+
+func instant(t time.Time) map[string]any {
+	return map[string]any{
+		"iso8601":     t.Format("2006-01-02T15:04:05-0700"),
+		"jira":        t.Format(TimeLayout),
+		"friendly":    t.Format("02/Jan/06 3:04 PM"),
+		"epochMillis": t.UnixMilli(),
+	}
+}
+
+func duration(d time.Duration) map[string]any {
+	return map[string]any{"millis": d.Milliseconds(), "friendly": friendly(d)}
+}
+
+// friendly writes a duration as JSM does ("57h 51m"), for readability only.
+func friendly(d time.Duration) string {
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%s%dm", sign, m)
+	case m == 0:
+		return fmt.Sprintf("%s%dh", sign, h)
+	}
+	return fmt.Sprintf("%s%dh %dm", sign, h, m)
+}
+
+// priorityName is the stock Jira priority name of a normalized priority.
+func priorityName(p ticket.Priority) string {
+	switch p {
+	case ticket.P1:
+		return "Highest"
+	case ticket.P2:
+		return "High"
+	case ticket.P4:
+		return "Low"
+	}
+	return "Medium"
+}
+
+// statusOf is the stock JSM status name and status category key of a normalized state.
+func statusOf(s ticket.State) (name, category string) {
+	switch s {
+	case ticket.StateNew:
+		return "Open", "new"
+	case ticket.StateWaitingCustomer:
+		return "Waiting for customer", "indeterminate"
+	case ticket.StateWaitingPartner:
+		return "Waiting for third party", "indeterminate"
+	case ticket.StateResolved:
+		return "Resolved", "done"
+	case ticket.StateClosed:
+		return "Closed", "done"
+	}
+	return "In Progress", "indeterminate"
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// IssuesFromSearchJSON reads the issues of a recorded search response (the shape of
+// GET /rest/api/2/search, as in testdata/issues_in_sprint.json), keeping every field as recorded.
+func IssuesFromSearchJSON(data []byte) ([]Issue, error) {
+	var page struct {
+		Issues []struct {
+			ID         string                     `json:"id"`
+			Key        string                     `json:"key"`
+			Fields     map[string]json.RawMessage `json:"fields"`
+			Properties map[string]json.RawMessage `json:"properties"`
+		} `json:"issues"`
+	}
+	if err := json.Unmarshal(data, &page); err != nil {
+		return nil, fmt.Errorf("jirafake: reading search response: %w", err)
+	}
+	out := make([]Issue, 0, len(page.Issues))
+	for _, is := range page.Issues {
+		out = append(out, Issue{ID: is.ID, Key: is.Key, Fields: is.Fields, Properties: is.Properties})
+	}
+	return out, nil
+}
+
+// stored is an issue with the values the fake's JQL looks at, read once at Put.
+type stored struct {
+	issue      Issue
+	project    string
+	status     string
+	category   string
+	issueType  string
+	priority   string
+	labels     []string
+	created    time.Time
+	updated    time.Time
+	fieldNames []string // sorted, for "*all"
+}
+
+func index(is Issue) (*stored, error) {
+	if is.Key == "" {
+		return nil, fmt.Errorf("jirafake: issue without a key")
+	}
+	st := &stored{issue: is}
+	for id, raw := range is.Fields {
+		if !json.Valid(raw) {
+			return nil, fmt.Errorf("jirafake: issue %s: field %s is not valid JSON", is.Key, id)
+		}
+		st.fieldNames = append(st.fieldNames, id)
+	}
+	for id, raw := range is.Properties {
+		if !json.Valid(raw) {
+			return nil, fmt.Errorf("jirafake: issue %s: property %s is not valid JSON", is.Key, id)
+		}
+	}
+	sort.Strings(st.fieldNames)
+	var named struct {
+		Name string `json:"name"`
+		Key  string `json:"key"`
+	}
+	read := func(id string, v any) {
+		if raw, ok := is.Fields[id]; ok {
+			_ = json.Unmarshal(raw, v) // a field of another shape simply does not match JQL
+		}
+	}
+	read("project", &named)
+	st.project = named.Key
+	if st.project == "" {
+		st.project, _ = splitKey(is.Key)
+	}
+	named.Name = ""
+	read("issuetype", &named)
+	st.issueType = named.Name
+	named.Name = ""
+	read("priority", &named)
+	st.priority = named.Name
+	var status struct {
+		Name     string `json:"name"`
+		Category struct {
+			Key string `json:"key"`
+		} `json:"statusCategory"`
+	}
+	read("status", &status)
+	st.status, st.category = status.Name, status.Category.Key
+	read("labels", &st.labels)
+	var created, updated string
+	read("created", &created)
+	read("updated", &updated)
+	var err error
+	if st.updated, err = time.Parse(TimeLayout, updated); err != nil {
+		return nil, fmt.Errorf("jirafake: issue %s: updated %q: %w", is.Key, updated, err)
+	}
+	if created != "" {
+		if st.created, err = time.Parse(TimeLayout, created); err != nil {
+			return nil, fmt.Errorf("jirafake: issue %s: created %q: %w", is.Key, created, err)
+		}
+	}
+	return st, nil
+}

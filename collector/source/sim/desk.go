@@ -1,0 +1,84 @@
+package sim
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/custops/custops/collector/ticket"
+)
+
+// desk is how one ticketing system spells the simulated world: keys, links and status names.
+type desk struct {
+	name     string
+	baseURL  string
+	statuses map[ticket.State]string
+}
+
+// The stock status names of a JSM service project and of Zendesk, so the tickets look like what
+// the real sources normalize.
+var (
+	jiraStatuses = map[ticket.State]string{
+		ticket.StateNew:             "Waiting for support",
+		ticket.StateInProgress:      "In Progress",
+		ticket.StateWaitingCustomer: "Waiting for customer",
+		ticket.StateWaitingPartner:  "Pending",
+		ticket.StateResolved:        "Resolved",
+		ticket.StateClosed:          "Closed",
+	}
+	zendeskStatuses = map[ticket.State]string{
+		ticket.StateNew:             "new",
+		ticket.StateInProgress:      "open",
+		ticket.StateWaitingCustomer: "pending",
+		ticket.StateWaitingPartner:  "hold",
+		ticket.StateResolved:        "solved",
+		ticket.StateClosed:          "closed",
+	}
+)
+
+// defaultBaseURL is where a desk's links point when WorldOptions.BaseURL is empty.
+func defaultBaseURL(name string) string {
+	if name == DeskZendesk {
+		return "https://demo.zendesk.com"
+	}
+	return "https://demo.atlassian.net"
+}
+
+func newDesk(name, baseURL string) desk {
+	if baseURL == "" {
+		baseURL = defaultBaseURL(name)
+	}
+	d := desk{name: name, baseURL: strings.TrimRight(baseURL, "/"), statuses: jiraStatuses}
+	if name == DeskZendesk {
+		d.statuses = zendeskStatuses
+	}
+	return d
+}
+
+// key is the ticket key of number n: "SUP-n" on Jira, "n" on Zendesk.
+func (d desk) key(n int64) string {
+	if d.name == DeskZendesk {
+		return strconv.FormatInt(n, 10)
+	}
+	return JiraProject + "-" + strconv.FormatInt(n, 10)
+}
+
+// url links to the ticket in the desk's agent UI.
+func (d desk) url(key string) string {
+	if d.name == DeskZendesk {
+		return d.baseURL + "/agent/tickets/" + key
+	}
+	return d.baseURL + "/browse/" + key
+}
+
+// attributes are what the desk tells about the ticket's customer: the JSM organization name and
+// project, or the Zendesk organization id and name; labels/tags either way.
+func (d desk) attributes(p *profile, labels []string) ticket.Attributes {
+	a := ticket.Attributes{Labels: labels, ReporterDomain: p.Domain}
+	if d.name == DeskZendesk {
+		a.Organizations = []ticket.Organization{{ID: p.ZendeskOrganizationID, Name: p.Organization}}
+	} else {
+		a.Project = JiraProject
+		a.Organizations = []ticket.Organization{{Name: p.Organization}}
+	}
+	return a
+}

@@ -1,0 +1,13 @@
+// Package sim is the built-in ticket simulator: a deterministic world of payment-company customers
+// raising tickets on a Jira Service Management or a Zendesk desk, and a source that polls it.
+//
+// `custops demo` runs the exporter on this source so that a newcomer sees realistic metrics before
+// any desk is connected; the Jira and Zendesk fake servers of the tests serve the same World over
+// their vendors' wire formats, which is why World is usable on its own.
+//
+// Everything is pure math on simulated time. A ticket's whole life (arrival, first reply, waits,
+// resolution, reopen, CSAT, close) is planned when it arrives, from a random stream keyed by the
+// seed, the customer and the hour of arrival; a ticket at an instant is that plan replayed up to
+// the instant. So the same options give the same tickets whatever instants Advance is called at,
+// and two worlds with the same seed agree on every hour they both cover.
+package sim

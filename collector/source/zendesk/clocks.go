@@ -1,0 +1,269 @@
+package zendesk
+
+import (
+	"slices"
+	"time"
+
+	"github.com/custops/custops/collector/ticket"
+)
+
+// Zendesk metric names as the ticket metric events API spells them.
+// Reference: https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metric_events/
+const (
+	metricReplyTime         = "reply_time"
+	metricRequesterWaitTime = "requester_wait_time"
+	metricResolutionTime    = "resolution_time"
+)
+
+// slaNextReply is the clock of reply_time instances after the first (Zendesk's "next reply
+// time"); instance 1 is the first reply and becomes first_response.
+const slaNextReply = "next_reply_time"
+
+// clockName maps a Zendesk metric instance to our SLA name: sla_names from config first, then
+// reply_time -> first_response (instance 1) or next_reply_time, the configured resolution metric
+// -> resolution, and every other metric under its own name.
+func (s *Source) clockName(metric string, instance int64) string {
+	if n, ok := s.cfg.SLANames[metric]; ok && n != "" {
+		return n
+	}
+	switch {
+	case metric == metricReplyTime && instance <= 1:
+		return ticket.SLAFirstResponse
+	case metric == metricReplyTime:
+		return slaNextReply
+	case metric == s.resolutionMetric:
+		return ticket.SLAResolution
+	}
+	return metric
+}
+
+// cycleIndex maps an instance to the position of its cycle in the clock. Zendesk numbers
+// instances from 1 (reply_time's next-reply instances from 2); only instances with an SLA are
+// stored, so for metrics with several instances some without an SLA this is best effort.
+func cycleIndex(name string, instance int64) int {
+	base := int64(1)
+	if name == slaNextReply {
+		base = 2
+	}
+	return max(int(instance-base), 0)
+}
+
+// cycleState is one metric instance being rebuilt from its events. The Cycle is what is stored;
+// business is the apply_sla business_hours flag, known only while the events that carry it are
+// being applied.
+//
+// The stored Cycle is enough to resume from events of a later poll because ObservedAt is the
+// instant of the last state change (activate, pause, fulfill): while running and not paused the
+// clock has been active since ObservedAt, with Elapsed accumulated before it.
+type cycleState struct {
+	c        ticket.Cycle
+	name     string
+	idx      int // position in the clock's cycles
+	business bool
+	breachEv bool // BreachAt comes from a Zendesk breach event, not from our wall-time sum
+}
+
+func (cs *cycleState) activate(t time.Time) {
+	switch {
+	case cs.c.Start.IsZero():
+		cs.c.Start, cs.c.ObservedAt = t, t
+	case !cs.c.Stop.IsZero():
+		// "Activate events are also used to indicate that a ticket metric is no longer [...]
+		// fulfilled": a reopened ticket resumes the same instance, with its elapsed time.
+		cs.c.Stop, cs.c.Paused, cs.c.ObservedAt = time.Time{}, false, t
+	case cs.c.Paused:
+		cs.c.Paused, cs.c.ObservedAt = false, t
+	default:
+		return
+	}
+	cs.project()
+}
+
+func (cs *cycleState) pause(t time.Time) {
+	if !cs.c.Running() || cs.c.Paused || cs.c.Start.IsZero() {
+		return
+	}
+	cs.c.Elapsed += nonNeg(t.Sub(cs.c.ObservedAt))
+	cs.c.ObservedAt, cs.c.Paused = t, true
+	if !cs.c.Breached && !cs.breachEv {
+		// While paused the breach instant is unknown: it depends on when the clock resumes.
+		cs.c.BreachAt = time.Time{}
+	}
+}
+
+func (cs *cycleState) fulfill(t time.Time) {
+	if !cs.c.Running() || cs.c.Start.IsZero() {
+		return
+	}
+	if !cs.c.Paused {
+		cs.c.Elapsed += nonNeg(t.Sub(cs.c.ObservedAt))
+	}
+	cs.c.Stop, cs.c.ObservedAt, cs.c.Paused = t, t, false
+	// Met when fulfilled before the breach instant, breached when after it.
+	if cs.c.Goal > 0 && !cs.c.BreachAt.IsZero() && t.After(cs.c.BreachAt) {
+		cs.c.Breached = true
+	}
+}
+
+// applySLA sets the goal. When the target counts business hours, custops computes the breach
+// instant in wall time: this package has no business calendar (collector/sla builds them, and
+// Zendesk's schedules would have to be read from /api/v2/business_hours/schedules).
+// LIMITATION(calendar): a business-hours target is projected in calendar time, so BreachAt comes
+// early outside business hours; a Zendesk breach event, when one arrives, replaces the projection
+// with Zendesk's own instant, and update_status replaces Elapsed with Zendesk's business minutes.
+func (cs *cycleState) applySLA(goal time.Duration, business bool) {
+	cs.c.Goal, cs.business = goal, business
+	cs.breachEv = false
+	cs.project()
+}
+
+func (cs *cycleState) breach(t, now time.Time) {
+	cs.c.BreachAt, cs.breachEv = t, true
+	if !t.After(now) {
+		cs.c.Breached = true
+	}
+}
+
+// updateStatus takes Zendesk's own measure of a fulfilled metric (minutes, calendar and business).
+func (cs *cycleState) updateStatus(st apiEventStat) {
+	if cs.c.Running() {
+		return
+	}
+	m := st.Calendar
+	if cs.business {
+		m = st.Business
+	}
+	cs.c.Elapsed = time.Duration(m) * time.Minute
+	if cs.c.Goal > 0 && cs.c.Elapsed > cs.c.Goal {
+		cs.c.Breached = true
+	}
+}
+
+// project sets BreachAt for a running, unpaused clock: the instant it became active plus the goal
+// left, which shifts the breach by every pause/activate span before it.
+func (cs *cycleState) project() {
+	if cs.c.Goal <= 0 || !cs.c.Running() || cs.c.Paused || cs.c.Start.IsZero() {
+		return
+	}
+	cs.breachEv = false
+	cs.c.BreachAt = cs.c.ObservedAt.Add(cs.c.Goal - cs.c.Elapsed)
+}
+
+func nonNeg(d time.Duration) time.Duration { return max(d, 0) }
+
+// mergeEvents applies metric events (oldest first, all for t) to a copy of t and returns it:
+// clocks with Origin "native", FirstReply from the first reply_time fulfil, Resolved from the
+// solve that fulfilled requester_wait_time/resolution_time. Metrics without an SLA (no
+// apply_sla, now or before) yield no clock: a goal-less clock would read as breached downstream.
+func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Time) *ticket.Ticket {
+	out := *t
+	out.Clocks = slices.Clone(t.Clocks)
+	type key struct {
+		metric   string
+		instance int64
+	}
+	states := map[key]*cycleState{}
+	var order []*cycleState
+	next := map[string]int{}
+	get := func(ev apiMetricEvent) *cycleState {
+		k := key{ev.Metric, ev.InstanceID}
+		if cs, ok := states[k]; ok {
+			return cs
+		}
+		name := s.clockName(ev.Metric, ev.InstanceID)
+		cs := &cycleState{name: name, idx: cycleIndex(name, ev.InstanceID)}
+		c, _ := out.Clock(name)
+		if cs.idx < len(c.Cycles) {
+			cs.c = c.Cycles[cs.idx]
+		} else {
+			// A new instance goes after the stored ones and those already seen in this batch.
+			cs.idx = max(next[name], len(c.Cycles))
+			next[name] = cs.idx + 1
+		}
+		states[k] = cs
+		order = append(order, cs)
+		return cs
+	}
+	var solvedAt time.Time
+	for _, ev := range evs {
+		cs := get(ev)
+		switch ev.Type {
+		case "activate":
+			cs.activate(ev.Time)
+		case "pause":
+			cs.pause(ev.Time)
+		case "fulfill":
+			cs.fulfill(ev.Time)
+			if ev.Metric == metricReplyTime && ev.InstanceID <= 1 && (out.FirstReply.IsZero() || ev.Time.Before(out.FirstReply)) {
+				out.FirstReply = ev.Time
+			}
+			if ev.Metric == metricRequesterWaitTime || ev.Metric == metricResolutionTime {
+				solvedAt = ev.Time
+			}
+		case "apply_sla":
+			goal, ok := slaTarget(ev.SLA)
+			if !ok {
+				continue
+			}
+			if cs.c.Start.IsZero() {
+				// The activate event came in an earlier poll, before any SLA applied, and was not
+				// kept. Instance 1 of reply_time, requester_wait_time and agent_work_time starts
+				// at creation (per the event types reference); later instances at the apply.
+				start := ev.Time
+				if ev.InstanceID <= 1 && !t.Created.IsZero() {
+					start = t.Created
+				}
+				cs.c.Start, cs.c.ObservedAt = start, start
+			}
+			cs.applySLA(goal, ev.SLA.BusinessHours)
+		case "breach":
+			if !ev.Deleted {
+				cs.breach(ev.Time, now)
+			}
+		case "update_status":
+			if ev.Status != nil {
+				cs.updateStatus(*ev.Status)
+			}
+		}
+	}
+	for _, cs := range order {
+		if cs.c.Goal <= 0 || cs.c.Start.IsZero() {
+			continue
+		}
+		setCycle(&out, cs.name, cs.idx, cs.c)
+	}
+	if !solvedAt.IsZero() && !out.State.Open() {
+		out.Resolved = solvedAt
+	}
+	return &out
+}
+
+// slaTarget reads an apply_sla target: target_in_seconds when present, else target in minutes.
+func slaTarget(sla *apiEventSLA) (time.Duration, bool) {
+	switch {
+	case sla == nil:
+		return 0, false
+	case sla.TargetInSeconds != nil && *sla.TargetInSeconds > 0:
+		return time.Duration(*sla.TargetInSeconds) * time.Second, true
+	case sla.Target != nil && *sla.Target > 0:
+		return time.Duration(*sla.Target * float64(time.Minute)), true
+	}
+	return 0, false
+}
+
+// setCycle stores c as cycle idx of the named native clock, creating the clock or appending.
+func setCycle(t *ticket.Ticket, name string, idx int, c ticket.Cycle) {
+	i := slices.IndexFunc(t.Clocks, func(k ticket.Clock) bool { return k.Name == name })
+	if i < 0 {
+		t.Clocks = append(t.Clocks, ticket.Clock{Name: name, Origin: "native"})
+		i = len(t.Clocks) - 1
+	}
+	cl := t.Clocks[i]
+	cl.Cycles = slices.Clone(cl.Cycles)
+	if idx < len(cl.Cycles) {
+		cl.Cycles[idx] = c
+	} else {
+		cl.Cycles = append(cl.Cycles, c)
+	}
+	t.Clocks[i] = cl
+}

@@ -1,0 +1,154 @@
+package zendesk
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// The types below decode only the fields custops reads; field names are Zendesk's, byte for byte.
+
+// apiTicket is a ticket as the Tickets API and the incremental ticket export return it.
+// Reference: https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/ (JSON format).
+type apiTicket struct {
+	ID                 int64           `json:"id"`
+	Via                apiVia          `json:"via"`
+	CreatedAt          time.Time       `json:"created_at"`
+	UpdatedAt          time.Time       `json:"updated_at"`
+	Type               *string         `json:"type"`
+	Subject            string          `json:"subject"`
+	Priority           *string         `json:"priority"`
+	Status             string          `json:"status"`
+	RequesterID        *int64          `json:"requester_id"`
+	SubmitterID        *int64          `json:"submitter_id"`
+	OrganizationID     *int64          `json:"organization_id"`
+	Tags               []string        `json:"tags"`
+	SatisfactionRating *apiRatingOnTkt `json:"satisfaction_rating"`
+}
+
+// apiVia is the ticket's via object; only channel matters here.
+// Reference: https://developer.zendesk.com/documentation/ticketing/reference-guides/via-object-reference/
+type apiVia struct {
+	Channel json.RawMessage `json:"channel"` // a string such as "web"; a number in a few old records
+}
+
+// apiRatingOnTkt is the satisfaction_rating object embedded in a ticket.
+type apiRatingOnTkt struct {
+	ID    int64  `json:"id"`
+	Score string `json:"score"` // offered, unoffered, good, bad
+}
+
+// apiUser is a sideloaded user. Reference:
+// https://developer.zendesk.com/api-reference/ticketing/users/users/ (JSON format).
+type apiUser struct {
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+	Role  string `json:"role"` // end-user, agent, admin
+}
+
+// apiOrganization is an organization. Reference:
+// https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/ (JSON format).
+type apiOrganization struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// incrementalTicketsPage is one page of the cursor-based incremental ticket export. Reference:
+// https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/
+// ("Incremental Ticket Export, Cursor Based"; "Cursor-based Pagination JSON Format").
+type incrementalTicketsPage struct {
+	Tickets       []json.RawMessage `json:"tickets"`
+	AfterURL      *string           `json:"after_url"`
+	AfterCursor   *string           `json:"after_cursor"`
+	EndOfStream   bool              `json:"end_of_stream"`
+	Users         []apiUser         `json:"users"`         // include=users
+	Organizations []apiOrganization `json:"organizations"` // include=organizations
+}
+
+// apiMetricEvent is one ticket metric event. Reference:
+// https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metric_events/ (JSON format)
+// and https://developer.zendesk.com/documentation/ticketing/reference-guides/ticket-metric-event-types-reference/
+type apiMetricEvent struct {
+	ID         int64         `json:"id"`
+	TicketID   int64         `json:"ticket_id"`
+	Metric     string        `json:"metric"`
+	InstanceID int64         `json:"instance_id"`
+	Type       string        `json:"type"` // activate, pause, fulfill, apply_sla, breach, update_status, measure
+	Time       time.Time     `json:"time"`
+	SLA        *apiEventSLA  `json:"sla,omitempty"`     // apply_sla only
+	Status     *apiEventStat `json:"status,omitempty"`  // update_status only
+	Deleted    bool          `json:"deleted,omitempty"` // breach only: a breach that no longer applies
+}
+
+// apiEventSLA is the sla object of an apply_sla event: target in minutes (and in seconds on
+// newer accounts), whether it counts business hours, and the policy.
+type apiEventSLA struct {
+	Target          *float64 `json:"target"`
+	TargetInSeconds *int64   `json:"target_in_seconds"`
+	BusinessHours   bool     `json:"business_hours"`
+	Policy          *struct {
+		ID    int64  `json:"id"`
+		Title string `json:"title"`
+	} `json:"policy"`
+}
+
+// apiEventStat is the status object of an update_status event: the metric's value in minutes,
+// in calendar and in business hours.
+type apiEventStat struct {
+	Calendar int64 `json:"calendar"`
+	Business int64 `json:"business"`
+}
+
+// metricEventsPage is one page of the incremental ticket metric events list (time-based).
+// Reference: https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metric_events/
+// ("List Ticket Metric Events": start_time, up to 100 events a page, next_page, count, end_time).
+type metricEventsPage struct {
+	Events   []apiMetricEvent `json:"ticket_metric_events"`
+	NextPage *string          `json:"next_page"`
+	Count    int              `json:"count"`
+	EndTime  int64            `json:"end_time"`
+}
+
+// apiRating is one satisfaction rating. Reference:
+// https://developer.zendesk.com/api-reference/ticketing/ticket-management/satisfaction_ratings/
+type apiRating struct {
+	ID        int64     `json:"id"`
+	TicketID  int64     `json:"ticket_id"`
+	Score     string    `json:"score"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// ratingsPage is one page of satisfaction ratings: offset pagination (next_page) or cursor
+// pagination (meta.has_more, links.next), whichever the account answers with.
+type ratingsPage struct {
+	Ratings  []apiRating `json:"satisfaction_ratings"`
+	NextPage *string     `json:"next_page"`
+	Meta     *struct {
+		HasMore bool `json:"has_more"`
+	} `json:"meta"`
+	Links *struct {
+		Next *string `json:"next"`
+	} `json:"links"`
+}
+
+// organizationsPage is one page of the organizations list, in either pagination style.
+// Reference: https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/
+type organizationsPage struct {
+	Organizations []apiOrganization `json:"organizations"`
+	NextPage      *string           `json:"next_page"`
+	Meta          *struct {
+		HasMore bool `json:"has_more"`
+	} `json:"meta"`
+	Links *struct {
+		Next *string `json:"next"`
+	} `json:"links"`
+}
+
+// showManyPage is the answer of GET /api/v2/tickets/show_many.json. Reference:
+// https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#show-multiple-tickets
+type showManyPage struct {
+	Tickets []struct {
+		ID     int64  `json:"id"`
+		Status string `json:"status"`
+	} `json:"tickets"`
+}

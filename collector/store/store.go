@@ -1,0 +1,219 @@
+// Package store is the ticket store: every ticket of every source in memory, for snapshots, and
+// persisted in one bbolt file, so a restart resumes from each source's cursor instead of
+// re-syncing.
+//
+// Memory never runs ahead of disk: a batch is written in one bbolt transaction and only then
+// applied to the in-memory index. Stored tickets are immutable *ticket.Ticket values shared with
+// every reader; a change is a new pointer.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// FileName is the name of the store file inside the state directory.
+const FileName = "custops.db"
+
+// lockTimeout bounds the wait for the file lock: another process holding it is a configuration
+// mistake (two collectors on one state_dir) to report, not to wait out.
+const lockTimeout = time.Second
+
+// ErrLocked is wrapped by Open when another process holds the store file.
+var ErrLocked = errors.New("store file is locked by another process (is another custops using the same state_dir?)")
+
+// Store holds every ticket of every source, in memory and on disk. Safe for concurrent use.
+type Store struct {
+	db     *bolt.DB
+	path   string
+	logger *slog.Logger
+
+	// applyMu serializes writers (bbolt does too) and guards intern, so the index lock mu is
+	// held only for the pointer swaps, never across an fsync.
+	applyMu sync.Mutex
+	intern  *interner
+
+	mu      sync.RWMutex
+	sources map[string]*sourceState
+}
+
+// sourceState is the in-memory side of one source.
+type sourceState struct {
+	tickets map[string]*ticket.Ticket
+	cursor  []byte
+	synced  bool // a cursor was stored, even an empty one
+}
+
+// options are the knobs tests turn; Open uses the defaults.
+type options struct {
+	timeout time.Duration
+	now     func() time.Time // names the moved-aside corrupt file
+}
+
+// Open opens (creating dir and file if needed) the store file <dir>/custops.db and loads every
+// ticket into memory. A file that cannot be opened as bbolt, whose schema version differs or whose
+// records cannot be decoded is moved aside to <dir>/custops.db.corrupt-<UTC timestamp> with a Warn
+// log naming both paths and the reason, and a fresh empty store is created (the sources then do a
+// full sync). Nothing else is ever deleted. A file locked by another process is an error wrapping
+// ErrLocked.
+func Open(dir string, logger *slog.Logger) (*Store, error) {
+	return open(dir, logger, options{timeout: lockTimeout, now: time.Now})
+}
+
+func open(dir string, logger *slog.Logger, o options) (*Store, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating state directory: %w", err)
+	}
+	s := &Store{
+		path:    filepath.Join(dir, FileName),
+		logger:  logger,
+		intern:  newInterner(),
+		sources: map[string]*sourceState{},
+	}
+	err := s.openAndLoad(o.timeout)
+	if err == nil {
+		return s, nil
+	}
+	var bad *corruptError
+	if !errors.As(err, &bad) {
+		return nil, err
+	}
+	aside, mvErr := moveAside(s.path, o.now())
+	if mvErr != nil {
+		return nil, fmt.Errorf("moving aside unusable store file %s (%v): %w", s.path, bad, mvErr)
+	}
+	logger.Warn("store file unusable, moved aside; sources will sync from scratch",
+		"path", s.path, "moved_to", aside, "err", bad)
+	s.intern = newInterner()
+	s.sources = map[string]*sourceState{}
+	if err := s.openAndLoad(o.timeout); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// openAndLoad opens the bbolt file, checks or writes the schema version and loads every ticket.
+// A file that is not what the store wrote comes back as a *corruptError with the db closed.
+func (s *Store) openAndLoad(timeout time.Duration) error {
+	db, err := openBolt(s.path, timeout)
+	if err != nil {
+		switch {
+		case errors.Is(err, berrors.ErrTimeout):
+			return fmt.Errorf("opening %s: %w", s.path, ErrLocked)
+		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
+			errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrInvalidMapping),
+			errors.Is(err, errPanic):
+			return &corruptError{reason: "not a bbolt file", err: err}
+		}
+		return fmt.Errorf("opening store file %s: %w", s.path, err)
+	}
+	if err := s.load(db); err != nil {
+		// The file was readable as bbolt: closing it cannot lose anything we would keep.
+		_ = db.Close()
+		return err
+	}
+	s.db = db
+	return nil
+}
+
+// openBolt is bolt.Open with panics turned into errors: bbolt panics on some corrupt pages, and a
+// corrupt file must be moved aside, not crash the collector at every start.
+func openBolt(path string, timeout time.Duration) (db *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("%w: %v", errPanic, r)
+		}
+	}()
+	return bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+}
+
+// Close closes the file, after any Apply in flight. The in-memory tickets stay readable; Apply
+// fails from now on.
+func (s *Store) Close() error {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	return s.db.Close()
+}
+
+// Path returns the store file's path.
+func (s *Store) Path() string { return s.path }
+
+// Source returns the source.Store view of one source. The view is cheap; the source's buckets are
+// created by its first Apply.
+func (s *Store) Source(name string) source.Store { return &view{s: s, name: name} }
+
+// Tickets returns every stored ticket of the named sources (all sources when names is empty), in no
+// particular order, as a fresh slice of the immutable pointers: a consistent point-in-time view
+// for the snapshot (no batch is half visible). Callers must not modify the tickets.
+func (s *Store) Tickets(names ...string) []*ticket.Ticket {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var states []*sourceState
+	if len(names) == 0 {
+		for _, st := range s.sources {
+			states = append(states, st)
+		}
+	} else {
+		seen := make(map[string]bool, len(names))
+		for _, n := range names {
+			if st, ok := s.sources[n]; ok && !seen[n] {
+				seen[n] = true
+				states = append(states, st)
+			}
+		}
+	}
+	n := 0
+	for _, st := range states {
+		n += len(st.tickets)
+	}
+	out := make([]*ticket.Ticket, 0, n)
+	for _, st := range states {
+		for _, t := range st.tickets {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Count returns the number of stored tickets of the source.
+func (s *Store) Count(source string) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if st, ok := s.sources[source]; ok {
+		return len(st.tickets)
+	}
+	return 0
+}
+
+// Synced reports whether the source has a cursor (it completed at least one batch), for /-/ready.
+func (s *Store) Synced(source string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st, ok := s.sources[source]
+	return ok && st.synced
+}
+
+// Get returns the stored ticket of the source with the key. Callers must not modify it.
+func (s *Store) Get(source, key string) (*ticket.Ticket, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if st, ok := s.sources[source]; ok {
+		t, ok := st.tickets[key]
+		return t, ok
+	}
+	return nil, false
+}
