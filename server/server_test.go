@@ -1,0 +1,244 @@
+package server
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/ticket"
+)
+
+var now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+const testConfig = `
+sources:
+  - name: jsm
+    type: sim
+    sim: {desk: jira}
+customers:
+  - id: northwind
+    name: Northwind Payments
+    tier: gold
+    csm: Secret Person
+    match: {organization: [Northwind Payments]}
+  - id: globex
+    name: Globex
+    tier: gold
+    match: {organization: [Globex]}
+tiers:
+  gold:
+    compliance_target: 0.95
+    at_risk: 25%
+    sla: {goals: {p1: {first_response: 1h}}}
+`
+
+type fakeBackend struct {
+	cfg     *config.Config
+	tickets []*ticket.Ticket
+	ready   bool
+}
+
+func (f *fakeBackend) Snapshot() (*snapshot.Snapshot, time.Duration) {
+	return &snapshot.Snapshot{At: now, Customers: []snapshot.Customer{
+		{ID: "globex", Name: "Globex", Tier: "gold"},
+		{ID: "northwind", Name: "Northwind Payments", Tier: "gold", CSM: "Secret Person", Risk: 40},
+	}}, 0
+}
+func (f *fakeBackend) Ready() (bool, []string) {
+	if f.ready {
+		return true, nil
+	}
+	return false, []string{"jsm"}
+}
+func (f *fakeBackend) Tickets() []*ticket.Ticket { return f.tickets }
+func (f *fakeBackend) Config() *config.Config    { return f.cfg }
+func (f *fakeBackend) CustomerOf(t *ticket.Ticket) string {
+	if len(t.Attributes.Organizations) > 0 && t.Attributes.Organizations[0].Name == "Northwind Payments" {
+		return "northwind"
+	}
+	return ""
+}
+func (f *fakeBackend) Now() time.Time { return now }
+
+// tk builds an open p1 ticket of northwind whose first_response clock started `started` ago.
+func tk(key string, started time.Duration, mut ...func(*ticket.Ticket)) *ticket.Ticket {
+	c := ticket.Cycle{Start: now.Add(-started), Goal: time.Hour, BreachAt: now.Add(-started).Add(time.Hour)}
+	t := &ticket.Ticket{
+		Source: "jsm", Key: key, Summary: "Payouts <delayed> " + key, URL: "https://example.atlassian.net/browse/" + key,
+		Attributes: ticket.Attributes{Organizations: []ticket.Organization{{Name: "Northwind Payments"}}},
+		Priority:   ticket.P1, State: ticket.StateInProgress, Status: "In Progress", Channel: ticket.ChannelPortal,
+		Created: now.Add(-started),
+		Clocks:  []ticket.Clock{{Name: ticket.SLAFirstResponse, Cycles: []ticket.Cycle{c}}},
+	}
+	for _, m := range mut {
+		m(t)
+	}
+	return t
+}
+
+func newTestServer(t *testing.T) (*httptest.Server, *fakeBackend) {
+	t.Helper()
+	cfg, err := config.Parse([]byte(testConfig), "test.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &fakeBackend{cfg: cfg, ready: true, tickets: []*ticket.Ticket{
+		tk("SUP-1", 90*time.Minute), // breached 30m ago
+		tk("SUP-2", 50*time.Minute), // 10m left of 60: at risk (25% = 15m)
+		tk("SUP-3", 5*time.Minute, func(t *ticket.Ticket) { t.Escalated = true }),             // running
+		tk("SUP-4", 5*time.Minute, func(t *ticket.Ticket) { t.State = ticket.StateResolved }), // not open
+		tk("OTHER-1", 90*time.Minute, func(t *ticket.Ticket) { t.Attributes.Organizations = nil }),
+	}}
+	h, err := New(Options{
+		Current:  func() Backend { return b },
+		Gatherer: prometheus.NewRegistry(),
+		Logger:   slog.New(slog.DiscardHandler),
+		Version:  "test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, b
+}
+
+func get(t *testing.T, u string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestTicketFilters(t *testing.T) {
+	srv, _ := newTestServer(t)
+	cases := []struct {
+		name  string
+		query string
+		want  []string
+	}{
+		{"open by default, breached then at risk first", "", []string{"SUP-1", "SUP-2", "SUP-3"}},
+		{"breached", "?breached=true", []string{"SUP-1"}},
+		{"at risk", "?at_risk=true", []string{"SUP-2"}},
+		{"escalated", "?escalated=true", []string{"SUP-3"}},
+		{"all states", "?state=all", []string{"SUP-1", "SUP-2", "SUP-3", "SUP-4"}},
+		{"one state", "?state=resolved", []string{"SUP-4"}},
+		{"priority without match", "?priority=p2", nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := get(t, srv.URL+"/api/v1/customers/northwind/tickets"+c.query)
+			if code != http.StatusOK {
+				t.Fatalf("status %d: %s", code, body)
+			}
+			var list TicketList
+			if err := json.Unmarshal([]byte(body), &list); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, v := range list.Tickets {
+				got = append(got, v.Key)
+			}
+			if strings.Join(got, ",") != strings.Join(c.want, ",") {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestTicketClockStatus(t *testing.T) {
+	srv, _ := newTestServer(t)
+	_, body := get(t, srv.URL+"/api/v1/customers/northwind/tickets")
+	var list TicketList
+	if err := json.Unmarshal([]byte(body), &list); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"SUP-1": "breached", "SUP-2": "at_risk", "SUP-3": "running"}
+	for _, v := range list.Tickets {
+		if got := v.Clocks[0].Status; got != want[v.Key] {
+			t.Errorf("%s: clock status %q, want %q", v.Key, got, want[v.Key])
+		}
+	}
+	if rem := *list.Tickets[1].Clocks[0].RemainingSeconds; rem != 600 {
+		t.Errorf("SUP-2 remaining = %v s, want 600", rem)
+	}
+}
+
+func TestTicketErrors(t *testing.T) {
+	srv, _ := newTestServer(t)
+	cases := []struct {
+		name, path string
+		code       int
+		msg        string
+	}{
+		{"unknown customer", "/api/v1/customers/nobody/tickets", 404, `unknown customer "nobody"`},
+		{"bad state", "/api/v1/customers/northwind/tickets?state=sleeping", 400, `state "sleeping"`},
+		{"bad priority", "/api/v1/customers/northwind/tickets?priority=urgent", 400, `priority "urgent"`},
+		{"bad bool", "/api/v1/customers/northwind/tickets?breached=maybe", 400, `breached "maybe"`},
+		{"unknown parameter", "/api/v1/customers/northwind/tickets?customer=globex", 400, `unknown parameter "customer"`},
+		{"unknown customer page", "/customers/nobody/tickets", 404, `unknown customer`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := get(t, srv.URL+c.path)
+			var e apiError
+			if err := json.Unmarshal([]byte(body), &e); err != nil || e.Status != "error" {
+				t.Fatalf("error body is not the JSON error shape: %s", body)
+			}
+			if code != c.code || !strings.Contains(e.Error, c.msg) {
+				t.Errorf("got %d %q, want %d containing %q", code, e.Error, c.code, c.msg)
+			}
+		})
+	}
+}
+
+func TestPagesAreCustomerSafe(t *testing.T) {
+	srv, _ := newTestServer(t)
+	for _, p := range []string{"/customers", "/customers/northwind/tickets", "/api/v1/customers", "/api/v1/customers/northwind/tickets"} {
+		code, body := get(t, srv.URL+p)
+		if code != http.StatusOK {
+			t.Fatalf("%s: %d", p, code)
+		}
+		if strings.Contains(body, "Secret Person") {
+			t.Errorf("%s shows the internal CSM", p)
+		}
+		if strings.Contains(body, "OTHER-1") {
+			t.Errorf("%s shows an unmapped ticket", p)
+		}
+	}
+	_, page := get(t, srv.URL+"/customers/northwind/tickets")
+	if !strings.Contains(page, "Payouts &lt;delayed&gt; SUP-1") {
+		t.Errorf("ticket summary not escaped or missing")
+	}
+}
+
+func TestHealthAndReady(t *testing.T) {
+	srv, b := newTestServer(t)
+	if code, _ := get(t, srv.URL+"/-/healthy"); code != 200 {
+		t.Errorf("healthy: %d", code)
+	}
+	if code, _ := get(t, srv.URL+"/-/ready"); code != 200 {
+		t.Errorf("ready: %d", code)
+	}
+	b.ready = false
+	code, body := get(t, srv.URL+"/-/ready")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "jsm") {
+		t.Errorf("not ready: got %d %q, want 503 naming jsm", code, body)
+	}
+	if code, body := get(t, srv.URL+"/"); code != 200 || !strings.Contains(body, "custops") {
+		t.Errorf("landing page: %d", code)
+	}
+}
