@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -76,9 +77,9 @@ func syntaxError(filename string, err error) error {
 	}
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return &FieldError{File: filename, Line: line, Msg: m[2]}
+		return &FieldError{File: filename, Line: line, Msg: "invalid YAML: " + m[2]}
 	}
-	return &FieldError{File: filename, Msg: err.Error()}
+	return &FieldError{File: filename, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 }
 
 // resolvePaths anchors relative token files at the configuration file's directory, like

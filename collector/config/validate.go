@@ -27,14 +27,20 @@ func (v *validator) fail(path string, line int, msg string) {
 }
 
 // errf records a semantic problem, located through the line index. A path at or under one that
-// already failed structurally is skipped: its value is a default, not what the user wrote.
+// already failed structurally is skipped: its value is a default, not what the user wrote. So is
+// a path above one: "auth: token_env is required" adds nothing to "auth.token: not allowed".
 func (v *validator) errf(path, format string, args ...any) {
 	for _, b := range v.bad {
-		if path == b || strings.HasPrefix(path, b+".") || strings.HasPrefix(path, b+"[") {
+		if related(path, b) || related(b, path) {
 			return
 		}
 	}
 	v.errs = append(v.errs, &FieldError{File: v.file, Line: v.line(path), Field: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// related reports whether path is under or at base.
+func related(path, base string) bool {
+	return path == base || strings.HasPrefix(path, base+".") || strings.HasPrefix(path, base+"[")
 }
 
 // line finds the line of path, or of its closest ancestor present in the file (a missing key is
