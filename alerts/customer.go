@@ -1,0 +1,145 @@
+package alerts
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/prometheus/common/model"
+
+	"github.com/custops/custops/collector"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// Timing of the customer alerts. Two mechanisms, on purpose:
+//   - `for` is the onset delay: the condition must hold that long before a notification.
+//   - A max_over_time/min_over_time window is the clearing delay: once firing, a gauge that dips
+//     for less than the window (a ticket changing hands, one odd poll) does not resolve and
+//     re-fire the alert. The window is never longer than `for`, so a one-scrape spike cannot
+//     fire an alert on its own.
+//
+// With a 1s scrape and evaluation interval the pages (critical) fire within 2 minutes: breach
+// imminent after 1m, open P1 after 2m. The warnings take longer (10m to 1h) by design.
+const (
+	// breachImminentFor is short because the condition is a countdown that already includes the
+	// lead time; waiting longer only eats into it.
+	breachImminentFor = time.Minute
+
+	breachedFor, breachedWindow       = 10 * time.Minute, 5 * time.Minute
+	complianceFor, complianceWindow   = 30 * time.Minute, 15 * time.Minute
+	p1For, p1Window                   = 2 * time.Minute, 2 * time.Minute
+	escalationsFor, escalationsWindow = 30 * time.Minute, 10 * time.Minute
+	backlogFor, csatFor               = time.Hour, time.Hour
+	riskFor, riskWindow               = 30 * time.Minute, 10 * time.Minute
+	customerRef                       = "{{ $labels.name }} ({{ $labels.customer }})"
+	complianceWindows                 = window7d + "|" + window30d
+)
+
+// queryPercentage is an annotation template that shows the first value of a PromQL query as a
+// percentage, for quoting the other side of a comparison (the target, the 30d level) next to
+// $value. format gets the customer label and, when withSLA, the sla label; it sits inside a
+// template string literal, so any other PromQL string in it takes single quotes.
+func queryPercentage(format string, withSLA bool) string {
+	args := " $labels.customer"
+	if withSLA {
+		args += " $labels.sla"
+	}
+	return `{{ with printf "` + format + `"` + args + ` | query }}{{ . | first | value | humanizePercentage }}{{ end }}`
+}
+
+// customerAlerts are the alerts about one customer's tickets, all labelled kind="customer".
+func customerAlerts(opts Options) []alert {
+	c, s := collector.LabelCustomer, collector.LabelSLA
+	created7d := sel(recCreated, eq(collector.LabelWindow, window7d))
+	resolved7d := sel(recResolved, eq(collector.LabelWindow, window7d))
+	csat := func(window string) string { return sel(recCSAT, eq(collector.LabelWindow, window)) }
+	lead := model.Duration(opts.BreachLeadTime).String()
+
+	alerts := []alert{
+		{
+			name:     "CustopsSLABreachImminent",
+			severity: severityCritical,
+			expr:     withName(recNextBreach() + " < " + num(opts.BreachLeadTime.Seconds()) + " > 0"),
+			forDur:   breachImminentFor,
+			summary:  "{{ $labels.name }}: {{ $labels.sla }} SLA breach in {{ $value | humanizeDuration }}",
+			description: "An open ticket of " + customerRef + " breaches its {{ $labels.sla }} SLA in " +
+				"{{ $value | humanizeDuration }} (paging lead time " + lead + "). " +
+				"Work the ticket due first in the customer's ticket list before the clock runs out.",
+		},
+		{
+			name:     "CustopsSLABreached",
+			severity: severityWarning,
+			expr:     withName("max_over_time(" + recBreachedSLA + rng(breachedWindow) + ") > 0"),
+			forDur:   breachedFor,
+			summary:  "{{ $labels.name }}: open tickets past their {{ $labels.sla }} SLA",
+			description: customerRef + " has {{ $value | humanize }} open ticket(s) past their " +
+				"{{ $labels.sla }} SLA goal. The breach already counts against the contract: resolve them and tell the customer.",
+		},
+		{
+			name:     "CustopsSLAComplianceBelowTarget",
+			severity: severityWarning,
+			expr: withName("min_over_time(" + sel(recCompliance, fmt.Sprintf("%s=~%q", collector.LabelWindow, complianceWindows)) +
+				rng(complianceWindow) + ") < " + on(c, s) + " group_left () " + recTarget),
+			forDur:  complianceFor,
+			summary: "{{ $labels.name }}: {{ $labels.sla }} SLA compliance over {{ $labels.window }} below target",
+			description: customerRef + " met {{ $value | humanizePercentage }} of its {{ $labels.sla }} SLA over the last " +
+				"{{ $labels.window }}, below the contractual target of " +
+				queryPercentage(recTarget+"{"+c+"=%q,"+s+"=%q}", true) + ".",
+		},
+		{
+			name:     "CustopsOpenP1Incident",
+			severity: severityCritical,
+			expr: withName("max_over_time(" + sel(recIncidents, eq(collector.LabelPriority, string(ticket.P1))) +
+				rng(p1Window) + ") > 0"),
+			forDur:  p1For,
+			summary: "{{ $labels.name }}: open P1 incident",
+			description: customerRef + " has {{ $value | humanize }} open P1 incident(s). " +
+				"Make sure an engineer owns each one and the customer has heard from us.",
+		},
+		{
+			name:     "CustopsEscalationsPilingUp",
+			severity: severityWarning,
+			expr:     withName("max_over_time(" + recEscalated + rng(escalationsWindow) + ") >= " + fmt.Sprint(opts.EscalationsThreshold)),
+			forDur:   escalationsFor,
+			summary:  "{{ $labels.name }}: escalated tickets piling up",
+			description: customerRef + " has {{ $value | humanize }} escalated open tickets (threshold " +
+				fmt.Sprint(opts.EscalationsThreshold) + ").",
+		},
+		{
+			// Created vs resolved over the exporter's own 7d window rather than the open backlog
+			// against `offset 7d`: it works on the first day after deployment and does not depend
+			// on Prometheus retention.
+			name:     "CustopsBacklogGrowing",
+			severity: severityWarning,
+			expr: withName(created7d + " - " + resolved7d + " >= " + fmt.Sprint(opts.BacklogGrowthMin) +
+				" and " + created7d + " > " + num(1+opts.BacklogGrowthRatio) + " * " + resolved7d),
+			forDur:  backlogFor,
+			summary: "{{ $labels.name }}: backlog growing week on week",
+			description: customerRef + " raised {{ $value | humanize }} more tickets than we resolved over the last 7 days " +
+				"(created more than " + num(opts.BacklogGrowthRatio*100) + "% above resolved): the backlog is growing.",
+		},
+		{
+			name:     "CustopsCSATDrop",
+			severity: severityWarning,
+			expr: withName(csat(window7d) + " < " + on(c) + " (" + csat(window30d) + " - " + num(opts.CSATDrop) + ")" +
+				" and " + on(c) + " " + sel(recCSATReplies, eq(collector.LabelWindow, window7d)) + " >= " + fmt.Sprint(opts.CSATMinResponses)),
+			forDur:  csatFor,
+			summary: "{{ $labels.name }}: CSAT dropped",
+			description: "CSAT of " + customerRef + " over the last 7d is {{ $value | humanizePercentage }}, more than " +
+				num(opts.CSATDrop*100) + " points below its 30d level of " +
+				queryPercentage(sel(recCSAT, c+"=%q", collector.LabelWindow+"='"+window30d+"'"), false) + ".",
+		},
+		{
+			name:     "CustopsCustomerRiskHigh",
+			severity: severityWarning,
+			expr:     withName("max_over_time(" + recRisk + rng(riskWindow) + ") >= " + num(opts.RiskScoreThreshold)),
+			forDur:   riskFor,
+			summary:  "{{ $labels.name }}: customer risk high",
+			description: customerRef + " has a risk score of {{ $value | humanize }} out of 100 (threshold " +
+				num(opts.RiskScoreThreshold) + "). The customer board shows which factors add up to it.",
+		},
+	}
+	for i := range alerts {
+		alerts[i].kind = kindCustomer
+	}
+	return alerts
+}

@@ -1,0 +1,86 @@
+package alerts
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/prometheus/common/model"
+
+	"github.com/custops/custops/collector"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// Timing of the health alerts. A failed poll is retried on the next interval, so one failure is
+// no news (SourceDown waits 5m); staleness is already measured in poll intervals, so its `for`
+// only rides out one evaluation.
+const (
+	sourceDownFor     = 5 * time.Minute
+	sourceStaleFor    = time.Minute
+	exporterAbsentFor = 2 * time.Minute
+	unmappedFor       = 30 * time.Minute
+)
+
+// Names of the alerts that mean the customer data is stale; Alertmanager inhibits the
+// kind="customer" alerts while one of them fires.
+const (
+	alertSourceDown     = "CustopsSourceDown"
+	alertSourceStale    = "CustopsSourceStale"
+	alertExporterAbsent = "CustopsExporterAbsent"
+)
+
+// healthAlerts are the alerts about the sources and the exporter.
+func healthAlerts(opts Options) []alert {
+	src := collector.LabelSource
+	return []alert{
+		{
+			name:     alertSourceDown,
+			severity: severityWarning,
+			kind:     kindSource,
+			expr:     "max " + by(src) + " (" + collector.MetricSourceUp + ") == 0",
+			forDur:   sourceDownFor,
+			summary:  "custops source {{ $labels.source }} is down",
+			description: "Every poll of source {{ $labels.source }} has failed for " + durationText(sourceDownFor) +
+				": its tickets are not updating. Customer alerts are inhibited while this fires.",
+		},
+		{
+			// Critical although no customer is hurt yet: while it fires the SLA pages are
+			// inhibited, so this page replaces them rather than leaving the on-call person blind.
+			name:     alertSourceStale,
+			severity: severityCritical,
+			kind:     kindSource,
+			expr: "time() - max " + by(src) + " (" + collector.MetricSourceLastSuccessTimestamp + ") > " +
+				fmt.Sprint(opts.StaleAfter) + " * max " + by(src) + " (" + collector.MetricSourcePollInterval + ")",
+			forDur:  sourceStaleFor,
+			summary: "custops source {{ $labels.source }} is stale",
+			description: "Source {{ $labels.source }} last polled successfully {{ $value | humanizeDuration }} ago, more than " +
+				fmt.Sprint(opts.StaleAfter) + " poll intervals. SLA alerts are inhibited while this fires: " +
+				"watch the queues in the ticketing system directly until it recovers.",
+		},
+		{
+			name:     alertExporterAbsent,
+			severity: severityCritical,
+			kind:     kindExporter,
+			expr:     "absent(" + sel("up", eq("job", opts.JobName)) + " == 1)",
+			forDur:   exporterAbsentFor,
+			summary:  "custops exporter is not being scraped",
+			description: "Prometheus has had no successful scrape of job " + opts.JobName + " for " + durationText(exporterAbsentFor) +
+				": no customer alert can fire until it is back.",
+		},
+		{
+			name:     "CustopsUnmappedTickets",
+			severity: severityInfo,
+			kind:     kindSource,
+			expr: "max " + by(src) + " (" + sel(collector.MetricDataQualityTickets,
+				eq(collector.LabelCheck, ticket.QualityUnmappedCustomer)) + ") > 0",
+			forDur:  unmappedFor,
+			summary: "custops source {{ $labels.source }} has tickets of no known customer",
+			description: "{{ $value | humanize }} tickets of source {{ $labels.source }} match no customer, so their SLAs " +
+				"count for nobody. Add a match rule for them to the custops config.",
+		},
+	}
+}
+
+// durationText renders a duration the way the alert texts and Prometheus write it (5m, 1h).
+func durationText(d time.Duration) string {
+	return model.Duration(d).String()
+}
