@@ -131,7 +131,8 @@ func (c Calendar) HolidayDates() ([]time.Time, error) {
 	return out, nil
 }
 
-// IsHoliday reports whether the local date of t (in the calendar's zone) is a holiday.
+// IsHoliday reports whether the date of t, read in t's own location, is a holiday. Pass t already
+// in the calendar's Location: loading the zone on every call would be slow.
 func (c Calendar) IsHoliday(t time.Time) bool {
 	return slices.Contains(c.Holidays, t.Format(time.DateOnly))
 }

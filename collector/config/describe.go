@@ -52,11 +52,6 @@ func (c *Config) Describe(w io.Writer) error {
 	for _, cu := range c.Customers {
 		p("  %s\t%s\t%s\t%s\t%s\n", cu.ID, cu.Name, cu.Tier, orDash(cu.CSM), orDash(cu.Match.describe()))
 	}
-	for _, cu := range c.Customers {
-		if cu.SLA != nil || cu.ComplianceTarget != nil {
-			p("  %s overrides its tier: effective contract below\n", cu.ID)
-		}
-	}
 
 	for _, name := range sortedKeys(c.Tiers) {
 		t := c.Tiers[name]
