@@ -1,0 +1,335 @@
+// Package jira is the custops source for Jira Cloud and Jira Data Center with Jira Service
+// Management.
+//
+// A poll asks only for what changed since the cursor, with JQL
+//
+//	(<filter>) AND updated >= "<cursor - 1m>" ORDER BY updated ASC
+//
+// and only the fields the tickets need, through Cloud's GET /rest/api/3/search/jql
+// (nextPageToken paging) or Data Center's GET /rest/api/2/search (startAt paging). Each page is
+// applied to the store with the cursor that resumes after it. A reconcile pass asks which of the
+// stored open tickets still match the filter, keys only, and deletes the others.
+//
+// JSM specifics (SLA fields, organizations, satisfaction, request type) are found by their
+// schema type in /rest/api/2/field; SLA cycles are read natively; the request channel comes
+// from the request.channel.type issue property.
+package jira
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	jira "github.com/andygrunwald/go-jira"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/source"
+)
+
+const (
+	flavorCloud      = "cloud"
+	flavorDataCenter = "datacenter"
+
+	defaultPageSize = 100
+	defaultTimeout  = 30 * time.Second
+	// reconcileChunk keys go into one `key in (...)`: short enough for a GET URL.
+	reconcileChunk = 100
+)
+
+// Source polls one Jira site. Polls and reconciles of one source must not run concurrently
+// (the collector runs them from one goroutine per source).
+type Source struct {
+	cfg      config.Source
+	c        *client
+	m        *mapper
+	log      *slog.Logger
+	now      func() time.Time
+	pageSize int
+	filter   string
+
+	// Learnt by prepare.
+	ready     bool
+	flavor    string
+	fields    []string
+	loc       *time.Location
+	zoneSlack time.Duration
+}
+
+// New builds a Jira source from its config (a source.Factory). It reads the token now, so a
+// missing credential fails at start-up; nothing is requested from Jira until the first poll.
+func New(cfg config.Source, deps source.Deps) (source.Source, error) {
+	return newSource(cfg, deps)
+}
+
+func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
+	base := strings.TrimRight(cfg.URL, "/")
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("jira source %q: url %q is not an http(s) URL", cfg.Name, cfg.URL)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("jira source %q: url must not carry credentials; use auth", cfg.Name)
+	}
+	switch cfg.Flavor {
+	case "", flavorCloud, flavorDataCenter:
+	default:
+		return nil, fmt.Errorf("jira source %q: flavor %q: want cloud or datacenter", cfg.Name, cfg.Flavor)
+	}
+	if regexp.MustCompile(`(?i)\border\s+by\b`).MatchString(cfg.JQL) {
+		return nil, fmt.Errorf("jira source %q: jql must be a filter without ORDER BY (the source orders by updated)", cfg.Name)
+	}
+	token, err := readToken(cfg.Auth)
+	if err != nil {
+		return nil, fmt.Errorf("jira source %q: %w", cfg.Name, err)
+	}
+
+	logger := deps.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	logger = logger.With("source", cfg.Name)
+	stats := deps.Stats
+	if stats == nil {
+		stats = source.NewStats()
+	}
+	now := deps.Now
+	if now == nil {
+		now = time.Now
+	}
+	sleep := deps.Sleep
+	if sleep == nil {
+		sleep = source.Sleep
+	}
+	hc := &http.Client{Timeout: defaultTimeout}
+	if deps.HTTPClient != nil {
+		*hc = *deps.HTTPClient // a copy: the timeout and transport below are this source's own
+	}
+	if cfg.Timeout > 0 {
+		hc.Timeout = time.Duration(cfg.Timeout)
+	} else if hc.Timeout == 0 {
+		hc.Timeout = defaultTimeout
+	}
+	hc.Transport = authTransport(cfg.Auth, token, hc.Transport)
+	jc, err := jira.NewClient(hc, base)
+	if err != nil {
+		return nil, fmt.Errorf("jira source %q: %w", cfg.Name, err)
+	}
+	pageSize := cfg.PageSize
+	if pageSize <= 0 {
+		pageSize = defaultPageSize
+	}
+	return &Source{
+		cfg: cfg,
+		c: &client{name: cfg.Name, base: base, jc: jc, stats: stats, now: now, sleep: sleep,
+			log: logger, jitter: defaultJitter},
+		m:        newMapper(cfg, base),
+		log:      logger,
+		now:      now,
+		pageSize: pageSize,
+		filter:   strings.TrimSpace(cfg.JQL),
+		flavor:   cfg.Flavor,
+	}, nil
+}
+
+// scope fingerprints the config the stored tickets were built with.
+func (s *Source) scope() string {
+	c := s.cfg
+	return scopeOf(s.filter, s.fields, c.Priorities, c.DefaultPriority, c.Statuses, c.Escalation,
+		c.IncidentTypes, c.SLANames, c.CustomerFrom)
+}
+
+// Poll fetches what changed since the stored cursor and applies it page by page.
+func (s *Source) Poll(ctx context.Context, st source.Store) error {
+	if err := s.prepare(ctx); err != nil {
+		return err
+	}
+	cur, err := decodeCursor(st.Cursor())
+	if err != nil {
+		s.log.Warn("cursor_unreadable_resync", "err", err)
+	}
+	scope := s.scope()
+	resync := cur.Scope != scope
+	if resync {
+		if cur.Scope != "" {
+			s.log.Info("config_changed_resync")
+		}
+		cur = cursor{Scope: scope}
+	}
+	jql := incrementalJQL(s.filter, cur, s.loc, s.zoneSlack)
+	props := url.Values{"properties": {"request.channel.type"}}
+	applied, fetched := 0, 0
+	err = s.searchPages(ctx, jql, s.fields, props, s.pageSize, func(issues []wireIssue) error {
+		now := s.now()
+		next := cur
+		var batch source.Batch
+		for i := range issues {
+			is := &issues[i]
+			fetched++
+			var up time.Time
+			var upRaw string
+			if is.field("updated", &upRaw) {
+				up, _ = parseJiraTime(upRaw)
+			}
+			prev, had := st.Get(is.Key)
+			if !resync && !up.IsZero() && (cur.seen(is.Key, up) || (had && prev.Updated.Equal(up))) {
+				next.advance(is.Key, up) // fetched again through the overlap: already applied
+				continue
+			}
+			if !had {
+				prev = nil
+			}
+			t, err := s.m.toTicket(is, prev, now)
+			if err != nil {
+				return fmt.Errorf("jira source %q: %w: %w", s.cfg.Name, ErrMalformed, err)
+			}
+			batch.Upserts = append(batch.Upserts, t)
+			next.advance(t.Key, t.Updated)
+		}
+		if len(batch.Upserts) == 0 && next.Updated.Equal(cur.Updated) && len(next.Keys) == len(cur.Keys) {
+			return nil // nothing new: no write
+		}
+		batch.Cursor = next.encode()
+		if err := st.Apply(batch); err != nil {
+			return fmt.Errorf("jira source %q: applying batch: %w", s.cfg.Name, err)
+		}
+		applied += len(batch.Upserts)
+		cur = next
+		return nil
+	})
+	s.log.Debug("poll_done", "fetched", fetched, "applied", applied, "resync", resync)
+	return err
+}
+
+// Reconcile asks, in chunks of keys, which of the stored open tickets still exist and match
+// the filter, and deletes the others.
+func (s *Source) Reconcile(ctx context.Context, st source.Store) error {
+	if err := s.prepare(ctx); err != nil {
+		return err
+	}
+	keys := slices.Clone(st.OpenKeys())
+	slices.Sort(keys)
+	deleted := 0
+	for len(keys) > 0 {
+		chunk := keys[:min(len(keys), reconcileChunk)]
+		keys = keys[len(chunk):]
+		gone, err := s.reconcileChunk(ctx, chunk)
+		if err != nil {
+			return err
+		}
+		if len(gone) == 0 {
+			continue
+		}
+		if err := st.Apply(source.Batch{Deletes: gone}); err != nil {
+			return fmt.Errorf("jira source %q: applying deletes: %w", s.cfg.Name, err)
+		}
+		deleted += len(gone)
+	}
+	s.log.Debug("reconcile_done", "deleted", deleted)
+	return nil
+}
+
+// missingKey matches Jira's 400 for a key that no longer exists in `key in (...)`.
+var missingKey = regexp.MustCompile(`An issue with key '([^']+)' does not exist`)
+
+// reconcileChunk returns the keys of chunk that are gone from the filter. Jira answers
+// `key in (...)` naming a deleted issue with 400 "An issue with key 'X' does not exist" (Data
+// Center does not when asked with validateQuery=warn; Cloud's search/jql has no such switch):
+// those keys are gone, and the chunk is asked again without them.
+func (s *Source) reconcileChunk(ctx context.Context, chunk []string) ([]string, error) {
+	var gone []string
+	for len(chunk) > 0 {
+		extra := url.Values{}
+		if s.flavor == flavorDataCenter {
+			extra.Set("validateQuery", "warn")
+		}
+		present := map[string]bool{}
+		err := s.searchPages(ctx, reconcileJQL(s.filter, chunk), []string{"key"}, extra, len(chunk), func(issues []wireIssue) error {
+			for _, is := range issues {
+				present[is.Key] = true
+			}
+			return nil
+		})
+		var ae *apiError
+		if errors.As(err, &ae) && ae.Status == http.StatusBadRequest {
+			missing := map[string]bool{}
+			for _, msg := range ae.Messages {
+				if m := missingKey.FindStringSubmatch(msg); m != nil && slices.Contains(chunk, m[1]) {
+					missing[m[1]] = true
+				}
+			}
+			if len(missing) > 0 {
+				chunk = slices.DeleteFunc(slices.Clone(chunk), func(k string) bool { return missing[k] })
+				for k := range missing {
+					gone = append(gone, k)
+				}
+				continue
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range chunk {
+			if !present[k] {
+				gone = append(gone, k)
+			}
+		}
+		break
+	}
+	slices.Sort(gone)
+	return gone, nil
+}
+
+// searchPages runs a search page by page, calling fn with each page's issues before asking
+// for the next, so a failure part-way leaves the earlier pages applied.
+func (s *Source) searchPages(ctx context.Context, jql string, fields []string, extra url.Values, maxResults int, fn func([]wireIssue) error) error {
+	cloud := s.flavor == flavorCloud
+	path := "/rest/api/2/search"
+	if cloud {
+		path = "/rest/api/3/search/jql"
+	}
+	token, startAt := "", 0
+	for {
+		q := url.Values{}
+		for k, v := range extra {
+			q[k] = v
+		}
+		q.Set("jql", jql)
+		q.Set("maxResults", strconv.Itoa(maxResults))
+		q.Set("fields", strings.Join(fields, ","))
+		if cloud && token != "" {
+			q.Set("nextPageToken", token)
+		} else if !cloud && startAt > 0 {
+			q.Set("startAt", strconv.Itoa(startAt))
+		}
+		var page searchPage
+		if err := s.c.get(ctx, "search", path, q, &page); err != nil {
+			return err
+		}
+		if err := fn(page.Issues); err != nil {
+			return err
+		}
+		if cloud {
+			if page.NextPageToken == "" || (page.IsLast != nil && *page.IsLast) {
+				return nil
+			}
+			if page.NextPageToken == token {
+				return fmt.Errorf("jira source %q: %w: search repeated its nextPageToken", s.cfg.Name, ErrMalformed)
+			}
+			token = page.NextPageToken
+			continue
+		}
+		startAt += len(page.Issues)
+		if len(page.Issues) == 0 || startAt >= page.Total {
+			return nil
+		}
+	}
+}

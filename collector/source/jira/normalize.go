@@ -1,0 +1,296 @@
+package jira
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// mapper turns wire issues into normalized tickets, with the source's config and discovered
+// fields. Lookups are by lowercased name: Jira names are case-insensitive in JQL and people
+// write them in config either way.
+type mapper struct {
+	source   string
+	base     string // for ticket URLs: <base>/browse/<key>
+	prios    map[string]ticket.Priority
+	defPrio  ticket.Priority
+	statuses map[string]ticket.State
+	escLabel map[string]bool
+	escStat  map[string]bool
+	incident map[string]bool
+	slaNames map[string]string
+	fields   fieldIDs
+	match    []string // custom field ids customer_from rules name
+}
+
+func newMapper(cfg config.Source, base string) *mapper {
+	m := &mapper{
+		source:   cfg.Name,
+		base:     base,
+		prios:    map[string]ticket.Priority{},
+		defPrio:  cfg.DefaultPriority,
+		statuses: map[string]ticket.State{},
+		escLabel: lowerSet(cfg.Escalation.Labels),
+		escStat:  lowerSet(cfg.Escalation.Statuses),
+		incident: lowerSet(cfg.IncidentTypes),
+		slaNames: map[string]string{},
+	}
+	if !m.defPrio.Valid() {
+		m.defPrio = ticket.P3
+	}
+	for _, p := range []struct {
+		p     ticket.Priority
+		names []string
+	}{
+		{ticket.P1, []string{"highest", "blocker", "critical"}},
+		{ticket.P2, []string{"high", "major"}},
+		{ticket.P3, []string{"medium"}},
+		{ticket.P4, []string{"low", "lowest", "minor", "trivial"}},
+	} {
+		for _, n := range p.names {
+			m.prios[n] = p.p
+		}
+	}
+	for n, p := range cfg.Priorities {
+		m.prios[strings.ToLower(n)] = p
+	}
+	// Stock JSM status names whose category alone would say "in progress".
+	for n, s := range map[string]ticket.State{
+		"waiting for customer":    ticket.StateWaitingCustomer,
+		"waiting for support":     ticket.StateInProgress,
+		"pending":                 ticket.StateWaitingPartner,
+		"waiting for third party": ticket.StateWaitingPartner,
+		"closed":                  ticket.StateClosed,
+	} {
+		m.statuses[n] = s
+	}
+	for n, s := range cfg.Statuses {
+		m.statuses[strings.ToLower(n)] = s
+	}
+	if len(cfg.Escalation.Labels) == 0 && len(cfg.Escalation.Statuses) == 0 {
+		m.escLabel = lowerSet([]string{"escalated"})
+		m.escStat = lowerSet([]string{"Escalated"})
+	}
+	if len(cfg.IncidentTypes) == 0 {
+		m.incident = lowerSet([]string{"Incident"})
+	}
+	for n, ours := range cfg.SLANames {
+		m.slaNames[strings.ToLower(strings.TrimSpace(n))] = ours
+	}
+	for _, r := range cfg.CustomerFrom {
+		if r.Kind == config.MatchField && r.Field != "" {
+			m.match = append(m.match, r.Field)
+		}
+	}
+	return m
+}
+
+func lowerSet(list []string) map[string]bool {
+	s := make(map[string]bool, len(list))
+	for _, v := range list {
+		s[strings.ToLower(v)] = true
+	}
+	return s
+}
+
+// priority maps a Jira priority name; unknown or missing names take the default and flag.
+func (m *mapper) priority(name string) (ticket.Priority, bool) {
+	if p, ok := m.prios[strings.ToLower(name)]; ok && p.Valid() {
+		return p, true
+	}
+	return m.defPrio, false
+}
+
+// state maps a status: by name (config, then stock JSM names), then by status category key
+// (new, indeterminate, done). Neither known: in_progress, flagged.
+func (m *mapper) state(st wireStatus) (ticket.State, bool) {
+	if s, ok := m.statuses[strings.ToLower(st.Name)]; ok && s.Valid() {
+		return s, true
+	}
+	switch st.StatusCategory.Key {
+	case "new":
+		return ticket.StateNew, true
+	case "indeterminate":
+		return ticket.StateInProgress, true
+	case "done":
+		return ticket.StateResolved, true
+	}
+	return ticket.StateInProgress, false
+}
+
+// channel maps JSM's request.channel.type property. "jira" means an agent raised the request
+// in Jira on the customer's behalf. A JSM request without the property is flagged
+// unknown_channel (JSM sets it on every request, so its absence is a data problem); an issue
+// that is not a JSM request (no request type) has no channel to speak of and is not flagged.
+func channel(props map[string]json.RawMessage, isRequest bool) (ticket.Channel, bool) {
+	raw, ok := props["request.channel.type"]
+	if !ok || isNull(raw) {
+		return ticket.ChannelOther, !isRequest
+	}
+	var v struct {
+		Value string `json:"value"`
+	}
+	value := ""
+	if json.Unmarshal(raw, &v) == nil {
+		value = v.Value
+	} else {
+		json.Unmarshal(raw, &value) // tolerate a bare string
+	}
+	switch strings.ToLower(value) {
+	case "portal":
+		return ticket.ChannelPortal, true
+	case "email":
+		return ticket.ChannelEmail, true
+	case "api":
+		return ticket.ChannelAPI, true
+	case "jira":
+		return ticket.ChannelAgent, true
+	case "chat":
+		return ticket.ChannelChat, true
+	case "phone":
+		return ticket.ChannelPhone, true
+	case "":
+		return ticket.ChannelOther, !isRequest
+	}
+	return ticket.ChannelOther, true // a channel JSM has and we do not model: not a data problem
+}
+
+// toTicket normalizes one issue. prev is the stored version, if any, for what the wire does
+// not carry: reopen counts and first-seen times. now is the poll instant.
+func (m *mapper) toTicket(is *wireIssue, prev *ticket.Ticket, now time.Time) (*ticket.Ticket, error) {
+	if is.Key == "" {
+		return nil, fmt.Errorf("issue %q without a key", is.ID)
+	}
+	var updated string
+	if !is.field("updated", &updated) {
+		return nil, fmt.Errorf("issue %s: no updated field", is.Key)
+	}
+	up, err := parseJiraTime(updated)
+	if err != nil {
+		return nil, fmt.Errorf("issue %s: updated: %w", is.Key, err)
+	}
+	t := &ticket.Ticket{
+		Source:  m.source,
+		Key:     is.Key,
+		URL:     m.base + "/browse/" + is.Key,
+		Updated: up,
+		Created: is.timeField("created"),
+	}
+	is.field("summary", &t.Summary)
+
+	var project wireNamed
+	if is.field("project", &project) {
+		t.Attributes.Project = project.Key
+	}
+	is.field("labels", &t.Attributes.Labels)
+	var reporter wireUser
+	if is.field("reporter", &reporter) {
+		t.Attributes.ReporterDomain = ticket.EmailDomain(reporter.EmailAddress)
+	}
+	if id := m.fields.orgs; id != "" {
+		var orgs []wireNamed
+		if is.field(id, &orgs) {
+			for _, o := range orgs {
+				t.Attributes.Organizations = append(t.Attributes.Organizations, ticket.Organization{Name: o.Name})
+			}
+		}
+	}
+	for _, id := range m.match {
+		if raw, ok := is.Fields[id]; ok && !isNull(raw) {
+			if v := stringValue(raw); v != "" {
+				if t.Attributes.Fields == nil {
+					t.Attributes.Fields = map[string]string{}
+				}
+				t.Attributes.Fields[id] = v
+			}
+		}
+	}
+
+	var prio wireNamed
+	is.field("priority", &prio)
+	var ok bool
+	if t.Priority, ok = m.priority(prio.Name); !ok {
+		t.Quality = append(t.Quality, ticket.QualityUnknownPriority)
+	}
+	var status wireStatus
+	is.field("status", &status)
+	t.Status = status.Name
+	if t.State, ok = m.state(status); !ok {
+		t.Quality = append(t.Quality, ticket.QualityUnknownStatus)
+	}
+	isRequest := m.fields.requestType != "" && !isNull(is.Fields[m.fields.requestType])
+	if t.Channel, ok = channel(is.Properties, isRequest); !ok {
+		t.Quality = append(t.Quality, ticket.QualityUnknownChannel)
+	}
+
+	var itype wireNamed
+	if is.field("issuetype", &itype) {
+		t.Incident = m.incident[strings.ToLower(itype.Name)]
+	}
+	t.Escalated = m.escStat[strings.ToLower(status.Name)]
+	for _, l := range t.Attributes.Labels {
+		if m.escLabel[strings.ToLower(l)] {
+			t.Escalated = true
+		}
+	}
+
+	if !t.State.Open() {
+		t.Resolved = is.timeField("resolutiondate")
+		if t.Resolved.IsZero() {
+			// A workflow without a resolution: the first time we saw it done stands in.
+			if prev != nil && !prev.Open() && !prev.Resolved.IsZero() {
+				t.Resolved = prev.Resolved
+			} else {
+				t.Resolved = t.Updated
+			}
+		}
+	}
+	if prev != nil {
+		t.Reopened, t.ReopenedAt = prev.Reopened, prev.ReopenedAt
+		if !prev.Open() && t.Open() {
+			t.Reopened++
+			t.ReopenedAt = t.Updated
+		}
+	}
+
+	if id := m.fields.satisfaction; id != "" {
+		var fb wireFeedback
+		if is.field(id, &fb) && fb.Rating >= 1 && fb.Rating <= 5 {
+			t.CSAT = ticket.CSATBad
+			if fb.Rating >= 4 {
+				t.CSAT = ticket.CSATGood
+			}
+			if m.fields.satisfactionDate != "" {
+				t.CSATAt = is.timeField(m.fields.satisfactionDate)
+			}
+			if t.CSATAt.IsZero() {
+				// No date field: the first update that carried the rating dates it; later
+				// updates of the same rating must not move it.
+				if prev != nil && prev.CSAT == t.CSAT && !prev.CSATAt.IsZero() {
+					t.CSATAt = prev.CSATAt
+				} else {
+					t.CSATAt = t.Updated
+				}
+			}
+		}
+	}
+
+	for _, id := range m.fields.sla {
+		if c, ok := parseSLA(is.Fields[id], m.fields.slaFieldName[id], m.slaNames, now); ok {
+			t.Clocks = append(t.Clocks, c)
+		}
+	}
+	if c, ok := t.Clock(ticket.SLAFirstResponse); ok {
+		for _, cy := range c.Cycles {
+			if !cy.Running() {
+				t.FirstReply = cy.Stop
+				break
+			}
+		}
+	}
+	return t, nil
+}

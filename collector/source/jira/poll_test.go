@@ -1,0 +1,307 @@
+package jira
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/source/jira/jirafake"
+	"github.com/custops/custops/collector/ticket"
+)
+
+func TestPollMultiPage(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		flavor   jirafake.Flavor
+		path     string
+		pagingBy string // the query parameter that pages
+	}{
+		{"cloud nextPageToken", jirafake.Cloud, "/rest/api/3/search/jql", "nextPageToken"},
+		{"datacenter startAt", jirafake.DataCenter, "/rest/api/2/search", "startAt"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, jirafake.Options{Flavor: tc.flavor}, config.Source{JQL: "project = SUP", PageSize: 10})
+			var tickets []*ticket.Ticket
+			for i := 1; i <= 25; i++ {
+				tickets = append(tickets, mk(keyN(i), t0.Add(-time.Duration(100-i)*time.Minute)))
+			}
+			e.put(t, tickets...)
+			e.poll(t)
+
+			if got := e.st.len(); got != 25 {
+				t.Errorf("stored tickets: got %d, want 25", got)
+			}
+			s := e.searches()
+			if len(s) != 3 {
+				t.Fatalf("search requests: got %d, want 3 (25 tickets, pages of 10)", len(s))
+			}
+			for i, r := range s {
+				if r.Path != tc.path {
+					t.Errorf("request %d path: got %s, want %s", i, r.Path, tc.path)
+				}
+				if got, want := r.Query.Has(tc.pagingBy), i > 0; got != want {
+					t.Errorf("request %d has %s: got %v, want %v", i, tc.pagingBy, got, want)
+				}
+				if got := r.Query.Get("maxResults"); got != "10" {
+					t.Errorf("request %d maxResults: got %s, want 10", i, got)
+				}
+				if got := r.Query.Get("properties"); got != "request.channel.type" {
+					t.Errorf("request %d properties: got %q, want request.channel.type", i, got)
+				}
+				fields := r.Query.Get("fields")
+				for _, want := range []string{"updated", "status", "priority", jirafake.FieldFirstResponse, jirafake.FieldOrganizations} {
+					if !strings.Contains(","+fields+",", ","+want+",") {
+						t.Errorf("request %d fields %q lack %s", i, fields, want)
+					}
+				}
+			}
+			// One batch per page, each carrying the cursor that resumes after it.
+			if got := len(e.st.batches); got != 3 {
+				t.Errorf("batches: got %d, want 3", got)
+			}
+			for i, b := range e.st.batches {
+				c, err := decodeCursor(b.Cursor)
+				if err != nil {
+					t.Fatalf("batch %d cursor: %v", i, err)
+				}
+				last := b.Upserts[len(b.Upserts)-1]
+				if !c.Updated.Equal(last.Updated) || len(c.Keys) != 1 || c.Keys[0] != last.Key {
+					t.Errorf("batch %d cursor: got %v %v, want %v [%s]", i, c.Updated, c.Keys, last.Updated, last.Key)
+				}
+			}
+		})
+	}
+}
+
+func TestIncrementalAsksOnlyForChanges(t *testing.T) {
+	// The searching user lives in New York: JQL dates must be written in that zone.
+	e := newEnv(t, jirafake.Options{TimeZone: "America/New_York"}, config.Source{JQL: "project = SUP"})
+	for i := 1; i <= 5; i++ {
+		e.put(t, mk(keyN(i), t0.Add(-time.Duration(10-i)*time.Hour)))
+	}
+	e.poll(t)
+	first := e.searches()
+	if len(first) != 1 {
+		t.Fatalf("first poll searches: got %d, want 1", len(first))
+	}
+	if got, want := first[0].JQL(), "(project = SUP) ORDER BY updated ASC"; got != want {
+		t.Errorf("first poll JQL: got %q, want %q", got, want)
+	}
+
+	// Two tickets change; the cursor is SUP-5's updated: t0-5h = 09:30 UTC = 05:30 in New York
+	// (EDT from 8 March 2026), minus the 1m overlap.
+	e.fake.ResetRequests()
+	e.put(t, mk(keyN(2), t0.Add(10*time.Minute), func(tk *ticket.Ticket) { tk.Summary = "changed" }),
+		mk(keyN(6), t0.Add(11*time.Minute)))
+	before := e.st.upserts()
+	e.poll(t)
+	s := e.searches()
+	if len(s) != 1 {
+		t.Fatalf("second poll searches: got %d, want 1", len(s))
+	}
+	if got, want := s[0].JQL(), `(project = SUP) AND updated >= "2026-03-10 05:29" ORDER BY updated ASC`; got != want {
+		t.Errorf("incremental JQL: got %q, want %q", got, want)
+	}
+	if got := e.st.upserts() - before; got != 2 {
+		t.Errorf("tickets applied by the incremental poll: got %d, want 2 (SUP-2, SUP-6)", got)
+	}
+	if tk, _ := e.st.Get(keyN(2)); tk == nil || tk.Summary != "changed" {
+		t.Errorf("SUP-2 after incremental poll: got %+v, want the changed summary", tk)
+	}
+	for _, r := range e.fake.Requests() {
+		if r.Endpoint != "search" {
+			t.Errorf("second poll asked %s again; discovery happens once", r.Endpoint)
+		}
+	}
+}
+
+func TestOverlapDoesNotDoubleCount(t *testing.T) {
+	e := newEnv(t, jirafake.Options{}, config.Source{JQL: "project = SUP"})
+	at := t0.Add(-30 * time.Second)
+	// Two tickets at the cursor's exact instant, one resolved.
+	e.put(t, mk(keyN(1), at), mk(keyN(2), at, func(tk *ticket.Ticket) {
+		tk.State, tk.Resolved = ticket.StateResolved, at
+	}))
+	e.poll(t)
+	batches := len(e.st.batches)
+
+	// Nothing changed: the overlap fetches both again, nothing is applied.
+	e.poll(t)
+	if got := len(e.st.batches); got != batches {
+		t.Errorf("batches after an idle poll: got %d, want %d (no write)", got, batches)
+	}
+
+	// SUP-2 reopens and SUP-3 arrives, both at the same instant as before; SUP-1 comes back
+	// through the overlap untouched.
+	e.put(t, mk(keyN(2), at.Add(time.Second)), mk(keyN(3), at))
+	e.poll(t)
+	last := e.st.batches[len(e.st.batches)-1]
+	var keys []string
+	for _, tk := range last.Upserts {
+		keys = append(keys, tk.Key)
+	}
+	if got, want := strings.Join(keys, ","), "SUP-3,SUP-2"; got != want {
+		t.Errorf("applied: got %s, want %s", got, want)
+	}
+	// Polling again must not count the reopen twice.
+	e.poll(t)
+	e.poll(t)
+	tk, _ := e.st.Get(keyN(2))
+	if tk.Reopened != 1 || !tk.ReopenedAt.Equal(at.Add(time.Second)) {
+		t.Errorf("SUP-2 reopened: got %d at %v, want 1 at %v", tk.Reopened, tk.ReopenedAt, at.Add(time.Second))
+	}
+	c, _ := decodeCursor(e.st.Cursor())
+	if !c.Updated.Equal(at.Add(time.Second)) || strings.Join(c.Keys, ",") != "SUP-2" {
+		t.Errorf("cursor: got %v %v, want %v [SUP-2]", c.Updated, c.Keys, at.Add(time.Second))
+	}
+}
+
+// TestRequestCost measures what docs/bench/jira.md states: after the first sync, a poll costs
+// ceil((k + o) / page size) search requests, o being the already-seen tickets inside the
+// overlap window (here 1, the cursor's own ticket), so at most ceil(k / page size) + 1, and
+// exactly 1 when nothing changed.
+func TestRequestCost(t *testing.T) {
+	const pageSize = 10
+	for _, k := range []int{0, 1, 9, 10, 25, 40} {
+		t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
+			e := newEnv(t, jirafake.Options{}, config.Source{JQL: "project = SUP", PageSize: pageSize})
+			for i := 1; i <= 50; i++ {
+				e.put(t, mk(keyN(i), t0.Add(-time.Duration(500-5*i)*time.Minute))) // 5m apart: only the last is in the overlap
+			}
+			e.poll(t)
+			e.fake.ResetRequests()
+			for i := 1; i <= k; i++ {
+				e.put(t, mk(keyN(i), t0.Add(time.Duration(i)*time.Second)))
+			}
+			before := e.st.upserts()
+			e.poll(t)
+			got := len(e.fake.Requests())
+			want := (k + 1 + pageSize - 1) / pageSize
+			if got != want {
+				t.Errorf("requests: got %d, want ceil((%d+1)/%d) = %d", got, k, pageSize, want)
+			}
+			if bound := (k+pageSize-1)/pageSize + 1; got > bound {
+				t.Errorf("requests: got %d, want at most ceil(k/page)+1 = %d", got, bound)
+			}
+			if applied := e.st.upserts() - before; applied != k {
+				t.Errorf("applied: got %d, want %d", applied, k)
+			}
+		})
+	}
+}
+
+func TestFlavorDetection(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		opts       jirafake.Options
+		wantFlavor string
+		wantPath   string
+	}{
+		{"cloud", jirafake.Options{Flavor: jirafake.Cloud}, flavorCloud, "/rest/api/3/search/jql"},
+		{"server", jirafake.Options{Flavor: jirafake.DataCenter}, flavorDataCenter, "/rest/api/2/search"},
+		{"datacenter", jirafake.Options{Flavor: jirafake.DataCenter, DeploymentType: "DataCenter"}, flavorDataCenter, "/rest/api/2/search"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, tc.opts, config.Source{JQL: "project = SUP"})
+			e.src.flavor = "" // as if flavor were omitted from the config
+			e.put(t, mk(keyN(1), t0))
+			e.poll(t)
+			if e.src.flavor != tc.wantFlavor {
+				t.Errorf("flavor: got %s, want %s", e.src.flavor, tc.wantFlavor)
+			}
+			var paths []string
+			for _, r := range e.fake.Requests() {
+				paths = append(paths, r.Path)
+			}
+			want := "/rest/api/2/serverInfo,/rest/api/2/field,/rest/api/2/myself," + tc.wantPath
+			if got := strings.Join(paths, ","); got != want {
+				t.Errorf("requests: got %s, want %s", got, want)
+			}
+			if e.st.len() != 1 {
+				t.Errorf("stored: got %d, want 1", e.st.len())
+			}
+		})
+	}
+}
+
+func TestReconcileDeletes(t *testing.T) {
+	for _, flavor := range []jirafake.Flavor{jirafake.Cloud, jirafake.DataCenter} {
+		t.Run(string(flavor), func(t *testing.T) {
+			e := newEnv(t, jirafake.Options{Flavor: flavor}, config.Source{JQL: "project = SUP"})
+			for i := 1; i <= 5; i++ {
+				e.put(t, mk(keyN(i), t0.Add(-time.Duration(i)*time.Hour)))
+			}
+			e.poll(t)
+			// Upstream, SUP-2 is deleted and SUP-4 moves out of the filter (another project);
+			// neither shows up in an incremental poll.
+			e.fake.Delete(keyN(2))
+			e.put(t, mk(keyN(4), t0.Add(-4*time.Hour), func(tk *ticket.Ticket) { tk.Attributes.Project = "OPS" }))
+			e.poll(t)
+			if e.st.len() != 5 {
+				t.Fatalf("before reconcile: got %d tickets, want 5", e.st.len())
+			}
+			e.fake.ResetRequests()
+			if err := e.src.Reconcile(context.Background(), e.st); err != nil {
+				t.Fatalf("Reconcile: %v", err)
+			}
+			if got, want := strings.Join(e.st.OpenKeys(), ","), "SUP-1,SUP-3,SUP-5"; got != want {
+				t.Errorf("after reconcile: got %s, want %s", got, want)
+			}
+			for _, r := range e.searches() {
+				if r.Query.Get("fields") != "key" {
+					t.Errorf("reconcile asked fields %q, want key only", r.Query.Get("fields"))
+				}
+				if !strings.HasPrefix(r.JQL(), "(project = SUP) AND key in (") {
+					t.Errorf("reconcile JQL: got %q, want the filter AND key in (...)", r.JQL())
+				}
+			}
+			// Cloud refuses the deleted key with 400 and the chunk is asked again without it;
+			// Data Center is asked with validateQuery=warn and answers in one request.
+			wantReq := map[jirafake.Flavor]int{jirafake.Cloud: 2, jirafake.DataCenter: 1}[flavor]
+			if got := len(e.searches()); got != wantReq {
+				t.Errorf("reconcile requests: got %d, want %d", got, wantReq)
+			}
+		})
+	}
+}
+
+func TestReconcileChunks(t *testing.T) {
+	e := newEnv(t, jirafake.Options{}, config.Source{JQL: "project = SUP"})
+	for i := 1; i <= 250; i++ {
+		e.put(t, mk(keyN(i), t0.Add(-time.Duration(i)*time.Minute)))
+	}
+	e.poll(t)
+	e.fake.ResetRequests()
+	if err := e.src.Reconcile(context.Background(), e.st); err != nil {
+		t.Fatalf("Reconcile: %v", err)
+	}
+	if got := len(e.searches()); got != 3 {
+		t.Errorf("reconcile requests for 250 open tickets: got %d, want 3 chunks", got)
+	}
+	if e.st.len() != 250 {
+		t.Errorf("tickets after a reconcile that found all: got %d, want 250", e.st.len())
+	}
+}
+
+func TestJQLChangeResyncs(t *testing.T) {
+	e := newEnv(t, jirafake.Options{}, config.Source{JQL: "project = SUP"})
+	e.put(t, mk(keyN(1), t0.Add(-time.Hour)))
+	e.poll(t)
+	cfg := e.src.cfg
+	cfg.JQL = "project in (SUP, OPS)"
+	src, err := newSource(cfg, e.deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.fake.ResetRequests()
+	if err := src.Poll(context.Background(), e.st); err != nil {
+		t.Fatal(err)
+	}
+	s := e.searches()
+	if len(s) != 1 || s[0].JQL() != "(project in (SUP, OPS)) ORDER BY updated ASC" {
+		t.Errorf("after a filter change: got %v, want one full search", s)
+	}
+}

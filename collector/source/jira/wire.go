@@ -1,0 +1,157 @@
+package jira
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// searchPage is one page of either search: Cloud's GET /rest/api/3/search/jql (nextPageToken,
+// isLast) or Data Center's GET /rest/api/2/search (startAt, maxResults, total).
+//
+// go-jira's IssueService.SearchV2JQL is not used for it: it calls /rest/api/2/search/jql rather
+// than the v3 endpoint, and its Issue type has no "properties", which carry the JSM request
+// channel. Its IssueFields also decode every issue twice (struct and map of unknowns), which
+// matters at 100,000 issues. So the source builds and sends the request with go-jira's
+// client.NewRequestWithContext and client.Do, and decodes the page into these small types.
+type searchPage struct {
+	StartAt         int         `json:"startAt"`
+	MaxResults      int         `json:"maxResults"`
+	Total           int         `json:"total"`
+	NextPageToken   string      `json:"nextPageToken"`
+	IsLast          *bool       `json:"isLast"`
+	Issues          []wireIssue `json:"issues"`
+	WarningMessages []string    `json:"warningMessages"`
+}
+
+// wireIssue is an issue as a search returns it. Fields stay raw until the mapper reads the
+// ones it knows: their ids (customfield_NNNNN) are only known after discovery.
+type wireIssue struct {
+	ID         string                     `json:"id"`
+	Key        string                     `json:"key"`
+	Fields     map[string]json.RawMessage `json:"fields"`
+	Properties map[string]json.RawMessage `json:"properties"`
+}
+
+// field decodes the field id into v and reports whether it was present and not null. A value
+// of another shape than expected counts as absent: one odd custom field must not fail a poll.
+func (is *wireIssue) field(id string, v any) bool {
+	raw, ok := is.Fields[id]
+	if !ok || isNull(raw) {
+		return false
+	}
+	return json.Unmarshal(raw, v) == nil
+}
+
+func isNull(raw json.RawMessage) bool {
+	return len(raw) == 0 || string(raw) == "null"
+}
+
+type wireNamed struct {
+	ID   string `json:"id"`
+	Key  string `json:"key"`
+	Name string `json:"name"`
+}
+
+type wireStatus struct {
+	Name           string `json:"name"`
+	StatusCategory struct {
+		Key string `json:"key"`
+	} `json:"statusCategory"`
+}
+
+type wireUser struct {
+	EmailAddress string `json:"emailAddress"`
+}
+
+// wireFeedback is the JSM satisfaction field (com.atlassian.servicedesk:sd-request-feedback).
+type wireFeedback struct {
+	Rating int `json:"rating"`
+}
+
+// Jira writes date-times as "2015-12-02T07:39:15.000-0800": RFC 3339 but for the offset's
+// missing colon. The other layouts are for values written by other tools.
+var jiraTimeLayouts = []string{
+	"2006-01-02T15:04:05.000-0700",
+	"2006-01-02T15:04:05-0700",
+	time.RFC3339Nano,
+}
+
+func parseJiraTime(s string) (time.Time, error) {
+	for _, l := range jiraTimeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unrecognised date-time %q", s)
+}
+
+// timeField reads a date-time field; absent or unreadable is the zero time.
+func (is *wireIssue) timeField(id string) time.Time {
+	var s string
+	if !is.field(id, &s) {
+		return time.Time{}
+	}
+	t, err := parseJiraTime(s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// stringValue renders a custom field value as the one string customer matching compares:
+// text as is, a number in decimal, an option by its value, a user or object by its name, a
+// list by its first element, an Atlassian document (v3 rich text) by its text.
+func stringValue(raw json.RawMessage) string {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return ""
+	}
+	return flatten(v)
+}
+
+func flatten(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	case []any:
+		for _, e := range x {
+			if s := flatten(e); s != "" {
+				return s
+			}
+		}
+	case map[string]any:
+		for _, k := range []string{"value", "name", "key", "displayName"} {
+			if s, ok := x[k].(string); ok && s != "" {
+				return s
+			}
+		}
+		if x["type"] == "doc" {
+			var b strings.Builder
+			adfText(x, &b)
+			return strings.TrimSpace(b.String())
+		}
+	}
+	return ""
+}
+
+// adfText collects the text nodes of an Atlassian document.
+func adfText(v any, b *strings.Builder) {
+	switch x := v.(type) {
+	case map[string]any:
+		if s, ok := x["text"].(string); ok {
+			b.WriteString(s)
+		}
+		adfText(x["content"], b)
+	case []any:
+		for _, e := range x {
+			adfText(e, b)
+		}
+	}
+}
