@@ -41,13 +41,14 @@ func Compute(in Input) *Snapshot {
 
 // builder holds the accumulators of one Compute call.
 type builder struct {
-	now        time.Time
-	win        windows
-	customerOf func(*ticket.Ticket) string
-	weights    map[string]float64
+	now          time.Time
+	win          windows
+	summaryStart int64 // nanos of the start of the summaries' 30d window
+	customerOf   func(*ticket.Ticket) string
+	weights      map[string]float64
 
-	sources map[string]int // configured source name -> index into quality
-	quality []qualityCounts
+	sources []string        // configured source names, sorted; a scan beats hashing for a few
+	quality []qualityCounts // by index in sources
 
 	index     map[string]int // customer id -> index into customers and accs
 	customers []Customer
@@ -69,12 +70,12 @@ type customerAcc struct {
 func newBuilder(in Input) *builder {
 	cfg := in.Config
 	b := &builder{
-		now:        in.Now,
-		win:        newWindows(in.Now),
-		customerOf: in.CustomerOf,
-		weights:    cfg.Risk.Weights,
-		sources:    make(map[string]int, len(cfg.Sources)),
-		index:      make(map[string]int, len(cfg.Customers)),
+		now:          in.Now,
+		win:          newWindows(in.Now),
+		summaryStart: nanos(in.Now.Add(-summaryWindow)),
+		customerOf:   in.CustomerOf,
+		weights:      cfg.Risk.Weights,
+		index:        make(map[string]int, len(cfg.Customers)),
 	}
 	b.initQuality(cfg.Sources)
 
@@ -101,8 +102,8 @@ func newBuilder(in Input) *builder {
 
 // add folds one ticket into the accumulators.
 func (b *builder) add(t *ticket.Ticket) {
-	src, ok := b.sources[t.Source]
-	if !ok {
+	src := slices.Index(b.sources, t.Source)
+	if src < 0 {
 		return
 	}
 	q := &b.quality[src]

@@ -62,16 +62,14 @@ func (b *builder) initQuality(sources []config.Source) {
 		}
 	}
 	slices.Sort(names)
-	for i, n := range names {
-		b.sources[n] = i
-	}
+	b.sources = names
 	b.quality = make([]qualityCounts, len(names))
 }
 
 // dataQuality lists every source x check, zeros included, sorted by source then check.
 func (b *builder) dataQuality() []DataQuality {
 	out := make([]DataQuality, len(b.quality)*numChecks)
-	for name, si := range b.sources {
+	for si, name := range b.sources {
 		for ci := range numChecks {
 			out[si*numChecks+ci] = DataQuality{Source: name, Check: checkName(ci), Count: b.quality[si][ci]}
 		}

@@ -121,3 +121,24 @@ func TestRiskFromTickets(t *testing.T) {
 		t.Errorf("beta risk: got %v, want 0", b.Risk)
 	}
 }
+
+// TestRiskDocExamples keeps the worked examples of docs/risk-score.md true.
+func TestRiskDocExamples(t *testing.T) {
+	cases := []struct {
+		name string
+		in   riskInput
+		want float64
+	}{
+		{"a healthy customer", riskInput{gap: 0, created7: 20, resolved7: 22, good30: 19, responses30: 20, open: 12}, 0},
+		{"a customer having a bad week", riskInput{breached: 1, atRisk: 2, gap: 0.05, incidents: 1, created7: 12, resolved7: 9,
+			good30: 6, responses30: 8, open: 10, openOver7d: 3}, 25.0/3 + 6 + 10 + 7.5 + 2.5 + 5 + 1.5},
+		{"a small customer, capped", riskInput{breached: 4, incidents: 3, gap: 0.25, created7: 2, open: 2, openOver7d: 1}, 66.5},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, _ := tc.in.score(testConfig().Risk.Weights); !near(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -54,8 +54,9 @@ func (b *builder) addClocks(c *Customer, a *customerAcc, t *ticket.Ticket, p int
 				}
 				continue
 			}
+			stop := nanos(y.Stop)
 			for i := range s.Met {
-				if !b.win.in(i, y.Stop) {
+				if !b.win.in(i, stop) {
 					continue
 				}
 				if y.Breached {

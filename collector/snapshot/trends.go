@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"math"
 	"time"
 
 	"github.com/custops/custops/collector/ticket"
@@ -8,23 +9,40 @@ import (
 
 // windows are the trailing windows of one snapshot: window i holds the instants in
 // (now - Windows[i].Duration, now]. The old edge is excluded, so a ticket created exactly 24h ago
-// is not in 1d, and the new edge is included.
+// is not in 1d, and the new edge is included. Instants are compared as Unix nanoseconds (see
+// nanos): two integer comparisons per window instead of time.Time's, on the hot path.
 type windows struct {
-	now    time.Time
-	starts []time.Time // Windows order
+	now    int64
+	starts []int64 // Windows order
 }
 
 func newWindows(now time.Time) windows {
-	w := windows{now: now, starts: make([]time.Time, len(Windows))}
+	w := windows{now: nanos(now), starts: make([]int64, len(Windows))}
 	for i, win := range Windows {
-		w.starts[i] = now.Add(-win.Duration)
+		w.starts[i] = nanos(now.Add(-win.Duration))
 	}
 	return w
 }
 
-// in reports whether t falls in window i. A zero t never does.
-func (w windows) in(i int, t time.Time) bool {
-	return t.After(w.starts[i]) && !t.After(w.now)
+// in reports whether the instant x (from nanos) falls in window i.
+func (w windows) in(i int, x int64) bool { return x > w.starts[i] && x <= w.now }
+
+// nanos returns t in Unix nanoseconds, for cheap comparisons. The zero time maps to the smallest
+// value, in no window. Instants beyond the int64 range (before 1678, after 2262: corrupt data)
+// saturate instead of wrapping around into a window.
+func nanos(t time.Time) int64 {
+	const maxSec = math.MaxInt64/1_000_000_000 - 1
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	switch s := t.Unix(); {
+	case s < -maxSec:
+		return math.MinInt64 + 1
+	case s > maxSec:
+		return math.MaxInt64
+	default:
+		return s*1_000_000_000 + int64(t.Nanosecond())
+	}
 }
 
 // windowIndex is the index in Windows of the window named name, or -1.
@@ -74,22 +92,23 @@ type trendAcc struct {
 // ReopenedAt, whatever its state now.
 func (b *builder) addTrends(a *customerAcc, t *ticket.Ticket) {
 	ch := channelIndex(t.Channel)
+	created, resolved, reopened, rated := nanos(t.Created), nanos(t.Resolved), nanos(t.ReopenedAt), nanos(t.CSATAt)
 	for i := range a.trends {
 		tr := &a.trends[i]
-		if b.win.in(i, t.Created) {
+		if b.win.in(i, created) {
 			tr.created++
 			tr.channels[ch]++
 			if b.official[ch] {
 				tr.official++
 			}
 		}
-		if b.win.in(i, t.Resolved) {
+		if b.win.in(i, resolved) {
 			tr.resolved++
 		}
-		if b.win.in(i, t.ReopenedAt) {
+		if b.win.in(i, reopened) {
 			tr.reopened++
 		}
-		if b.win.in(i, t.CSATAt) {
+		if b.win.in(i, rated) {
 			switch t.CSAT {
 			case ticket.CSATGood:
 				tr.good++
@@ -131,11 +150,10 @@ const summaryWindow = 30 * 24 * time.Hour
 // or the resolution happened in the last 30 days. Negative spans (clock skew between systems)
 // count as zero.
 func (b *builder) addDurations(ci int, t *ticket.Ticket) {
-	start := b.now.Add(-summaryWindow)
-	if t.FirstReply.After(start) && !t.FirstReply.After(b.now) {
+	if x := nanos(t.FirstReply); x > b.summaryStart && x <= b.win.now {
 		b.response.add(ci, max(t.FirstReply.Sub(t.Created), 0).Seconds())
 	}
-	if t.Resolved.After(start) && !t.Resolved.After(b.now) {
+	if x := nanos(t.Resolved); x > b.summaryStart && x <= b.win.now {
 		b.resolution.add(ci, max(t.Resolved.Sub(t.Created), 0).Seconds())
 	}
 }

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -71,5 +72,39 @@ func TestUnknownChannelCountsAsOther(t *testing.T) {
 	}
 	if len(tr.ByChannel) != len(ticket.Channels) {
 		t.Errorf("channels = %v, want exactly %v", tr.ByChannel, ticket.Channels)
+	}
+}
+
+func TestNanosKeepsOrderAndSaturates(t *testing.T) {
+	far := time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)
+	ancient := time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC)
+	w := newWindows(now)
+	cases := []struct {
+		name string
+		at   time.Time
+		in   []bool // per window
+	}{
+		{"zero time", time.Time{}, []bool{false, false, false}},
+		{"year 3000 does not wrap into a window", far, []bool{false, false, false}},
+		{"year 1000 does not wrap into a window", ancient, []bool{false, false, false}},
+		{"one nanosecond inside 1d", ago(day - 1), []bool{true, true, true}},
+		{"exactly 1d old", ago(day), []bool{false, true, true}},
+		{"now", now, []bool{true, true, true}},
+		{"one nanosecond after now", now.Add(1), []bool{false, false, false}},
+		{"now in another zone", now.In(time.FixedZone("x", 3*3600)), []bool{true, true, true}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []bool
+			for i := range Windows {
+				got = append(got, w.in(i, nanos(tc.at)))
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.in) {
+				t.Errorf("got %v, want %v", got, tc.in)
+			}
+		})
+	}
+	if !(nanos(ancient) < nanos(ago(100*365*day)) && nanos(far) > nanos(now.Add(100*365*day))) {
+		t.Errorf("saturated instants out of order: %d %d", nanos(ancient), nanos(far))
 	}
 }

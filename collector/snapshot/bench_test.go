@@ -1,0 +1,162 @@
+package snapshot
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// benchInput generates a realistic desk: n tickets over 90 days across the given number of
+// customers and two sources; 20% open, 2% from organizations no customer matches, two SLA clocks
+// per ticket. The seed is fixed, so every run measures the same input.
+func benchInput(n, customers int) Input {
+	rng := rand.New(rand.NewPCG(1, 2))
+	d := func(v time.Duration) config.Duration { return config.Duration(v) }
+	goals := map[ticket.Priority]map[string]config.Duration{
+		ticket.P1: {ticket.SLAFirstResponse: d(15 * time.Minute), ticket.SLAResolution: d(4 * hour)},
+		ticket.P2: {ticket.SLAFirstResponse: d(hour), ticket.SLAResolution: d(8 * hour)},
+		ticket.P3: {ticket.SLAFirstResponse: d(4 * hour), ticket.SLAResolution: d(3 * day)},
+		ticket.P4: {ticket.SLAFirstResponse: d(day), ticket.SLAResolution: d(10 * day)},
+	}
+	cfg := &config.Config{
+		Sources: []config.Source{{Name: "jsm"}, {Name: "zendesk"}},
+		Tiers: map[string]config.Tier{
+			"gold":   {ComplianceTarget: 0.95, AtRisk: config.Threshold{Fraction: 0.25}, SLA: config.SLAPolicy{Goals: goals}},
+			"silver": {ComplianceTarget: 0.90, AtRisk: config.Threshold{Duration: 30 * time.Minute}, SLA: config.SLAPolicy{Goals: goals}},
+		},
+		OfficialChannels: []ticket.Channel{ticket.ChannelPortal, ticket.ChannelEmail, ticket.ChannelAPI},
+		Risk:             testConfig().Risk,
+	}
+	orgToCustomer := make(map[string]string, customers)
+	orgs := make([]string, customers)
+	for i := range customers {
+		id, org := fmt.Sprintf("customer-%04d", i), fmt.Sprintf("Organization %04d", i)
+		tier := "gold"
+		if i%3 != 0 {
+			tier = "silver"
+		}
+		cfg.Customers = append(cfg.Customers, config.Customer{ID: id, Name: org, Tier: tier})
+		orgToCustomer[org] = id
+		orgs[i] = org
+	}
+
+	tickets := make([]*ticket.Ticket, n)
+	for i := range tickets {
+		org := orgs[rng.IntN(customers)]
+		if rng.IntN(50) == 0 {
+			org = fmt.Sprintf("Stranger %d", rng.IntN(100))
+		}
+		p := ticket.Priorities[rng.IntN(4)]
+		created := now.Add(-time.Duration(rng.Int64N(int64(90 * day))))
+		t := &ticket.Ticket{
+			Source:     []string{"jsm", "zendesk"}[i%2],
+			Key:        fmt.Sprintf("SUP-%d", i),
+			Attributes: ticket.Attributes{Organizations: []ticket.Organization{{Name: org}}},
+			Priority:   p,
+			State:      ticket.States[rng.IntN(4)],
+			Channel:    ticket.Channels[rng.IntN(len(ticket.Channels))],
+			Created:    created,
+			Updated:    created,
+			FirstReply: created.Add(time.Duration(rng.Int64N(int64(8 * hour)))),
+			Escalated:  rng.IntN(20) == 0,
+			Incident:   rng.IntN(10) == 0,
+		}
+		if t.FirstReply.After(now) {
+			t.FirstReply = time.Time{}
+		}
+		goal := time.Duration(goals[p][ticket.SLAResolution])
+		first := ticket.Cycle{Start: created, Goal: time.Duration(goals[p][ticket.SLAFirstResponse]), Stop: t.FirstReply}
+		first.Breached = !t.FirstReply.IsZero() && t.FirstReply.Sub(created) > first.Goal
+		res := ticket.Cycle{Start: created, Goal: goal, BreachAt: created.Add(goal), ObservedAt: now.Add(-time.Minute)}
+		if rng.IntN(5) != 0 { // 80% resolved
+			t.State = ticket.StateResolved
+			t.Resolved = created.Add(time.Duration(rng.Int64N(int64(10 * day))))
+			if t.Resolved.After(now) {
+				t.Resolved = now
+			}
+			res.Stop = t.Resolved
+			res.Breached = t.Resolved.After(res.BreachAt)
+			if rng.IntN(3) == 0 {
+				t.CSAT, t.CSATAt = []ticket.CSAT{ticket.CSATGood, ticket.CSATBad}[rng.IntN(2)], t.Resolved.Add(hour)
+			}
+			if rng.IntN(20) == 0 {
+				t.Reopened, t.ReopenedAt = 1, t.Resolved.Add(-hour)
+			}
+		} else {
+			res.Paused = rng.IntN(10) == 0
+			res.Elapsed = min(now.Sub(created), goal)
+		}
+		t.Clocks = []ticket.Clock{{Name: ticket.SLAFirstResponse, Cycles: []ticket.Cycle{first}}, {Name: ticket.SLAResolution, Cycles: []ticket.Cycle{res}}}
+		if rng.IntN(100) == 0 {
+			t.Quality = []string{ticket.QualityUnknownPriority}
+		}
+		tickets[i] = t
+	}
+	return Input{
+		Tickets: tickets,
+		Now:     now,
+		Config:  cfg,
+		CustomerOf: func(t *ticket.Ticket) string {
+			if len(t.Attributes.Organizations) == 0 {
+				return ""
+			}
+			return orgToCustomer[t.Attributes.Organizations[0].Name]
+		},
+	}
+}
+
+// BenchmarkCompute is the size the performance target names: 200,000 tickets, 1,000 customers,
+// 2 sources; the target is under 300 ms per snapshot. Results: docs/bench/snapshot.md.
+func BenchmarkCompute(b *testing.B) {
+	in := benchInput(200_000, 1_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		Compute(in)
+	}
+}
+
+func TestBenchInputIsRealistic(t *testing.T) {
+	s := Compute(benchInput(20_000, 100))
+	var open, created30, breached, met, unmapped float64
+	for _, c := range s.Customers {
+		for _, row := range c.Open {
+			for _, v := range row {
+				open += v
+			}
+		}
+		created30 += c.Trends[2].Created
+		for _, sla := range c.SLAs {
+			for p := range sla.Breached {
+				breached += sla.Breached[p]
+			}
+			met += sla.Met[2]
+		}
+	}
+	for _, q := range s.DataQuality {
+		if q.Check == ticket.QualityUnmappedCustomer {
+			unmapped += float64(q.Count)
+		}
+	}
+	// 20% open, a third created in 30 days, 2% unmapped, with tolerance for the random draw.
+	checks := []struct {
+		name      string
+		got, want float64
+	}{
+		{"open", open, 0.2 * 0.98 * 20_000},
+		{"created 30d", created30, 0.98 * 20_000 / 3},
+		{"unmapped", unmapped, 0.02 * 20_000},
+	}
+	for _, c := range checks {
+		if c.got < 0.85*c.want || c.got > 1.15*c.want {
+			t.Errorf("%s: got %v, want about %v", c.name, c.got, c.want)
+		}
+	}
+	if breached == 0 || met == 0 {
+		t.Errorf("got %v breached open clocks and %v met cycles in 30d; want some of both", breached, met)
+	}
+}
