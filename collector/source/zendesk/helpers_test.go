@@ -1,0 +1,208 @@
+package zendesk
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/source/zendesk/zendeskfake"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// memStore is a source.Store in memory that records what was applied.
+type memStore struct {
+	mu      sync.Mutex
+	cursor  []byte
+	tickets map[string]*ticket.Ticket
+	applies int
+	fail    error
+}
+
+func newMemStore() *memStore { return &memStore{tickets: map[string]*ticket.Ticket{}} }
+
+func (m *memStore) Cursor() []byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.cursor)
+}
+
+func (m *memStore) Get(key string) (*ticket.Ticket, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t, ok := m.tickets[key]
+	return t, ok
+}
+
+func (m *memStore) OpenKeys() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var keys []string
+	for k, t := range m.tickets {
+		if t.Open() {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func (m *memStore) Apply(b source.Batch) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return m.fail
+	}
+	m.applies++
+	for _, t := range b.Upserts {
+		m.tickets[t.Key] = t
+	}
+	for _, k := range b.Deletes {
+		delete(m.tickets, k)
+	}
+	if b.Cursor != nil {
+		m.cursor = slices.Clone(b.Cursor)
+	}
+	return nil
+}
+
+func (m *memStore) len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.tickets)
+}
+
+// fakeClock is an injected clock whose Sleep advances time and records the waits.
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	sleeps []time.Duration
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sleeps = append(c.sleeps, d)
+	c.now = c.now.Add(d)
+	return nil
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func (c *fakeClock) Sleeps() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.sleeps)
+}
+
+// t0 is the tests' "now": far enough from the fixtures (2019) that they fall outside the first
+// sync's year unless a test moves the clock.
+var t0 = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+
+const (
+	testEmail = "ops@example.com"
+	testToken = "zd-s3cr3t-T0KEN-value"
+)
+
+// harness is a fake Zendesk, a source pointed at it, a store and a clock.
+type harness struct {
+	fake  *zendeskfake.Server
+	src   *Source
+	st    *memStore
+	clk   *fakeClock
+	stats *source.Stats
+	logs  *bytes.Buffer
+	url   string
+}
+
+func newHarness(t *testing.T, opts zendeskfake.Options, mod func(*config.Source)) *harness {
+	t.Helper()
+	if opts.Token == "" {
+		opts.Email, opts.Token = testEmail, testToken
+	}
+	fake := zendeskfake.New(opts)
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(tokenFile, []byte(testToken+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Source{
+		Name: "zendesk", Type: "zendesk", URL: srv.URL + "/",
+		Auth:       config.Auth{Email: testEmail, TokenFile: tokenFile},
+		Escalation: config.Escalation{Labels: []string{"escalated"}},
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	h := &harness{fake: fake, st: newMemStore(), clk: &fakeClock{now: t0}, stats: source.NewStats(), logs: &bytes.Buffer{}, url: srv.URL}
+	src, err := newSource(cfg, source.Deps{
+		Logger:     slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Stats:      h.stats,
+		Now:        h.clk.Now,
+		HTTPClient: srv.Client(),
+		Sleep:      h.clk.Sleep,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.c.jitter = func() float64 { return 0.5 } // backoff exactly base*2^n
+	h.src = src
+	return h
+}
+
+func (h *harness) poll(t *testing.T) error {
+	t.Helper()
+	return h.src.Poll(context.Background(), h.st)
+}
+
+func (h *harness) mustPoll(t *testing.T) {
+	t.Helper()
+	if err := h.poll(t); err != nil {
+		t.Fatalf("poll: %v", err)
+	}
+}
+
+// requestCount sums the stats counters of an endpoint and code ("" for any code).
+func (h *harness) requestCount(endpoint, code string) float64 {
+	var n float64
+	for _, r := range h.stats.Requests() {
+		if r.Endpoint == endpoint && (code == "" || r.Code == code) {
+			n += r.Count
+		}
+	}
+	return n
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// zTicket is a plain open ticket in wire format.
+func zTicket(id int64, updated time.Time) zendeskfake.Ticket {
+	return zendeskfake.Ticket{
+		ID: id, Subject: "printer on fire", Status: "open", Priority: ptr("high"),
+		CreatedAt: updated.Add(-time.Hour), UpdatedAt: updated,
+		RequesterID: 10, SubmitterID: 10,
+		Via: zendeskfake.Via{Channel: "email"},
+	}
+}
