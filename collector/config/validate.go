@@ -85,8 +85,8 @@ var (
 	slaModes    = []string{SLANative, SLAComputed, SLABoth}
 	simDesks    = []string{TypeJira, TypeZendesk}
 	scenarios   = []string{"default", "breach-soon"}
-	// zendeskMetrics are the SLA metrics a Zendesk policy can target.
-	zendeskMetrics = []string{"first_reply_time", "next_reply_time", "requester_wait_time", "agent_work_time", "periodic_update_time", "pausable_update_time"}
+	// zendeskMetrics are the metric names of Zendesk's ticket metric events API.
+	zendeskMetrics = []string{"requester_wait_time", "resolution_time", "agent_work_time", "reply_time", "group_ownership_time", "pausable_update_time", "periodic_update_time"}
 )
 
 // known formats a list of accepted values for an error message: "(known: a, b)".
