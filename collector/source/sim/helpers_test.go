@@ -42,7 +42,7 @@ func customerOf(tk *ticket.Ticket) string {
 const atRiskFraction = 0.25
 
 // clockTrouble reports the running clocks of an open ticket that are breached or at risk at now,
-// the way the snapshot counts them.
+// the way the snapshot counts them (Cycle.BreachedAt and Cycle.AtRiskAt).
 func clockTrouble(tk *ticket.Ticket, now time.Time) (breached, atRisk []string) {
 	if !tk.Open() {
 		return nil, nil
@@ -55,7 +55,7 @@ func clockTrouble(tk *ticket.Ticket, now time.Time) (breached, atRisk []string) 
 		switch {
 		case cy.BreachedAt(now):
 			breached = append(breached, c.Name)
-		case cy.RemainingAt(now) <= time.Duration(atRiskFraction*float64(cy.Goal)):
+		case cy.AtRiskAt(now, time.Duration(atRiskFraction*float64(cy.Goal))):
 			atRisk = append(atRisk, c.Name)
 		}
 	}

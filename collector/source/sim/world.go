@@ -114,7 +114,7 @@ func (w *World) Now() time.Time {
 
 // Tickets returns every ticket on the desk as of the last Advance, in order of creation. Each
 // call builds fresh tickets that the caller may keep: nothing is shared with the world or with
-// other calls.
+// other calls. Their Source is the desk's name; a sim Source sets its own configured name.
 func (w *World) Tickets() []*ticket.Ticket {
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -1,8 +1,10 @@
 package sim
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -443,5 +445,39 @@ func TestCustomers(t *testing.T) {
 		if !found {
 			t.Errorf("%s is not on the jira desk", id)
 		}
+	}
+}
+
+// TestWorldConcurrent runs readers beside a writer; with -race it proves the locking, and the
+// readers check they never see time go backwards.
+func TestWorldConcurrent(t *testing.T) {
+	w := mustWorld(t, WorldOptions{Desk: DeskJira, Seed: 1, History: 48 * time.Hour})
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			last := time.Time{}
+			for range 50 {
+				now := w.Now()
+				if now.Before(last) {
+					errs <- fmt.Errorf("Now went back from %s to %s", last, now)
+					return
+				}
+				last = now
+				w.Tickets()
+				w.ChangedSince(now.Add(-time.Hour))
+				w.Keys()
+			}
+		}()
+	}
+	for i := range 200 {
+		w.Advance(testStart.Add(time.Duration(i) * time.Minute))
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
