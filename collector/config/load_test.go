@@ -64,6 +64,7 @@ func TestLoadInvalid(t *testing.T) {
 		{"jql-zendesk", `:7: sources[0].jql: applies to jira sources only`},
 		{"project-rule-zendesk", `:7: sources[0].customer_from[1]: rule project applies to jira sources only`},
 		{"resolution-metric", `:7: sources[0].resolution_metric: unknown Zendesk SLA metric "full_resolution_time" (known: requester_wait_time, resolution_time, agent_work_time, reply_time, group_ownership_time, pausable_update_time, periodic_update_time)`},
+		{"jql-order-by", `:5: sources[0].jql: must be a filter without ORDER BY (custops orders by updated to poll incrementally)`},
 		{"syntax", `:10: invalid YAML: mapping values are not allowed in this context`},
 		{"empty", `: configuration is empty`},
 	}

@@ -76,6 +76,7 @@ var (
 	idRE         = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 	slaNameRE    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	digitsRE     = regexp.MustCompile(`^[0-9]+$`)
+	orderBy      = regexp.MustCompile(`(?i)\border\s+by\b`)
 )
 
 // Known values, in the order error messages list them.
@@ -209,6 +210,8 @@ func (v *validator) source(s *Source, p string) {
 	}
 	if s.JQL != "" && s.Type != TypeJira {
 		v.errf(p+".jql", "applies to jira sources only")
+	} else if orderBy.MatchString(s.JQL) {
+		v.errf(p+".jql", "must be a filter without ORDER BY (custops orders by updated to poll incrementally)")
 	}
 	if s.Type != TypeJira && (len(s.Fields.SLA) > 0 || s.Fields.Organizations != "" || s.Fields.Satisfaction != "" || s.Fields.RequestType != "") {
 		v.errf(p+".fields", "applies to jira sources only")
