@@ -79,10 +79,12 @@ var jiraTimeLayouts = []string{
 	time.RFC3339Nano,
 }
 
+// Times are kept in UTC: the store and the snapshot compare instants, and tickets from
+// every source then print alike.
 func parseJiraTime(s string) (time.Time, error) {
 	for _, l := range jiraTimeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return t, nil
+			return t.UTC(), nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("unrecognised date-time %q", s)
