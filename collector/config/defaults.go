@@ -105,7 +105,25 @@ func (c *Config) UnmarshalYAML(node *yaml.Node) error {
 	c.OfficialChannels = slices.Clone(DefaultConfig.OfficialChannels)
 	c.Risk.Weights = maps.Clone(DefaultConfig.Risk.Weights)
 	type plain Config
-	return node.Decode((*plain)(c))
+	if err := node.Decode((*plain)(c)); err != nil {
+		return err
+	}
+	// yaml.v3 does not call UnmarshalYAML for an empty value, so "silver:" with nothing under it
+	// would be a zero tier; give it the defaults like "silver: {}".
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		if node.Content[i].Value != "tiers" || node.Content[i+1].Kind != yaml.MappingNode {
+			continue
+		}
+		tiers := node.Content[i+1].Content
+		for j := 0; j+1 < len(tiers); j += 2 {
+			if tiers[j+1].ShortTag() == "!!null" {
+				t := DefaultTier
+				t.SLA.PauseStates = slices.Clone(DefaultTier.SLA.PauseStates)
+				c.Tiers[tiers[j].Value] = t
+			}
+		}
+	}
+	return nil
 }
 
 // UnmarshalYAML applies DefaultSource and the defaults of the source's type, then the file.

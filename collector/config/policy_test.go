@@ -32,7 +32,7 @@ tiers:
       goals:
         p1: {first_response: 15m, resolution: 4h}
         p2: {first_response: 1h}
-  bare: {}
+  bare:
 calendars:
   office: {hours: {daily: "08:00-20:00"}}
 `

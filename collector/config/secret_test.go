@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +41,9 @@ sources:
 	}{tok}
 	js, _ := json.Marshal(holder)
 	ym, _ := yaml.Marshal(holder)
+	var text, jsonLog bytes.Buffer
+	slog.New(slog.NewTextHandler(&text, nil)).Info("polled", "token", tok, "auth", cfg.Sources[0].Auth)
+	slog.New(slog.NewJSONHandler(&jsonLog, nil)).Info("polled", "token", tok)
 	var describe bytes.Buffer
 	if err := cfg.Describe(&describe); err != nil {
 		t.Fatal(err)
@@ -56,6 +60,8 @@ sources:
 		"json":      string(js),
 		"yaml":      string(ym),
 		"Describe":  describe.String(),
+		"slog text": text.String(),
+		"slog json": jsonLog.String(),
 		"Auth %+v":  fmt.Sprintf("%+v", cfg.Sources[0].Auth),
 		"Source %v": fmt.Sprintf("%v", cfg.Sources[0]),
 	}
@@ -68,7 +74,7 @@ sources:
 	if err := json.Unmarshal(js, &decoded); err != nil || decoded["token"] != secretMask {
 		t.Errorf("json = %s, want the token as %q", js, secretMask)
 	}
-	for _, name := range []string{"%v", "%+v", "%#v", "yaml", "String"} {
+	for _, name := range []string{"%v", "%+v", "%#v", "yaml", "String", "slog text"} {
 		if !strings.Contains(renderings[name], secretMask) {
 			t.Errorf("%s = %q, want it to show %s", name, renderings[name], secretMask)
 		}
