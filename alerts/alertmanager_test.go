@@ -1,0 +1,286 @@
+package alerts
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/custops/custops/internal/tools"
+)
+
+// alertmanager is a real Alertmanager started on a free loopback port for one test.
+type alertmanager struct {
+	url    string
+	output *bytes.Buffer
+}
+
+// startAlertmanager starts the pinned binary with config and waits until /-/ready answers 200.
+// It fails the test with the binary's output if the process exits first, which is how
+// Alertmanager reports a configuration it cannot load.
+func startAlertmanager(t *testing.T, config []byte) (*alertmanager, error) {
+	t.Helper()
+	bin := tools.Require(t, "alertmanager")
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "alertmanager.yml")
+	if err := os.WriteFile(cfg, config, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	out := &bytes.Buffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin,
+		"--config.file="+cfg,
+		"--storage.path="+filepath.Join(dir, "data"),
+		"--web.listen-address="+addr,
+		"--cluster.listen-address=",
+		"--log.level=debug",
+	)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatalf("start alertmanager: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cancel()
+		<-exited
+	})
+
+	am := &alertmanager{url: "http://" + addr, output: out}
+	deadline := time.After(30 * time.Second)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-exited:
+			exited <- err // for the cleanup
+			return nil, fmt.Errorf("alertmanager exited before ready (%v): %s", err, out)
+		case <-deadline:
+			return nil, fmt.Errorf("alertmanager not ready after 30s: %s", out)
+		case <-tick.C:
+			resp, err := http.Get(am.url + "/-/ready")
+			if err != nil {
+				continue
+			}
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return am, nil
+			}
+		}
+	}
+}
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func TestAlertmanagerConfigLoads(t *testing.T) {
+	b, err := AlertmanagerConfig(DefaultOptions())
+	if err != nil {
+		t.Fatalf("AlertmanagerConfig: %v", err)
+	}
+	if _, err := startAlertmanager(t, b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAlertmanagerRejectsBrokenConfig proves the harness above can fail: a route to a receiver
+// that does not exist must not come up ready.
+func TestAlertmanagerRejectsBrokenConfig(t *testing.T) {
+	b, err := AlertmanagerConfig(DefaultOptions())
+	if err != nil {
+		t.Fatalf("AlertmanagerConfig: %v", err)
+	}
+	broken := bytes.Replace(b, []byte("receiver: page"), []byte("receiver: pager"), 1)
+	if bytes.Equal(broken, b) {
+		t.Fatal("test setup: no 'receiver: page' to break")
+	}
+	_, err = startAlertmanager(t, broken)
+	if err == nil || !strings.Contains(err.Error(), "pager") {
+		t.Errorf("got %v, want an exit naming the undefined receiver pager", err)
+	}
+}
+
+// webhook collects the alert names Alertmanager delivers to one receiver.
+type webhook struct {
+	srv    *httptest.Server
+	alerts chan string
+}
+
+func newWebhook(t *testing.T) *webhook {
+	t.Helper()
+	w := &webhook{alerts: make(chan string, 100)}
+	w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		var msg struct {
+			Alerts []struct {
+				Labels map[string]string `json:"labels"`
+			} `json:"alerts"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&msg); err != nil {
+			http.Error(rw, err.Error(), http.StatusBadRequest)
+			return
+		}
+		for _, a := range msg.Alerts {
+			w.alerts <- a.Labels["alertname"] + "/" + a.Labels["customer"]
+		}
+	}))
+	t.Cleanup(w.srv.Close)
+	return w
+}
+
+// await waits for want to be delivered, failing after a deadline.
+func (w *webhook) await(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	var got []string
+	for {
+		select {
+		case a := <-w.alerts:
+			if a == want {
+				return
+			}
+			got = append(got, a)
+		case <-deadline:
+			t.Fatalf("webhook: got %v, want %s delivered within 30s", got, want)
+		}
+	}
+}
+
+func (am *alertmanager) post(t *testing.T, alerts ...map[string]string) {
+	t.Helper()
+	var body []map[string]any
+	for _, ls := range alerts {
+		body = append(body, map[string]any{"labels": ls, "annotations": map[string]string{"summary": "test"}})
+	}
+	b, _ := json.Marshal(body)
+	resp, err := http.Post(am.url+"/api/v2/alerts", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(resp.Body)
+		t.Fatalf("post alerts: got %s %s, want 200", resp.Status, msg)
+	}
+}
+
+// apiAlert is what Alertmanager's API says about one alert.
+type apiAlert struct {
+	Labels    map[string]string `json:"labels"`
+	Receivers []struct {
+		Name string `json:"name"`
+	} `json:"receivers"`
+	Status struct {
+		State       string   `json:"state"`
+		InhibitedBy []string `json:"inhibitedBy"`
+	} `json:"status"`
+}
+
+// awaitAlert polls the API until the alert with the given name and severity satisfies ok.
+func (am *alertmanager) awaitAlert(t *testing.T, name, severity string, ok func(apiAlert) bool, want string) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	var last []apiAlert
+	for {
+		select {
+		case <-deadline:
+			t.Fatalf("alert %s (%s): got %+v, want %s", name, severity, last, want)
+		case <-tick.C:
+			resp, err := http.Get(am.url + "/api/v2/alerts")
+			if err != nil {
+				continue
+			}
+			last = nil
+			err = json.NewDecoder(resp.Body).Decode(&last)
+			resp.Body.Close()
+			if err != nil {
+				continue
+			}
+			for _, a := range last {
+				if a.Labels["alertname"] == name && a.Labels["severity"] == severity && ok(a) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// TestAlertmanagerRouting sends alerts through the real Alertmanager with the generated config:
+// pages and warnings reach their own webhook, info goes to the silent receiver, and the two
+// inhibit rules mute what they should.
+func TestAlertmanagerRouting(t *testing.T) {
+	page, warning := newWebhook(t), newWebhook(t)
+	opts := DefaultOptions()
+	opts.PageWebhookURL = page.srv.URL + "/page"
+	opts.WarningWebhookURL = warning.srv.URL + "/warning"
+	opts.GroupWait = 100 * time.Millisecond
+	opts.GroupInterval = time.Second
+	b, err := AlertmanagerConfig(opts)
+	if err != nil {
+		t.Fatalf("AlertmanagerConfig: %v", err)
+	}
+	am, err := startAlertmanager(t, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	customer := func(name, sev, cust string) map[string]string {
+		return map[string]string{"alertname": name, "severity": sev, "kind": kindCustomer, "customer": cust}
+	}
+
+	t.Run("severities reach their receivers", func(t *testing.T) {
+		am.post(t,
+			customer("CustopsSLABreachImminent", severityCritical, "northwind"),
+			customer("CustopsSLABreached", severityWarning, "northwind"),
+			map[string]string{"alertname": "CustopsUnmappedTickets", "severity": severityInfo, "kind": kindSource, "source": "jsm"},
+		)
+		page.await(t, "CustopsSLABreachImminent/northwind")
+		warning.await(t, "CustopsSLABreached/northwind")
+		am.awaitAlert(t, "CustopsUnmappedTickets", severityInfo, func(a apiAlert) bool {
+			return len(a.Receivers) == 1 && a.Receivers[0].Name == receiverInfo
+		}, "routed to the info receiver only")
+	})
+
+	t.Run("critical mutes the warning of the same alert and customer", func(t *testing.T) {
+		am.post(t,
+			customer("CustopsTwoLevels", severityCritical, "fabrikam"),
+			customer("CustopsTwoLevels", severityWarning, "fabrikam"),
+			customer("CustopsTwoLevels", severityWarning, "contoso"),
+		)
+		am.awaitAlert(t, "CustopsTwoLevels", severityWarning, func(a apiAlert) bool {
+			return a.Labels["customer"] == "fabrikam" && a.Status.State == "suppressed" && len(a.Status.InhibitedBy) > 0
+		}, "fabrikam's warning suppressed by its critical")
+		warning.await(t, "CustopsTwoLevels/contoso")
+	})
+
+	t.Run("a stale source mutes customer alerts", func(t *testing.T) {
+		am.post(t,
+			map[string]string{"alertname": alertSourceStale, "severity": severityCritical, "kind": kindSource, "source": "jsm"},
+			customer("CustopsOpenP1Incident", severityCritical, "contoso"),
+		)
+		page.await(t, alertSourceStale+"/")
+		am.awaitAlert(t, "CustopsOpenP1Incident", severityCritical, func(a apiAlert) bool {
+			return a.Status.State == "suppressed" && len(a.Status.InhibitedBy) > 0
+		}, "suppressed by the stale source")
+	})
+}
