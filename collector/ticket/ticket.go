@@ -205,6 +205,17 @@ type Ticket struct {
 
 	Clocks  []Clock  `json:"clocks,omitempty"`
 	Quality []string `json:"quality,omitempty"` // data-quality checks this ticket failed (Quality* constants)
+
+	// Transitions is the state history, oldest first, when the source provides it (Jira
+	// changelog, Zendesk audits or metric events, the simulator). Computed SLA clocks place pauses,
+	// resolutions and reopens from it; without it they use Created, FirstReply and Resolved only.
+	Transitions []Transition `json:"transitions,omitempty"`
+}
+
+// Transition is one state change of a ticket.
+type Transition struct {
+	At    time.Time `json:"at"`
+	State State     `json:"state"`
 }
 
 // CSAT is a satisfaction answer: "" (none), "good" or "bad". JSM ratings 1-5 map to good at >= 4.
