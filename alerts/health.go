@@ -11,10 +11,11 @@ import (
 )
 
 // Timing of the health alerts. A failed poll is retried on the next interval, so one failure is
-// no news (SourceDown waits 5m); staleness is already measured in poll intervals, so its `for`
-// only rides out one evaluation.
+// no news: SourceDown waits 3m, several polls at the default 1m interval (and short enough for the
+// end-to-end test). Staleness is already measured in poll intervals, so its `for` only rides out
+// one evaluation.
 const (
-	sourceDownFor     = 5 * time.Minute
+	sourceDownFor     = 3 * time.Minute
 	sourceStaleFor    = time.Minute
 	exporterAbsentFor = 2 * time.Minute
 	unmappedFor       = 30 * time.Minute
