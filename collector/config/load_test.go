@@ -65,6 +65,7 @@ func TestLoadInvalid(t *testing.T) {
 		{"project-rule-zendesk", `:7: sources[0].customer_from[1]: rule project applies to jira sources only`},
 		{"resolution-metric", `:7: sources[0].resolution_metric: unknown Zendesk SLA metric "full_resolution_time" (known: requester_wait_time, resolution_time, agent_work_time, reply_time, group_ownership_time, pausable_update_time, periodic_update_time)`},
 		{"jql-order-by", `:5: sources[0].jql: must be a filter without ORDER BY (custops orders by updated to poll incrementally)`},
+		{"token-in-env", `:6: sources[0].auth.token_env: must be the name of an environment variable (like JIRA_TOKEN), not the token itself`},
 		{"syntax", `:10: invalid YAML: mapping values are not allowed in this context`},
 		{"empty", `: configuration is empty`},
 	}

@@ -143,3 +143,22 @@ func TestAuthDescribe(t *testing.T) {
 		}
 	}
 }
+
+func TestLooksLikeEnvName(t *testing.T) {
+	cases := []struct {
+		in   string
+		want bool
+	}{
+		{"JIRA_TOKEN", true},
+		{"zendesk_token", true},
+		{"CUSTOPS_ZENDESK_API_TOKEN_PRODUCTION", true},
+		{"ATATT3xFfGF0aB9-kQz7", false},                   // Atlassian tokens have dashes and =
+		{"wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY", false}, // 40 mixed-case characters
+		{"1PASSWORD", false},
+	}
+	for _, tc := range cases {
+		if got := looksLikeEnvName(tc.in); got != tc.want {
+			t.Errorf("looksLikeEnvName(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}

@@ -76,6 +76,7 @@ var (
 	idRE         = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 	slaNameRE    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	digitsRE     = regexp.MustCompile(`^[0-9]+$`)
+	envNameRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	orderBy      = regexp.MustCompile(`(?i)\border\s+by\b`)
 )
 
@@ -201,6 +202,10 @@ func (v *validator) source(s *Source, p string) {
 			v.errf(p+".auth", "set only one of token_env and token_file")
 		}
 	}
+	if env := s.Auth.TokenEnv; env != "" && !looksLikeEnvName(env) {
+		// Never echo the value: it may be the token pasted in the wrong place.
+		v.errf(p+".auth.token_env", "must be the name of an environment variable (like JIRA_TOKEN), not the token itself")
+	}
 	if s.Flavor != "" {
 		if s.Type != TypeJira {
 			v.errf(p+".flavor", "applies to jira sources only")
@@ -276,6 +281,15 @@ func (v *validator) source(s *Source, p string) {
 	if s.Sim.History <= 0 {
 		v.errf(p+".sim.history", "must be greater than 0")
 	}
+}
+
+// looksLikeEnvName reports whether s is a plausible environment variable name rather than a
+// pasted token: letters, digits and _, and not the long mixed-case string API tokens are.
+func looksLikeEnvName(s string) bool {
+	if !envNameRE.MatchString(s) {
+		return false
+	}
+	return len(s) < 24 || strings.ToUpper(s) == s || strings.ToLower(s) == s
 }
 
 // rules checks a source's customer_from list.
