@@ -67,14 +67,15 @@ const amHeader = generatedHeader + `#
 #   critical -> receiver "page"     (repeat every 1h while firing)
 #   warning  -> receiver "warning"  (repeat every 12h)
 #   info     -> receiver "info"     (no notification; visible in Alertmanager and Grafana)
-# The webhook URLs are placeholders on loopback: regenerate with the real paging and ticketing
-# integrations (custops generate --alertmanager.page-url / --alertmanager.warning-url) or replace
-# the receivers in your own Alertmanager configuration.
+# The webhook URLs are placeholders on loopback: generate with the real paging and ticketing
+# integrations (PageWebhookURL and WarningWebhookURL of alerts.Options) or replace the receivers in
+# your own Alertmanager configuration.
 #
 # Inhibition: while a source is down or stale, or the exporter is not scraped, every
 # kind="customer" alert is muted, because its data is stale. Customer alerts carry no source label
 # (a customer's tickets may come from several sources), so the rule cannot use "equal": one failing
-# source mutes the customer alerts of all sources. The source alert pages instead.
+# source mutes the alerts of every customer. CustopsSourceStale and CustopsExporterAbsent page
+# instead.
 `
 
 // AlertmanagerConfig returns the Alertmanager configuration: grouped by alert and customer, pages
