@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -268,4 +270,34 @@ func errString(err error) string {
 		return "<nil>"
 	}
 	return err.Error()
+}
+
+// TestMarshalRoundTrip proves every custom type writes back in the notation it reads, so a
+// loaded configuration can be dumped and loaded again unchanged.
+func TestMarshalRoundTrip(t *testing.T) {
+	cfg, err := Load("../../custops.example.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Parse(out, "roundtrip.yml")
+	if err != nil {
+		t.Fatalf("reloading the marshalled example: %v\n%s", err, out)
+	}
+	// Compared as text: a nil list is written as [] and read back empty, not nil.
+	out2, err := yaml.Marshal(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != string(out2) {
+		t.Errorf("round trip changed the configuration\nfirst:\n%s\nsecond:\n%s", out, out2)
+	}
+	for _, want := range []string{"at_risk: 25%", "poll_interval: 1m", "- field: customfield_10050", "resolution: 1w"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("marshalled example lacks %q:\n%s", want, out)
+		}
+	}
 }
