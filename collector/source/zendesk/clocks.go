@@ -2,6 +2,7 @@ package zendesk
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/custops/custops/collector/ticket"
@@ -49,8 +50,8 @@ func cycleIndex(name string, instance int64) int {
 }
 
 // cycleState is one metric instance being rebuilt from its events. The Cycle is what is stored;
-// business is the apply_sla business_hours flag, known only while the events that carry it are
-// being applied.
+// business is the apply_sla business_hours flag; the Cycle has no room for it, so it lives in
+// the cursor (cursorState.Business) while it matters: from apply_sla until update_status.
 //
 // The stored Cycle is enough to resume from events of a later poll because ObservedAt is the
 // instant of the last state change (activate, pause, fulfill): while running and not paused the
@@ -60,6 +61,7 @@ type cycleState struct {
 	name     string
 	idx      int // position in the clock's cycles
 	business bool
+	measured bool // update_status applied: Zendesk's minutes are in Elapsed
 	breachEv bool // BreachAt comes from a Zendesk breach event, not from our wall-time sum
 }
 
@@ -99,8 +101,10 @@ func (cs *cycleState) fulfill(t time.Time) {
 		cs.c.Elapsed += nonNeg(t.Sub(cs.c.ObservedAt))
 	}
 	cs.c.Stop, cs.c.ObservedAt, cs.c.Paused = t, t, false
-	// Met when fulfilled before the breach instant, breached when after it.
-	if cs.c.Goal > 0 && !cs.c.BreachAt.IsZero() && t.After(cs.c.BreachAt) {
+	// Met when fulfilled before the breach instant, breached when after it. A business-hours
+	// target's wall-time projection is not trusted for this: Zendesk's breach event or its
+	// update_status minutes decide.
+	if cs.c.Goal > 0 && !cs.c.BreachAt.IsZero() && t.After(cs.c.BreachAt) && (!cs.business || cs.breachEv) {
 		cs.c.Breached = true
 	}
 }
@@ -134,6 +138,7 @@ func (cs *cycleState) updateStatus(st apiEventStat) {
 		m = st.Business
 	}
 	cs.c.Elapsed = time.Duration(m) * time.Minute
+	cs.measured = true
 	if cs.c.Goal > 0 && cs.c.Elapsed > cs.c.Goal {
 		cs.c.Breached = true
 	}
@@ -155,7 +160,10 @@ func nonNeg(d time.Duration) time.Duration { return max(d, 0) }
 // clocks with Origin "native", FirstReply from the first reply_time fulfil, Resolved from the
 // solve that fulfilled requester_wait_time/resolution_time. Metrics without an SLA (no
 // apply_sla, now or before) yield no clock: a goal-less clock would read as breached downstream.
-func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Time) *ticket.Ticket {
+//
+// business holds the keys (businessKey) of cycles whose SLA counts business hours; mergeEvents
+// reads and updates it. nil means no such cycles are tracked.
+func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Time, business map[string]bool) *ticket.Ticket {
 	out := *t
 	out.Clocks = slices.Clone(t.Clocks)
 	type key struct {
@@ -165,13 +173,14 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 	states := map[key]*cycleState{}
 	var order []*cycleState
 	next := map[string]int{}
+	keys := map[*cycleState]string{}
 	get := func(ev apiMetricEvent) *cycleState {
 		k := key{ev.Metric, ev.InstanceID}
 		if cs, ok := states[k]; ok {
 			return cs
 		}
 		name := s.clockName(ev.Metric, ev.InstanceID)
-		cs := &cycleState{name: name, idx: cycleIndex(name, ev.InstanceID)}
+		cs := &cycleState{name: name, idx: cycleIndex(name, ev.InstanceID), business: business[businessKey(ev)]}
 		c, _ := out.Clock(name)
 		if cs.idx < len(c.Cycles) {
 			cs.c = c.Cycles[cs.idx]
@@ -182,6 +191,7 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 		}
 		states[k] = cs
 		order = append(order, cs)
+		keys[cs] = businessKey(ev)
 		return cs
 	}
 	var solvedAt time.Time
@@ -227,6 +237,14 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 		}
 	}
 	for _, cs := range order {
+		if business != nil {
+			// Remember the flag until Zendesk's own minutes settle the verdict.
+			if cs.business && cs.c.Goal > 0 && !cs.measured && out.State != ticket.StateClosed {
+				business[keys[cs]] = true
+			} else {
+				delete(business, keys[cs])
+			}
+		}
 		if cs.c.Goal <= 0 || cs.c.Start.IsZero() {
 			continue
 		}
@@ -236,6 +254,11 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 		out.Resolved = solvedAt
 	}
 	return &out
+}
+
+// businessKey names a metric instance in cursorState.Business.
+func businessKey(ev apiMetricEvent) string {
+	return strconv.FormatInt(ev.TicketID, 10) + "/" + ev.Metric + "/" + strconv.FormatInt(ev.InstanceID, 10)
 }
 
 // slaTarget reads an apply_sla target: target_in_seconds when present, else target in minutes.

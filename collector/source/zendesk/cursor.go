@@ -10,8 +10,9 @@ const cursorVersion = 1
 
 // Bounds of the events kept for tickets the store does not hold yet.
 const (
-	maxPending = 5000
-	pendingTTL = 24 * time.Hour
+	maxPending  = 5000
+	maxBusiness = 20000
+	pendingTTL  = 24 * time.Hour
 )
 
 // cursorState is the source's cursor, stored with the tickets in every batch (JSON).
@@ -29,6 +30,10 @@ type cursorState struct {
 	// Pending holds events for tickets not in the store yet: the ticket export leaves out the
 	// last minute, the metric events do not, so a new ticket's first events often come first.
 	Pending []apiMetricEvent `json:"pending,omitempty"`
+	// Business lists the metric instances ("ticket/metric/instance") whose SLA counts business
+	// hours, from apply_sla until update_status: the stored Cycle cannot say so, and the verdict
+	// at fulfilment depends on it.
+	Business []string `json:"business_hours,omitempty"`
 }
 
 // decodeCursor reads a stored cursor; nil, garbage or another version means a fresh sync.

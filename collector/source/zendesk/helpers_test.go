@@ -206,3 +206,7 @@ func zTicket(id int64, updated time.Time) zendeskfake.Ticket {
 		Via: zendeskfake.Via{Channel: "email"},
 	}
 }
+
+func sourceDepsForTest() source.Deps {
+	return source.Deps{Now: func() time.Time { return t0 }}
+}

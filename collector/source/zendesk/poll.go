@@ -162,6 +162,10 @@ func (s *Source) pollEvents(ctx context.Context, st source.Store, cur *cursorSta
 	// Events held back for tickets the export had not delivered yet go first: they are older.
 	pending := cur.Pending
 	cur.Pending = nil
+	business := map[string]bool{}
+	for _, k := range cur.Business {
+		business[k] = true
+	}
 	for {
 		q := url.Values{"start_time": {strconv.FormatInt(start, 10)}}
 		var page metricEventsPage
@@ -177,7 +181,11 @@ func (s *Source) pollEvents(ctx context.Context, st source.Store, cur *cursorSta
 			}
 			evs = append(evs, ev)
 		}
-		b := s.mergeBatch(st, evs, cur, now)
+		b := s.mergeBatch(st, evs, cur, now, business)
+		cur.Business = slices.Sorted(maps.Keys(business))
+		if n := len(cur.Business); n > maxBusiness {
+			cur.Business = cur.Business[n-maxBusiness:] // bounded: past the cap the lexically first keys go
+		}
 		end := page.EndTime
 		if n := len(page.Events); n > 0 {
 			end = max(end, page.Events[n-1].Time.Unix())
@@ -211,7 +219,7 @@ func (s *Source) pollEvents(ctx context.Context, st source.Store, cur *cursorSta
 
 // mergeBatch groups events by ticket, merges them into the stored tickets and keeps those for
 // unknown tickets in cur.Pending (bounded in age and number).
-func (s *Source) mergeBatch(st source.Store, evs []apiMetricEvent, cur *cursorState, now time.Time) source.Batch {
+func (s *Source) mergeBatch(st source.Store, evs []apiMetricEvent, cur *cursorState, now time.Time, business map[string]bool) source.Batch {
 	byTicket := map[int64][]apiMetricEvent{}
 	var order []int64
 	for _, ev := range evs {
@@ -235,7 +243,7 @@ func (s *Source) mergeBatch(st source.Store, evs []apiMetricEvent, cur *cursorSt
 			}
 			continue
 		}
-		b.Upserts = append(b.Upserts, s.mergeEvents(prev, tevs, now))
+		b.Upserts = append(b.Upserts, s.mergeEvents(prev, tevs, now, business))
 	}
 	if n := len(cur.Pending); n > maxPending {
 		cur.Pending = cur.Pending[n-maxPending:]

@@ -346,5 +346,5 @@ func (s *Server) slaPolicies(w http.ResponseWriter) {
 	_, _ = w.Write(s.policies)
 }
 
-// unixTime is a helper for tests and FromTicket: whole seconds, as the API reports.
+// unixTime cuts a time to whole seconds in UTC, as the API reports times.
 func unixTime(t time.Time) time.Time { return t.Truncate(time.Second).UTC() }

@@ -1,0 +1,196 @@
+package zendesk
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/custops/custops/collector/ticket"
+)
+
+// ev builds a metric event on ticket 1 for the clock tests.
+func ev(metric string, inst int64, typ string, at time.Time) apiMetricEvent {
+	return apiMetricEvent{TicketID: 1, Metric: metric, InstanceID: inst, Type: typ, Time: at}
+}
+
+func applySLAEv(metric string, inst int64, at time.Time, minutes float64, business bool) apiMetricEvent {
+	e := ev(metric, inst, "apply_sla", at)
+	e.SLA = &apiEventSLA{Target: &minutes, BusinessHours: business}
+	return e
+}
+
+func TestMergeEventsClocks(t *testing.T) {
+	now := t0
+	s0 := now.Add(-2 * time.Hour) // activation of the clocks that are already due
+	s1 := now.Add(-30 * time.Minute)
+	const rt = metricReplyTime
+	breach := func(at time.Time, deleted bool) apiMetricEvent {
+		e := ev(rt, 1, "breach", at)
+		e.Deleted = deleted
+		return e
+	}
+	status := func(at time.Time, cal, bus int64) apiMetricEvent {
+		e := ev(rt, 1, "update_status", at)
+		e.Status = &apiEventStat{Calendar: cal, Business: bus}
+		return e
+	}
+	cases := []struct {
+		name  string
+		evs   []apiMetricEvent
+		clock string
+		want  ticket.Cycle
+	}{
+		{
+			name:  "running, breach in the future",
+			evs:   []apiMetricEvent{ev(rt, 1, "activate", s1), applySLAEv(rt, 1, s1, 60, false)},
+			clock: ticket.SLAFirstResponse,
+			want:  ticket.Cycle{Start: s1, Goal: time.Hour, BreachAt: s1.Add(time.Hour), ObservedAt: s1},
+		},
+		{
+			name:  "fulfilled before the breach: met",
+			evs:   []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false), ev(rt, 1, "fulfill", s0.Add(20*time.Minute))},
+			clock: ticket.SLAFirstResponse,
+			want: ticket.Cycle{Start: s0, Stop: s0.Add(20 * time.Minute), Goal: time.Hour, Elapsed: 20 * time.Minute,
+				BreachAt: s0.Add(time.Hour), ObservedAt: s0.Add(20 * time.Minute)},
+		},
+		{
+			name:  "fulfilled after the breach time: breached",
+			evs:   []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false), ev(rt, 1, "fulfill", s0.Add(90*time.Minute))},
+			clock: ticket.SLAFirstResponse,
+			want: ticket.Cycle{Start: s0, Stop: s0.Add(90 * time.Minute), Goal: time.Hour, Elapsed: 90 * time.Minute,
+				BreachAt: s0.Add(time.Hour), Breached: true, ObservedAt: s0.Add(90 * time.Minute)},
+		},
+		{
+			name:  "breach event: breached while running",
+			evs:   []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false), breach(s0.Add(time.Hour), false)},
+			clock: ticket.SLAFirstResponse,
+			want:  ticket.Cycle{Start: s0, Goal: time.Hour, BreachAt: s0.Add(time.Hour), Breached: true, ObservedAt: s0},
+		},
+		{
+			name:  "deleted breach event ignored",
+			evs:   []apiMetricEvent{ev(rt, 1, "activate", s1), applySLAEv(rt, 1, s1, 60, false), breach(s1.Add(time.Minute), true)},
+			clock: ticket.SLAFirstResponse,
+			want:  ticket.Cycle{Start: s1, Goal: time.Hour, BreachAt: s1.Add(time.Hour), ObservedAt: s1},
+		},
+		{
+			name:  "future breach event from Zendesk's calendar is the breach instant",
+			evs:   []apiMetricEvent{ev(rt, 1, "activate", s1), applySLAEv(rt, 1, s1, 60, true), breach(now.Add(15*time.Hour), false)},
+			clock: ticket.SLAFirstResponse,
+			want:  ticket.Cycle{Start: s1, Goal: time.Hour, BreachAt: now.Add(15 * time.Hour), ObservedAt: s1},
+		},
+		{
+			name:  "paused",
+			evs:   []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false), ev(rt, 1, "pause", s0.Add(10*time.Minute))},
+			clock: ticket.SLAFirstResponse,
+			want:  ticket.Cycle{Start: s0, Goal: time.Hour, Elapsed: 10 * time.Minute, Paused: true, ObservedAt: s0.Add(10 * time.Minute)},
+		},
+		{
+			name: "paused then active again: breach shifted by the pause",
+			evs: []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false),
+				ev(rt, 1, "pause", s0.Add(10*time.Minute)), ev(rt, 1, "activate", s0.Add(100*time.Minute))},
+			clock: ticket.SLAFirstResponse,
+			want: ticket.Cycle{Start: s0, Goal: time.Hour, Elapsed: 10 * time.Minute,
+				BreachAt: s0.Add(150 * time.Minute), ObservedAt: s0.Add(100 * time.Minute)},
+		},
+		{
+			name: "business hours: Zendesk's business minutes decide, not wall time",
+			evs: []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, true),
+				ev(rt, 1, "fulfill", s0.Add(90*time.Minute)), status(s0.Add(90*time.Minute), 90, 45)},
+			clock: ticket.SLAFirstResponse,
+			want: ticket.Cycle{Start: s0, Stop: s0.Add(90 * time.Minute), Goal: time.Hour, Elapsed: 45 * time.Minute,
+				BreachAt: s0.Add(time.Hour), ObservedAt: s0.Add(90 * time.Minute)},
+		},
+		{
+			name:  "apply_sla without a kept activate starts at creation",
+			evs:   []apiMetricEvent{applySLAEv(metricRequesterWaitTime, 1, s1, 480, false)},
+			clock: ticket.SLAResolution,
+			want:  ticket.Cycle{Start: s0, Goal: 8 * time.Hour, BreachAt: s0.Add(8 * time.Hour), ObservedAt: s0},
+		},
+		{
+			name: "reopened after the fulfil: the same cycle runs on",
+			evs: []apiMetricEvent{ev(metricRequesterWaitTime, 1, "activate", s0), applySLAEv(metricRequesterWaitTime, 1, s0, 480, false),
+				ev(metricRequesterWaitTime, 1, "fulfill", s0.Add(time.Hour)), ev(metricRequesterWaitTime, 1, "activate", s1)},
+			clock: ticket.SLAResolution,
+			want: ticket.Cycle{Start: s0, Goal: 8 * time.Hour, Elapsed: time.Hour,
+				BreachAt: s1.Add(7 * time.Hour), ObservedAt: s1},
+		},
+		{
+			name:  "second reply instance is next_reply_time",
+			evs:   []apiMetricEvent{ev(rt, 2, "activate", s1), applySLAEv(rt, 2, s1, 30, false)},
+			clock: slaNextReply,
+			want:  ticket.Cycle{Start: s1, Goal: 30 * time.Minute, BreachAt: s1.Add(30 * time.Minute), ObservedAt: s1},
+		},
+		{
+			name:  "agent_work_time keeps its name",
+			evs:   []apiMetricEvent{ev("agent_work_time", 1, "activate", s1), applySLAEv("agent_work_time", 1, s1, 120, false)},
+			clock: "agent_work_time",
+			want:  ticket.Cycle{Start: s1, Goal: 2 * time.Hour, BreachAt: s1.Add(2 * time.Hour), ObservedAt: s1},
+		},
+	}
+	s := &Source{resolutionMetric: metricRequesterWaitTime}
+	base := &ticket.Ticket{Key: "1", Created: s0, State: ticket.StateInProgress}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := s.mergeEvents(base, tc.evs, now, map[string]bool{})
+			c, ok := got.Clock(tc.clock)
+			if !ok || len(c.Cycles) != 1 || c.Origin != "native" {
+				t.Fatalf("clock %s: got %+v (found %v), want one native cycle", tc.clock, got.Clocks, ok)
+			}
+			if !reflect.DeepEqual(c.Cycles[0], tc.want) {
+				t.Errorf("cycle:\n got %+v\nwant %+v", c.Cycles[0], tc.want)
+			}
+			// Events split over two polls give the same cycle: the stored Cycle carries the state.
+			for cut := 1; cut < len(tc.evs); cut++ {
+				business := map[string]bool{} // what the cursor carries from one poll to the next
+				mid := s.mergeEvents(base, tc.evs[:cut], now, business)
+				split := s.mergeEvents(mid, tc.evs[cut:], now, business)
+				sc, _ := split.Clock(tc.clock)
+				if tc.evs[0].Type != "apply_sla" && cut == 1 {
+					continue // an activate alone is not kept: no SLA yet, so no clock
+				}
+				if len(sc.Cycles) != 1 || !reflect.DeepEqual(sc.Cycles[0], tc.want) {
+					t.Errorf("split after %d events:\n got %+v\nwant %+v", cut, sc.Cycles, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func TestMergeEventsWithoutSLAKeepsNoClock(t *testing.T) {
+	s := &Source{resolutionMetric: metricRequesterWaitTime}
+	reply := t0.Add(-time.Hour)
+	got := s.mergeEvents(&ticket.Ticket{Key: "1"}, []apiMetricEvent{
+		ev(metricReplyTime, 1, "activate", t0.Add(-2*time.Hour)),
+		ev(metricReplyTime, 1, "fulfill", reply),
+	}, t0, nil)
+	if len(got.Clocks) != 0 {
+		t.Errorf("clocks: got %+v, want none (no SLA applied)", got.Clocks)
+	}
+	if !got.FirstReply.Equal(reply) {
+		t.Errorf("first reply: got %v, want %v", got.FirstReply, reply)
+	}
+}
+
+func TestMergeEventsResolutionMetricAndSolveTime(t *testing.T) {
+	s := &Source{resolutionMetric: metricResolutionTime}
+	s0 := t0.Add(-5 * time.Hour)
+	solved := t0.Add(-time.Hour)
+	in := &ticket.Ticket{Key: "1", Created: s0, State: ticket.StateResolved, Resolved: t0}
+	got := s.mergeEvents(in, []apiMetricEvent{
+		ev(metricResolutionTime, 1, "activate", s0), applySLAEv(metricResolutionTime, 1, s0, 600, false),
+		ev(metricResolutionTime, 1, "fulfill", solved),
+		ev(metricRequesterWaitTime, 1, "activate", s0), applySLAEv(metricRequesterWaitTime, 1, s0, 600, false),
+	}, t0, nil)
+	if _, ok := got.Clock(ticket.SLAResolution); !ok {
+		t.Errorf("clocks: got %+v, want resolution_time as resolution", got.Clocks)
+	}
+	if _, ok := got.Clock(metricRequesterWaitTime); !ok {
+		t.Errorf("clocks: got %+v, want requester_wait_time under its own name", got.Clocks)
+	}
+	if !got.Resolved.Equal(solved) {
+		t.Errorf("resolved: got %v, want the solve time %v", got.Resolved, solved)
+	}
+	if !in.Resolved.Equal(t0) || len(in.Clocks) != 0 {
+		t.Errorf("input ticket modified: got %+v", in)
+	}
+}
