@@ -53,7 +53,10 @@ func healthAlerts(opts Options) []alert {
 				fmt.Sprint(opts.StaleAfter) + " * max " + by(src) + " (" + collector.MetricSourcePollInterval + ")",
 			forDur:  sourceStaleFor,
 			summary: "custops source {{ $labels.source }} is stale",
-			description: "Source {{ $labels.source }} last polled successfully {{ $value | humanizeDuration }} ago, more than " +
+			// The exporter exposes a last success of 0 until a source's first good poll, so a value
+			// above 1e9 seconds (31 years) means "never" and is not worth humanizing.
+			description: "Source {{ $labels.source }} {{ if ge $value 1e9 }}has never polled successfully{{ else }}" +
+				"last polled successfully {{ $value | humanizeDuration }} ago{{ end }}, more than " +
 				fmt.Sprint(opts.StaleAfter) + " poll intervals. SLA alerts are inhibited while this fires: " +
 				"watch the queues in the ticketing system directly until it recovers.",
 		},
