@@ -1,0 +1,253 @@
+package dashboards
+
+import (
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/common"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/gauge"
+	"github.com/grafana/grafana-foundation-sdk/go/stat"
+	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
+	"github.com/prometheus/common/model"
+
+	"github.com/custops/custops/collector"
+	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/links"
+)
+
+// Customer is the Customer detail board: one customer, picked by the `customer` variable.
+//
+// It is shown to that customer in the weekly operational meeting, so it is customer-safe: every
+// query is confined to customer="$customer", it never reads the CSM label, and it fits one
+// 1920x1080 screenshot (29 grid units high).
+func Customer(opts Options) (dashboard.Dashboard, error) {
+	opts = opts.withDefaults()
+	tickets := links.CustomerTickets(opts.ExporterURL, "${"+customerVar+"}")
+	b := board(opts, links.DashboardCustomer, "custops / Customer",
+		"One customer's SLA compliance against contract, backlog, flow, CSAT and risk. Customer-safe: shows nothing about other customers.",
+		"now-30d", "5m").
+		WithVariable(customerVariable()).
+		Link(dashboard.NewDashboardLinkBuilder("Tickets of ${" + customerVar + "}").
+			Type(dashboard.DashboardLinkTypeLink).
+			Url(tickets).
+			Icon("doc").
+			TargetBlank(true).
+			Tooltip("The exporter's list of this customer's open tickets"))
+	for _, p := range []cog.Builder[dashboard.Panel]{
+		// Row 1, y=0 h=5: now.
+		riskGauge(1, 0), breachedStat(2, 4), atRiskStat(3, 7), nextBreachStat(4, 10),
+		backlogStat(5, 14, tickets), oldestStat(6, 17), escalationsStat(7, 20),
+		// Row 2, y=5 h=8: SLA and risk.
+		complianceGraph(8, 0), cyclesBars(9, 9), riskFactorBars(10, 14), ageingBars(11, 19),
+		// Row 3, y=13 h=8: flow and backlog.
+		createdResolvedGraph(12, 0), backlogBars(13, 8), timesGraph(14, 16),
+		// Row 4, y=21 h=8: customer experience and channels.
+		csatGraph(15, 0), officialChannelGraph(16, 8), channelBars(17, 16),
+	} {
+		b.WithPanel(p)
+	}
+	return b.Build()
+}
+
+// customerVariable picks one customer; no "All", because the board must show exactly one.
+func customerVariable() *dashboard.QueryVariableBuilder {
+	q := "label_values(" + collector.MetricCustomerInfo + ", " + collector.LabelCustomer + ")"
+	return dashboard.NewQueryVariableBuilder(customerVar).
+		Label("Customer").
+		Datasource(datasourceRef()).
+		Query(dashboard.StringOrMap{String: &q}).
+		Definition(q).
+		Refresh(dashboard.VariableRefreshOnDashboardLoad).
+		Sort(dashboard.VariableSortAlphabeticalAsc).
+		Multi(false).
+		IncludeAll(false).
+		AllowCustomValue(false)
+}
+
+// cust confines a selector to the board's customer.
+func cust(metric string, matchers ...string) string {
+	return sel(metric, append([]string{customerMatcher}, matchers...)...)
+}
+
+func riskGauge(id, x uint32) *gauge.PanelBuilder {
+	return gaugePanel(spec{id: id, title: "Risk score", unit: unitNone, x: x, y: 0, w: 4, h: 5,
+		desc: "The exporter's 0-100 risk score: a weighted sum of capped factors (see Risk factors). Green < 30, orange < 60, red."},
+		0, 100, instantQuery("A", agg("max", cust(collector.MetricCustomerRiskScore)), "risk")).
+		Decimals(0).
+		Thresholds(thresholds(riskThresholds()))
+}
+
+func breachedStat(id, x uint32) *stat.PanelBuilder {
+	return statPanel(spec{id: id, title: "SLA breached now", unit: unitNone, x: x, y: 0, w: 3, h: 5,
+		desc: "Open tickets whose running SLA clock is already past its goal."},
+		rangeQuery("A", agg("sum", cust(collector.MetricSLABreachedOpenTickets)), "breached")).
+		Thresholds(thresholds(countThresholds(colorRed)))
+}
+
+func atRiskStat(id, x uint32) *stat.PanelBuilder {
+	return statPanel(spec{id: id, title: "SLA at risk now", unit: unitNone, x: x, y: 0, w: 3, h: 5,
+		desc: "Open tickets whose running SLA clock is not breached yet but within the at-risk threshold of its goal."},
+		rangeQuery("A", agg("sum", cust(collector.MetricSLAAtRiskOpenTickets)), "at risk")).
+		Thresholds(thresholds(countThresholds(colorOrange)))
+}
+
+func nextBreachStat(id, x uint32) *stat.PanelBuilder {
+	return statPanel(spec{id: id, title: "Next breach in", unit: unitSeconds, x: x, y: 0, w: 4, h: 5,
+		desc: "Time until the earliest upcoming breach of a running clock, per SLA. Empty when no clock is running. " +
+			"Fixed bands: red under 1h, orange under 4h."},
+		instantQuery("A", agg("min", cust(collector.MetricSLANextBreachTimestamp), collector.LabelSLA)+" - time()", "{{"+collector.LabelSLA+"}}")).
+		Thresholds(thresholds(levels(colorRed, step{3600, colorOrange}, step{4 * 3600, colorGreen}))).
+		GraphMode(common.BigValueGraphModeNone).
+		TextMode(common.BigValueTextModeValueAndName).
+		NoValue("no running clock")
+}
+
+func backlogStat(id, x uint32, tickets string) *stat.PanelBuilder {
+	return statPanel(spec{id: id, title: "Open tickets", unit: unitNone, x: x, y: 0, w: 3, h: 5,
+		desc: "Open tickets (new, in progress, waiting). The panel link opens the exporter's ticket list."},
+		rangeQuery("A", agg("sum", cust(collector.MetricOpenTickets)), "open")).
+		Thresholds(thresholds(levels(colorBlue))).
+		Links([]cog.Builder[dashboard.DashboardLink]{
+			dashboard.NewDashboardLinkBuilder("Open tickets list").Url(tickets).TargetBlank(true),
+		})
+}
+
+func oldestStat(id, x uint32) *stat.PanelBuilder {
+	return statPanel(spec{id: id, title: "Oldest open ticket", unit: unitSeconds, x: x, y: 0, w: 3, h: 5,
+		desc: "Age of the oldest open ticket, any priority. Fixed bands: orange from 7 days, red from 30 days."},
+		rangeQuery("A", agg("max", cust(collector.MetricOldestOpenTicketAge)), "oldest")).
+		Thresholds(thresholds(levels(colorGreen, step{7 * 86400, colorOrange}, step{30 * 86400, colorRed}))).
+		Decimals(0)
+}
+
+func escalationsStat(id, x uint32) *stat.PanelBuilder {
+	return statPanel(spec{id: id, title: "Escalations and incidents", unit: unitNone, x: x, y: 0, w: 4, h: 5,
+		desc: "Open escalated tickets and open incidents, any priority."},
+		rangeQuery("A", agg("sum", cust(collector.MetricEscalatedOpenTickets)), "escalated"),
+		rangeQuery("B", agg("sum", cust(collector.MetricOpenIncidents)), "incidents")).
+		Thresholds(thresholds(countThresholds(colorOrange))).
+		TextMode(common.BigValueTextModeValueAndName)
+}
+
+// complianceGraph draws compliance against the contractual target. The target differs per customer
+// and SLA, so it is drawn as its own dashed series rather than as a fixed threshold.
+func complianceGraph(id, x uint32) *timeseries.PanelBuilder {
+	return timeseriesPanel(spec{id: id, title: "SLA compliance vs contract", unit: unitPercent, x: x, y: 5, w: 9, h: 8,
+		desc: "Share of SLA cycles completed within goal over the trailing 7 and 30 days, per SLA. " +
+			"Dashed: the contractual target for that SLA. Gaps mean no cycle completed in the window."},
+		rangeQuery("A", agg("max", cust(collector.MetricSLAComplianceRatio, trendWindows), collector.LabelSLA, collector.LabelWindow),
+			"{{"+collector.LabelSLA+"}} {{"+collector.LabelWindow+"}}"),
+		rangeQuery("B", agg("max", cust(collector.MetricCustomerSLATargetRatio), collector.LabelSLA), "{{"+collector.LabelSLA+"}} target")).
+		Max(1).
+		Decimals(1).
+		OverrideByQuery("B", append(dashed(), prop("custom.lineWidth", 2)))
+}
+
+func cyclesBars(id, x uint32) *bargaugeBuilder {
+	return barGaugePanel(spec{id: id, title: "SLA cycles completed, 30d", unit: unitNone, x: x, y: 5, w: 5, h: 8,
+		desc: "SLA cycles that stopped in the last 30 days, met or breached, per SLA."},
+		instantQuery("A", agg("sum", cust(collector.MetricSLACompletedCycles, eq(collector.LabelWindow, window30d)), collector.LabelSLA, collector.LabelResult),
+			"{{"+collector.LabelSLA+"}} {{"+collector.LabelResult+"}}")).
+		Thresholds(thresholds(levels(colorBlue))).
+		OverrideByRegexp(".*"+resultMet, []dashboard.DynamicConfigValue{fixedColor(colorGreen)}).
+		OverrideByRegexp(".*"+resultBreached, []dashboard.DynamicConfigValue{fixedColor(colorRed)})
+}
+
+func riskFactorBars(id, x uint32) *bargaugeBuilder {
+	return barGaugePanel(spec{id: id, title: "Risk factors", unit: unitNone, x: x, y: 5, w: 5, h: 8,
+		desc: "Points each factor adds to the risk score: why the score is what it is. Fixed bands: orange from 5, red from 10 points."},
+		instantQuery("A", agg("sum", cust(collector.MetricCustomerRiskFactor), collector.LabelFactor), "{{"+collector.LabelFactor+"}}")).
+		Thresholds(thresholds(levels(colorGreen, step{5, colorOrange}, step{10, colorRed})))
+}
+
+// ageingBars has one query per age bucket so the bars stay in age order, not label order.
+func ageingBars(id, x uint32) *bargaugeBuilder {
+	s := spec{id: id, title: "Backlog age", unit: unitNone, x: x, y: 5, w: 5, h: 8,
+		desc: "Open tickets by age since creation. The two oldest buckets are coloured orange and red."}
+	b := barGaugePanel(s).Thresholds(thresholds(levels(colorBlue)))
+	n := len(snapshot.AgeBuckets)
+	for i, bucket := range snapshot.AgeBuckets {
+		b.WithTarget(instantQuery(refID(i), agg("sum", cust(collector.MetricOpenTicketsByAge, eq(collector.LabelAge, bucket.Name))), bucket.Name))
+		switch i {
+		case n - 2:
+			b.OverrideByName(bucket.Name, []dashboard.DynamicConfigValue{fixedColor(colorOrange)})
+		case n - 1:
+			b.OverrideByName(bucket.Name, []dashboard.DynamicConfigValue{fixedColor(colorRed)})
+		}
+	}
+	return b
+}
+
+func createdResolvedGraph(id, x uint32) *timeseries.PanelBuilder {
+	w := collector.LabelWindow
+	return timeseriesPanel(spec{id: id, title: "Created vs resolved", unit: unitNone, x: x, y: 13, w: 8, h: 8,
+		desc: "Tickets created, resolved and reopened over the trailing 7 and 30 days. Created above resolved means the backlog grows."},
+		rangeQuery("A", agg("sum", cust(collector.MetricCreatedTickets, trendWindows), w), "created {{"+w+"}}"),
+		rangeQuery("B", agg("sum", cust(collector.MetricResolvedTickets, trendWindows), w), "resolved {{"+w+"}}"),
+		rangeQuery("C", agg("sum", cust(collector.MetricReopenedTickets, trendWindows), w), "reopened {{"+w+"}}")).
+		Min(0)
+}
+
+func backlogBars(id, x uint32) *bargaugeBuilder {
+	return barGaugePanel(spec{id: id, title: "Backlog by priority and state", unit: unitNone, x: x, y: 13, w: 8, h: 8,
+		desc: "Open tickets now, by priority and workflow state."},
+		instantQuery("A", agg("sum", cust(collector.MetricOpenTickets), collector.LabelPriority, collector.LabelState),
+			"{{"+collector.LabelPriority+"}} {{"+collector.LabelState+"}}")).
+		Thresholds(thresholds(levels(colorBlue))).
+		DisplayMode(common.BarGaugeDisplayModeBasic)
+}
+
+// timesGraph plots the median and 90th percentile of time to first response and to resolution.
+// The summaries are per customer (all priorities together), so max by (quantile) only drops
+// target labels such as job and instance.
+func timesGraph(id, x uint32) *timeseries.PanelBuilder {
+	q := model.QuantileLabel
+	quantiles := re(q, quantileMedian+"|"+quantile90)
+	return timeseriesPanel(spec{id: id, title: "Response and resolution time", unit: unitSeconds, x: x, y: 13, w: 8, h: 8,
+		desc: "Median (p0.5) and 90th percentile (p0.9) time to first response and to resolution, over tickets of the last 30 days, all priorities."},
+		rangeQuery("A", agg("max", cust(collector.MetricResponseTimeSeconds, quantiles), q), "response p{{"+q+"}}"),
+		rangeQuery("B", agg("max", cust(collector.MetricResolutionTimeSeconds, quantiles), q), "resolution p{{"+q+"}}")).
+		Min(0)
+}
+
+func csatGraph(id, x uint32) *timeseries.PanelBuilder {
+	w := collector.LabelWindow
+	return timeseriesPanel(spec{id: id, title: "CSAT", unit: unitPercent, x: x, y: 21, w: 8, h: 8,
+		desc: "Share of good CSAT ratings over the trailing 7 and 30 days (left), and 30-day responses by rating (right, bars). " +
+			"No contractual CSAT target exists, so the dashed bands are fixed: red under 80%, orange under 90%."},
+		rangeQuery("A", agg("max", cust(collector.MetricCSATRatio, trendWindows), w), "CSAT {{"+w+"}}"),
+		rangeQuery("B", agg("sum", cust(collector.MetricCSATResponses, eq(w, window30d)), collector.LabelRating), "{{"+collector.LabelRating+"}} responses 30d")).
+		Max(1).
+		Thresholds(thresholds(csatThresholds())).
+		ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeDashed)).
+		OverrideByQuery("B", []dashboard.DynamicConfigValue{
+			prop("unit", unitNone),
+			prop("max", nil),
+			prop("custom.axisPlacement", string(common.AxisPlacementRight)),
+			prop("custom.drawStyle", string(common.GraphDrawStyleBars)),
+			prop("custom.thresholdsStyle", map[string]any{"mode": string(common.GraphThresholdsStyleModeOff)}),
+		}).
+		OverrideByName(ratingGood+" responses 30d", []dashboard.DynamicConfigValue{fixedColor(colorGreen)}).
+		OverrideByName(ratingBad+" responses 30d", []dashboard.DynamicConfigValue{fixedColor(colorRed)})
+}
+
+func officialChannelGraph(id, x uint32) *timeseries.PanelBuilder {
+	w := collector.LabelWindow
+	return timeseriesPanel(spec{id: id, title: "Requests through official channels", unit: unitPercent, x: x, y: 21, w: 8, h: 8,
+		desc: "Share of tickets raised through the official channels (portal, email, API) over the trailing 7 and 30 days; " +
+			"the rest bypassed them, e.g. raised by an agent after a call. Fixed dashed bands: red under 80%, orange under 90%."},
+		rangeQuery("A", agg("max", cust(collector.MetricOfficialChannelRatio, trendWindows), w), "official {{"+w+"}}")).
+		Max(1).
+		Thresholds(thresholds(levels(colorRed, step{0.8, colorOrange}, step{0.9, colorGreen}))).
+		ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeDashed))
+}
+
+func channelBars(id, x uint32) *bargaugeBuilder {
+	return barGaugePanel(spec{id: id, title: "Created by channel, 30d", unit: unitNone, x: x, y: 21, w: 8, h: 8,
+		desc: "Tickets created in the last 30 days by the channel they came through. agent means raised by an agent on the customer's behalf."},
+		instantQuery("A", agg("sum", cust(collector.MetricCreatedTicketsByChannel, eq(collector.LabelWindow, window30d)), collector.LabelChannel),
+			"{{"+collector.LabelChannel+"}}")).
+		Thresholds(thresholds(levels(colorBlue)))
+}
+
+// refID is the i-th query's refId: A, B, ...
+func refID(i int) string { return string(rune('A' + i)) }

@@ -1,0 +1,215 @@
+package dashboards
+
+import (
+	"strconv"
+
+	"github.com/grafana/grafana-foundation-sdk/go/cog"
+	"github.com/grafana/grafana-foundation-sdk/go/common"
+	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
+	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
+	"github.com/grafana/grafana-foundation-sdk/go/stat"
+	"github.com/grafana/grafana-foundation-sdk/go/table"
+	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
+
+	"github.com/custops/custops/collector"
+	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/links"
+)
+
+// Risk score bands, shared by every panel that colours a risk score (0..100).
+const (
+	riskOrange = 30
+	riskRed    = 60
+)
+
+// riskThresholds colour a risk score: green below 30, orange below 60, red above.
+func riskThresholds() dashboard.ThresholdsConfig {
+	return levels(colorGreen, step{riskOrange, colorOrange}, step{riskRed, colorRed})
+}
+
+// csatThresholds colour a CSAT ratio. No contractual CSAT target exists, so the bands are fixed.
+func csatThresholds() dashboard.ThresholdsConfig {
+	return levels(colorRed, step{0.8, colorOrange}, step{0.9, colorGreen})
+}
+
+// countThresholds colour a count that should be zero: green at 0, warn from 1.
+func countThresholds(warn string) dashboard.ThresholdsConfig {
+	return levels(colorGreen, step{1, warn})
+}
+
+// customerLink opens the customer board for the customer of a table row or series, keeping the
+// datasource and time range.
+func customerLink(customer string) *dashboard.DashboardLinkBuilder {
+	return dashboard.NewDashboardLinkBuilder("Open customer board").
+		Url(links.CustomerDashboard("", customer) + "&var-" + datasourceVar + "=${" + datasourceVar + "}&${__url_time_range}")
+}
+
+// Overview is the Customer overview board: every customer ranked by risk, with fleet trends.
+func Overview(opts Options) (dashboard.Dashboard, error) {
+	opts = opts.withDefaults()
+	b := board(opts, links.DashboardOverview, "custops / Customer overview",
+		"Every customer ranked by risk score, with SLA, backlog and CSAT at a glance. Internal: shows CSM names.",
+		"now-7d", "1m")
+	for _, p := range []cog.Builder[dashboard.Panel]{
+		fleetCustomersStat(1, 0), fleetBreachesStat(2, 4), fleetAtRiskStat(3, 8),
+		fleetP1IncidentsStat(4, 12), fleetHighRiskStat(5, 16), fleetUnmappedStat(6, 20),
+		riskTable(7, 4),
+		breachesOverTime(8, 18), backlogTrend(9, 18), topRiskOverTime(10, 18),
+	} {
+		b.WithPanel(p)
+	}
+	return b.Build()
+}
+
+func fleetCustomersStat(id, x uint32) *stat.PanelBuilder {
+	return statPanel(spec{id: id, title: "Customers", unit: unitNone, x: x, y: 0, w: 4, h: 4,
+		desc: "Customers configured in the exporter (custops_customer_info series)."},
+		rangeQuery("A", agg("count", collector.MetricCustomerInfo), "customers")).
+		Thresholds(thresholds(levels(colorBlue))).
+		GraphMode(common.BigValueGraphModeNone)
+}
+
+func fleetBreachesStat(id, x uint32) *stat.PanelBuilder {
+	return statPanel(spec{id: id, title: "Open SLA breaches", unit: unitNone, x: x, y: 0, w: 4, h: 4,
+		desc: "Running SLA clocks of open tickets already past their goal, all customers."},
+		rangeQuery("A", agg("sum", collector.MetricSLABreachedOpenTickets), "breaches")).
+		Thresholds(thresholds(countThresholds(colorRed)))
+}
+
+func fleetAtRiskStat(id, x uint32) *stat.PanelBuilder {
+	return statPanel(spec{id: id, title: "SLA clocks at risk", unit: unitNone, x: x, y: 0, w: 4, h: 4,
+		desc: "Running, not yet breached SLA clocks within their tier's at-risk threshold, all customers."},
+		rangeQuery("A", agg("sum", collector.MetricSLAAtRiskOpenTickets), "at risk")).
+		Thresholds(thresholds(countThresholds(colorOrange)))
+}
+
+func fleetP1IncidentsStat(id, x uint32) *stat.PanelBuilder {
+	return statPanel(spec{id: id, title: "Open P1 incidents", unit: unitNone, x: x, y: 0, w: 4, h: 4,
+		desc: "Open incidents at priority p1, all customers."},
+		rangeQuery("A", agg("sum", sel(collector.MetricOpenIncidents, p1)), "p1 incidents")).
+		Thresholds(thresholds(countThresholds(colorRed)))
+}
+
+func fleetHighRiskStat(id, x uint32) *stat.PanelBuilder {
+	return statPanel(spec{id: id, title: "Customers at high risk", unit: unitNone, x: x, y: 0, w: 4, h: 4,
+		desc: "Customers whose risk score is 60 or more (red band)."},
+		rangeQuery("A", agg("sum", collector.MetricCustomerRiskScore+" >= bool "+strconv.Itoa(riskRed)), "high risk")).
+		Thresholds(thresholds(countThresholds(colorRed)))
+}
+
+func fleetUnmappedStat(id, x uint32) *stat.PanelBuilder {
+	return statPanel(spec{id: id, title: "Tickets without customer", unit: unitNone, x: x, y: 0, w: 4, h: 4,
+		desc: "Tickets no customer_from rule matched: counted, never dropped. Fix the customer match rules."},
+		rangeQuery("A", agg("sum", sel(collector.MetricDataQualityTickets, eq(collector.LabelCheck, ticket.QualityUnmappedCustomer))), "unmapped")).
+		Thresholds(thresholds(countThresholds(colorOrange)))
+}
+
+// riskColumn is one column of the risk table: an instant query and how its cells look.
+type riskColumn struct {
+	ref, title, expr string
+	props            []dashboard.DynamicConfigValue
+}
+
+// riskColumns are the risk table's value columns, one query each, joined on customer. Every query
+// aggregates by customer so the join sees one row per customer whatever labels the series carry.
+func riskColumns() []riskColumn {
+	c := collector.LabelCustomer
+	compliance30d := sel(collector.MetricSLAComplianceRatio, eq(collector.LabelWindow, window30d))
+	cellColor := func(mode string) dashboard.DynamicConfigValue {
+		return prop("custom.cellOptions", map[string]any{"type": mode})
+	}
+	thr := func(cfg dashboard.ThresholdsConfig) dashboard.DynamicConfigValue {
+		return prop("thresholds", thresholdsValue(cfg))
+	}
+	return []riskColumn{
+		{"B", "Risk", agg("max", collector.MetricCustomerRiskScore, c),
+			[]dashboard.DynamicConfigValue{prop("decimals", 0), thr(riskThresholds()), cellColor("color-background")}},
+		{"C", "Breaches", agg("sum", collector.MetricSLABreachedOpenTickets, c),
+			[]dashboard.DynamicConfigValue{thr(countThresholds(colorRed)), cellColor("color-text")}},
+		{"D", "At risk", agg("sum", collector.MetricSLAAtRiskOpenTickets, c),
+			[]dashboard.DynamicConfigValue{thr(countThresholds(colorOrange)), cellColor("color-text")}},
+		{"E", "Compliance 30d", agg("min", compliance30d, c),
+			[]dashboard.DynamicConfigValue{prop("unit", unitPercent), prop("decimals", 1)}},
+		{"F", "vs target", agg("min", compliance30d+" - on ("+c+", "+collector.LabelSLA+") "+collector.MetricCustomerSLATargetRatio, c),
+			[]dashboard.DynamicConfigValue{prop("unit", unitPercent), prop("decimals", 1),
+				thr(levels(colorRed, step{0, colorGreen})), cellColor("color-background")}},
+		{"G", "Backlog", agg("sum", collector.MetricOpenTickets, c), nil},
+		{"H", "Oldest ticket", agg("max", collector.MetricOldestOpenTicketAge, c),
+			[]dashboard.DynamicConfigValue{prop("unit", unitSeconds)}},
+		{"I", "Open P1", agg("sum", sel(collector.MetricOpenTickets, p1), c),
+			[]dashboard.DynamicConfigValue{thr(countThresholds(colorRed)), cellColor("color-text")}},
+		{"J", "CSAT 30d", agg("max", sel(collector.MetricCSATRatio, eq(collector.LabelWindow, window30d)), c),
+			[]dashboard.DynamicConfigValue{prop("unit", unitPercent), prop("decimals", 0), thr(csatThresholds()), cellColor("color-text")}},
+	}
+}
+
+// riskTable lists every customer, riskiest first. Each row links to that customer's board.
+func riskTable(id, y uint32) *table.PanelBuilder {
+	c := collector.LabelCustomer
+	info := []string{c, collector.LabelName, collector.LabelTier, collector.LabelCSM}
+	targets := []*prometheus.DataqueryBuilder{tableQuery("A", agg("max", collector.MetricCustomerInfo, info...))}
+	keep := append([]string{}, info...)
+	rename := map[string]any{c: "Customer", collector.LabelName: "Name", collector.LabelTier: "Tier", collector.LabelCSM: "CSM"}
+	index := map[string]any{}
+	for i, f := range info {
+		index[f] = i
+	}
+	for i, col := range riskColumns() {
+		targets = append(targets, tableQuery(col.ref, col.expr))
+		value := "Value #" + col.ref
+		keep = append(keep, value)
+		rename[value] = col.title
+		index[value] = len(info) + i
+	}
+	b := tablePanel(spec{id: id, title: "Customers by risk", unit: unitNone, x: 0, y: y, w: 24, h: 14,
+		desc: "One row per customer, riskiest first. Risk is the exporter's 0-100 score (green < 30, orange < 60, red). " +
+			"Compliance is the worst SLA over 30 days; vs target is its gap to that SLA's contractual target. " +
+			"Click a row to open the customer's board."},
+		targets...).
+		Transformations([]dashboard.DataTransformerConfig{
+			{Id: "joinByField", Options: map[string]any{"byField": c, "mode": "outer"}},
+			{Id: "filterFieldsByName", Options: map[string]any{"include": map[string]any{"names": keep}}},
+			{Id: "organize", Options: map[string]any{"renameByName": rename, "indexByName": index, "excludeByName": map[string]any{}}},
+			{Id: "sortBy", Options: map[string]any{"sort": []map[string]any{{"field": "Risk", "desc": true}}}},
+		}).
+		SortBy([]cog.Builder[common.TableSortByFieldState]{common.NewTableSortByFieldStateBuilder().DisplayName("Risk").Desc(true)}).
+		DataLinks([]cog.Builder[dashboard.DashboardLink]{customerLink("${__data.fields." + c + "}")})
+	for _, col := range riskColumns() {
+		if col.props != nil {
+			b.OverrideByName(col.title, col.props)
+		}
+	}
+	return b
+}
+
+// customerSeriesLink opens the customer board of the clicked series.
+func customerSeriesLink() []cog.Builder[dashboard.DashboardLink] {
+	return []cog.Builder[dashboard.DashboardLink]{customerLink("${__field.labels." + collector.LabelCustomer + "}")}
+}
+
+func breachesOverTime(id, y uint32) *timeseries.PanelBuilder {
+	return timeseriesPanel(spec{id: id, title: "Open SLA breaches by customer", unit: unitNone, x: 0, y: y, w: 8, h: 8,
+		desc: "Running SLA clocks already past their goal, per customer. Click a series to open that customer's board."},
+		rangeQuery("A", agg("sum", collector.MetricSLABreachedOpenTickets, collector.LabelCustomer), "{{"+collector.LabelCustomer+"}}")).
+		Min(0).
+		DataLinks(customerSeriesLink())
+}
+
+func backlogTrend(id, y uint32) *timeseries.PanelBuilder {
+	return timeseriesPanel(spec{id: id, title: "Backlog by customer", unit: unitNone, x: 8, y: y, w: 8, h: 8,
+		desc: "Open tickets per customer. Click a series to open that customer's board."},
+		rangeQuery("A", agg("sum", collector.MetricOpenTickets, collector.LabelCustomer), "{{"+collector.LabelCustomer+"}}")).
+		Min(0).
+		DataLinks(customerSeriesLink())
+}
+
+func topRiskOverTime(id, y uint32) *timeseries.PanelBuilder {
+	return timeseriesPanel(spec{id: id, title: "Top 5 riskiest customers", unit: unitNone, x: 16, y: y, w: 8, h: 8,
+		desc: "Risk score (0-100) of the five riskiest customers at each instant; dashed lines mark the orange and red bands."},
+		rangeQuery("A", "topk(5, "+agg("max", collector.MetricCustomerRiskScore, collector.LabelCustomer)+")", "{{"+collector.LabelCustomer+"}}")).
+		Min(0).
+		Max(100).
+		Thresholds(thresholds(riskThresholds())).
+		ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeDashed)).
+		DataLinks(customerSeriesLink())
+}
