@@ -66,5 +66,12 @@ func pretty(expr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("parse %q: %w", expr, err)
 	}
-	return parser.Prettify(e), nil
+	out := parser.Prettify(e)
+	if strings.HasPrefix(out, " ") {
+		// A block scalar whose first line is indented needs a YAML indentation indicator, which
+		// gopkg.in/yaml.v3 emits but cannot read back (nor can every tool that reads rule files);
+		// one line is always safe.
+		return e.String(), nil
+	}
+	return out, nil
 }

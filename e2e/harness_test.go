@@ -126,9 +126,10 @@ func buildCustops(t *testing.T) string {
 			return
 		}
 		buildOnce.path = filepath.Join(dir, "custops")
-		cmd := exec.Command("go", "build", "-o", buildOnce.path, "../cmd/custops")
+		// The same build command as the Dockerfile's, so the tested binary is the shipped one.
+		cmd := exec.Command("bash", "../scripts/build.sh", buildOnce.path)
 		if out, err := cmd.CombinedOutput(); err != nil {
-			buildOnce.err = fmt.Errorf("go build: %v\n%s", err, out)
+			buildOnce.err = fmt.Errorf("scripts/build.sh: %v\n%s", err, out)
 		}
 	})
 	if buildOnce.err != nil {

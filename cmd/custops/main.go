@@ -48,6 +48,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	demoCmd.Flag("demo.state-dir", "Where the demo keeps its store; a fresh temporary directory when empty.").Default("").StringVar(&demo.StateDir)
 	demoCmd.Flag("demo.poll-interval", "How often the demo polls its simulated desks.").Default("15s").DurationVar(&demo.PollInterval)
 
+	healthCmd := app.Command("healthcheck", "Exit 0 when a custops endpoint answers 200: the container HEALTHCHECK, since the image has no shell or curl.")
+	healthURL := healthCmd.Flag("url", "Endpoint to check.").Default("http://127.0.0.1" + links.DefaultListenAddress + "/-/healthy").String()
+
 	cmd, err := app.Parse(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "custops: %v\n", err)
@@ -63,6 +66,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCheck(*checkConfig, stdout, stderr)
 	case generateCmd.FullCommand():
 		return runGenerate(*generateOut, stdout, stderr)
+	case healthCmd.FullCommand():
+		return runHealthcheck(*healthURL, stderr)
 	case demoCmd.FullCommand():
 		demo.Web = demoWeb
 		return runDemo(demo, logger, stdout)

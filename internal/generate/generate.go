@@ -3,6 +3,8 @@
 // all write and compare the same bytes.
 package generate
 
+//go:generate go run ../../cmd/custops generate --out ../../deploy
+
 import (
 	"fmt"
 	"maps"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/custops/custops/alerts"
 	"github.com/custops/custops/dashboards"
+	"github.com/custops/custops/manifests"
 )
 
 // Files returns every generated file by path relative to deploy/.
@@ -35,6 +38,10 @@ func Files() (map[string][]byte, error) {
 	}
 	d, err := dashboards.Files(dashboards.DefaultOptions())
 	if err := add("dashboards", d, err); err != nil {
+		return nil, err
+	}
+	m, err := manifests.Files(manifests.DefaultOptions(), alerts.DefaultOptions(), dashboards.DefaultOptions())
+	if err := add("manifests", m, err); err != nil {
 		return nil, err
 	}
 	return out, nil
