@@ -1,295 +1,422 @@
 package store
 
 import (
-	"encoding/json"
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
-	"strings"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/custops/custops/collector/ticket"
 )
 
-// The on-disk encoding is encoding/json of record, a private mirror of ticket.Ticket, rather
-// than gob or the Ticket's own JSON. Measured in BenchmarkCodec (docs/bench/store.md):
-//   - gob needs its type descriptors in every value because bbolt stores each ticket under its own
-//     key (one gob stream per value), which made the gob records larger and several times slower
-//     to decode than JSON;
-//   - the Ticket's own JSON writes times as RFC 3339 strings, which are slower to parse and longer
-//     than integers, and repeats the source and key that the bucket and the bbolt key already hold.
+// The stored form of a ticket is a small binary record written with encoding/binary varints,
+// chosen over encoding/json and encoding/gob by BenchmarkCodec (numbers in docs/bench/store.md):
+//   - gob carries its type descriptors in every value, since bbolt keeps each ticket under its own
+//     key (one gob stream per value): it was the largest and by far the slowest to decode;
+//   - JSON, even of a mirror struct with short names and integer times, was about 3 times larger
+//     and 10 times slower to decode than this record, and decoding allocates every string and
+//     slice only for the interner to throw most of them away;
+//   - this record decodes straight into the canonical ticket, looking repeated strings and lists
+//     up by their bytes without allocating.
 //
-// So record uses short field names, omits empty fields, stores times as Unix nanoseconds and
-// durations as nanoseconds, and leaves the source and key out. A change to record that old data
-// cannot be read as is must bump schemaVersion.
+// The source and key are not in the record: the bucket and the bbolt key hold them. The layout is
+// the order of encodeTicket; any change to it must bump recordVersion and schemaVersion (old
+// files are then moved aside and re-synced). TestCodecCoversEveryField fails when a field is
+// added to ticket.Ticket and not here.
 
-// record is the stored form of a ticket, without its source (the bucket) and key (the bbolt key).
-type record struct {
-	Summary        string                `json:"s,omitempty"`
-	URL            string                `json:"u,omitempty"`
-	Project        string                `json:"pj,omitempty"`
-	Organizations  []ticket.Organization `json:"o,omitempty"`
-	Fields         map[string]string     `json:"f,omitempty"`
-	Labels         []string              `json:"l,omitempty"`
-	ReporterDomain string                `json:"rd,omitempty"`
-	Priority       ticket.Priority       `json:"p,omitempty"`
-	State          ticket.State          `json:"st,omitempty"`
-	Status         string                `json:"ss,omitempty"`
-	Channel        ticket.Channel        `json:"ch,omitempty"`
-	Created        int64                 `json:"c,omitempty"`
-	Updated        int64                 `json:"up,omitempty"`
-	Resolved       int64                 `json:"r,omitempty"`
-	FirstReply     int64                 `json:"fr,omitempty"`
-	Escalated      bool                  `json:"e,omitempty"`
-	Incident       bool                  `json:"i,omitempty"`
-	Reopened       int                   `json:"ro,omitempty"`
-	ReopenedAt     int64                 `json:"ra,omitempty"`
-	CSAT           ticket.CSAT           `json:"cs,omitempty"`
-	CSATAt         int64                 `json:"ca,omitempty"`
-	Clocks         []clockRecord         `json:"k,omitempty"`
-	Quality        []string              `json:"q,omitempty"`
+// recordVersion is the first byte of every record.
+const recordVersion = 1
+
+// Time encodings: a tag, then the Unix seconds (varint) and, for the sub-second tags, the
+// milliseconds or nanoseconds (uvarint). Jira times have milliseconds, Zendesk times seconds.
+const (
+	timeZero = iota
+	timeSec
+	timeMilli
+	timeNano
+)
+
+// Flag bits of a ticket and of a cycle.
+const (
+	flagEscalated = 1 << iota
+	flagIncident
+)
+
+const (
+	flagBreached = 1 << iota
+	flagPaused
+)
+
+// errRecord is wrapped by decodeTicket for bytes that are not a valid record.
+var errRecord = errors.New("invalid ticket record")
+
+// encoder appends a record.
+type encoder struct{ b []byte }
+
+func (e *encoder) uvarint(v uint64) { e.b = binary.AppendUvarint(e.b, v) }
+func (e *encoder) varint(v int64)   { e.b = binary.AppendVarint(e.b, v) }
+func (e *encoder) byte(v byte)      { e.b = append(e.b, v) }
+
+func (e *encoder) str(s string) {
+	e.uvarint(uint64(len(s)))
+	e.b = append(e.b, s...)
 }
 
-// clockRecord is the stored form of a ticket.Clock.
-type clockRecord struct {
-	Name   string        `json:"n"`
-	Origin string        `json:"o,omitempty"`
-	Cycles []cycleRecord `json:"c,omitempty"`
+func (e *encoder) strs(ss []string) {
+	e.uvarint(uint64(len(ss)))
+	for _, s := range ss {
+		e.str(s)
+	}
 }
 
-// cycleRecord is the stored form of a ticket.Cycle.
-type cycleRecord struct {
-	Start      int64 `json:"s,omitempty"`
-	Stop       int64 `json:"t,omitempty"`
-	Goal       int64 `json:"g,omitempty"`
-	Elapsed    int64 `json:"e,omitempty"`
-	BreachAt   int64 `json:"b,omitempty"`
-	Breached   bool  `json:"x,omitempty"`
-	Paused     bool  `json:"p,omitempty"`
-	ObservedAt int64 `json:"o,omitempty"`
-}
-
-// errTimeRange is wrapped by encode for a time that the store cannot represent.
-var errTimeRange = errors.New("time outside the range the store can hold (1678-2262, not the Unix epoch itself)")
-
-// nanos encodes a time as Unix nanoseconds, 0 for the zero time. Integers decode several times
-// faster than RFC 3339 strings. The price is the range, which no ticketing system leaves, and the
-// Unix epoch instant itself, which would read back as "unset" and is rejected instead.
-func nanos(t time.Time, field string) (int64, error) {
+func (e *encoder) time(t time.Time) {
 	if t.IsZero() {
-		return 0, nil
+		e.byte(timeZero)
+		return
 	}
-	if t.Before(time.Unix(0, math.MinInt64)) || t.After(time.Unix(0, math.MaxInt64)) {
-		return 0, fmt.Errorf("%s %s: %w", field, t.Format(time.RFC3339Nano), errTimeRange)
+	sec, ns := t.Unix(), t.Nanosecond()
+	switch {
+	case ns == 0:
+		e.byte(timeSec)
+		e.varint(sec)
+	case ns%int(time.Millisecond) == 0:
+		e.byte(timeMilli)
+		e.varint(sec)
+		e.uvarint(uint64(ns / int(time.Millisecond)))
+	default:
+		e.byte(timeNano)
+		e.varint(sec)
+		e.uvarint(uint64(ns))
 	}
-	n := t.UnixNano()
-	if n == 0 {
-		return 0, fmt.Errorf("%s %s: %w", field, t.Format(time.RFC3339Nano), errTimeRange)
-	}
-	return n, nil
 }
 
-// fromNanos is the inverse of nanos. Times come back in UTC without a monotonic reading: the store
-// keeps instants, and UTC needs no per-value *time.Location (a fixed zone would cost an allocation
-// per time).
-func fromNanos(n int64) time.Time {
-	if n == 0 {
+// encodeTicket returns the record of t.
+func encodeTicket(t *ticket.Ticket) []byte {
+	e := encoder{b: make([]byte, 0, 512)}
+	e.byte(recordVersion)
+	e.str(t.Summary)
+	e.str(t.URL)
+	a := &t.Attributes
+	e.str(a.Project)
+	e.uvarint(uint64(len(a.Organizations)))
+	for _, o := range a.Organizations {
+		e.str(o.ID)
+		e.str(o.Name)
+	}
+	e.uvarint(uint64(len(a.Fields)))
+	for _, k := range slices.Sorted(maps.Keys(a.Fields)) { // sorted: equal maps, equal bytes
+		e.str(k)
+		e.str(a.Fields[k])
+	}
+	e.strs(a.Labels)
+	e.str(a.ReporterDomain)
+	e.str(string(t.Priority))
+	e.str(string(t.State))
+	e.str(t.Status)
+	e.str(string(t.Channel))
+	e.time(t.Created)
+	e.time(t.Updated)
+	e.time(t.Resolved)
+	e.time(t.FirstReply)
+	var flags byte
+	if t.Escalated {
+		flags |= flagEscalated
+	}
+	if t.Incident {
+		flags |= flagIncident
+	}
+	e.byte(flags)
+	e.varint(int64(t.Reopened))
+	e.time(t.ReopenedAt)
+	e.str(string(t.CSAT))
+	e.time(t.CSATAt)
+	e.uvarint(uint64(len(t.Clocks)))
+	for _, c := range t.Clocks {
+		e.str(c.Name)
+		e.str(c.Origin)
+		e.uvarint(uint64(len(c.Cycles)))
+		for _, y := range c.Cycles {
+			e.time(y.Start)
+			e.time(y.Stop)
+			e.varint(int64(y.Goal))
+			e.varint(int64(y.Elapsed))
+			e.time(y.BreachAt)
+			var flags byte
+			if y.Breached {
+				flags |= flagBreached
+			}
+			if y.Paused {
+				flags |= flagPaused
+			}
+			e.byte(flags)
+			e.time(y.ObservedAt)
+		}
+	}
+	e.strs(t.Quality)
+	return e.b
+}
+
+// decoder reads a record. The bytes may be bbolt's memory map: it never writes to them and copies
+// whatever it keeps. The first error sticks; later reads return zero values.
+type decoder struct {
+	b   []byte
+	off int
+	err error
+	in  *interner
+}
+
+func (d *decoder) fail(what string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: %s at byte %d", errRecord, what, d.off)
+	}
+	d.off = len(d.b)
+}
+
+func (d *decoder) byte() byte {
+	if d.off >= len(d.b) {
+		d.fail("truncated")
+		return 0
+	}
+	v := d.b[d.off]
+	d.off++
+	return v
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b[d.off:])
+	if n <= 0 {
+		d.fail("bad varint")
+		return 0
+	}
+	d.off += n
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	v, n := binary.Varint(d.b[d.off:])
+	if n <= 0 {
+		d.fail("bad varint")
+		return 0
+	}
+	d.off += n
+	return v
+}
+
+// count reads a length or element count, which cannot exceed the bytes left: a corrupt count
+// must not make the decoder allocate gigabytes.
+func (d *decoder) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.b)-d.off) {
+		d.fail("count beyond the record")
+		return 0
+	}
+	return int(n)
+}
+
+// bytes returns the next length-prefixed bytes, without copying.
+func (d *decoder) bytes() []byte {
+	n := d.count()
+	v := d.b[d.off : d.off+n]
+	d.off += n
+	return v
+}
+
+// istr reads an interned string.
+func (d *decoder) istr() string { return d.in.internBytes(d.bytes()) }
+
+func (d *decoder) time() time.Time {
+	tag := d.byte()
+	if tag == timeZero {
 		return time.Time{}
 	}
-	return time.Unix(0, n).UTC()
+	sec := d.varint()
+	var ns uint64
+	switch tag {
+	case timeSec:
+	case timeMilli:
+		ns = d.uvarint() * uint64(time.Millisecond)
+	case timeNano:
+		ns = d.uvarint()
+	default:
+		d.fail("bad time tag")
+	}
+	if ns >= uint64(time.Second) {
+		d.fail("bad sub-second part")
+		return time.Time{}
+	}
+	return time.Unix(sec, int64(ns)).UTC()
 }
 
-// timeEncoder collects the first error of a series of nanos calls, so toRecord reads as a list.
-type timeEncoder struct{ err error }
-
-func (e *timeEncoder) nanos(t time.Time, field string) int64 {
-	n, err := nanos(t, field)
-	if err != nil && e.err == nil {
-		e.err = err
+// skipStrs moves past a string list and returns its encoded bytes, the key of shared lists.
+func (d *decoder) skipStrs(pairs bool) []byte {
+	start := d.off
+	n := d.count()
+	if pairs {
+		n *= 2
 	}
-	return n
+	for i := 0; i < n && d.err == nil; i++ {
+		d.bytes()
+	}
+	return d.b[start:d.off]
 }
 
-// toRecord builds the stored form of t. The record shares t's slices and map: it is encoded or
-// copied by fromRecord, never kept.
-func toRecord(t *ticket.Ticket) (*record, error) {
-	var te timeEncoder
-	r := &record{
-		Summary:        t.Summary,
-		URL:            t.URL,
-		Project:        t.Attributes.Project,
-		Organizations:  t.Attributes.Organizations,
-		Fields:         t.Attributes.Fields,
-		Labels:         t.Attributes.Labels,
-		ReporterDomain: t.Attributes.ReporterDomain,
-		Priority:       t.Priority,
-		State:          t.State,
-		Status:         t.Status,
-		Channel:        t.Channel,
-		Created:        te.nanos(t.Created, "created"),
-		Updated:        te.nanos(t.Updated, "updated"),
-		Resolved:       te.nanos(t.Resolved, "resolved"),
-		FirstReply:     te.nanos(t.FirstReply, "first_reply"),
-		Escalated:      t.Escalated,
-		Incident:       t.Incident,
-		Reopened:       t.Reopened,
-		ReopenedAt:     te.nanos(t.ReopenedAt, "reopened_at"),
-		CSAT:           t.CSAT,
-		CSATAt:         te.nanos(t.CSATAt, "csat_at"),
-		Quality:        t.Quality,
-	}
-	if len(t.Clocks) > 0 {
-		r.Clocks = make([]clockRecord, len(t.Clocks))
-		for i, c := range t.Clocks {
-			cr := clockRecord{Name: c.Name, Origin: c.Origin}
-			if len(c.Cycles) > 0 {
-				cr.Cycles = make([]cycleRecord, len(c.Cycles))
-				for j, y := range c.Cycles {
-					field := "clock " + c.Name
-					cr.Cycles[j] = cycleRecord{
-						Start:      te.nanos(y.Start, field+" start"),
-						Stop:       te.nanos(y.Stop, field+" stop"),
-						Goal:       int64(y.Goal),
-						Elapsed:    int64(y.Elapsed),
-						BreachAt:   te.nanos(y.BreachAt, field+" breach_at"),
-						Breached:   y.Breached,
-						Paused:     y.Paused,
-						ObservedAt: te.nanos(y.ObservedAt, field+" observed_at"),
-					}
-				}
-			}
-			r.Clocks[i] = cr
-		}
-	}
-	if te.err != nil {
-		return nil, te.err
-	}
-	return r, nil
-}
-
-// encode returns the stored bytes of t.
-func encode(t *ticket.Ticket) ([]byte, *record, error) {
-	r, err := toRecord(t)
-	if err != nil {
-		return nil, nil, err
-	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	return b, r, nil
-}
-
-// decode parses stored bytes into a record.
-func decode(b []byte) (*record, error) {
-	var r record
-	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
-}
-
-// fromRecord builds the canonical in-memory ticket: repeated strings interned, slices allocated at
-// their exact length and owned by the ticket, empty slices and maps nil, times in UTC. Apply and
-// Open both go through it, so a ticket reads the same before and after a restart.
+// decodeTicket builds the canonical in-memory ticket from a record: repeated strings and lists
+// shared through the interner, slices at their exact length, empty slices and maps nil, times in
+// UTC without a monotonic reading. Apply and Open both go through it, so a ticket reads the same
+// before and after a restart.
 //
-// The key is taken as a suffix of the URL when the URL ends with it (Jira /browse/SUP-1, Zendesk
-// /tickets/35436), which saves its allocation.
-//
-// owned says the record's strings were allocated for it (decoded from disk) and may be kept; a
-// record built by toRecord shares the caller's strings, which are copied so the store never pins
-// a caller's buffer.
-func fromRecord(src, key string, r *record, in *interner, owned bool) *ticket.Ticket {
-	own := strings.Clone
-	if owned {
-		own = func(s string) string { return s }
+// The key is the tail of the URL when the URL ends with it (Jira /browse/SUP-1, Zendesk
+// /tickets/35436), which spares its allocation.
+func decodeTicket(src string, key, data []byte, in *interner) (*ticket.Ticket, error) {
+	d := &decoder{b: data, in: in}
+	if v := d.byte(); v != recordVersion && d.err == nil {
+		return nil, fmt.Errorf("%w: version %d, want %d", errRecord, v, recordVersion)
 	}
-	t := &ticket.Ticket{
-		Source:   in.intern(src),
-		Summary:  own(r.Summary),
-		URL:      own(r.URL),
-		Priority: ticket.Priority(in.intern(string(r.Priority))),
-		State:    ticket.State(in.intern(string(r.State))),
-		Status:   in.intern(r.Status),
-		Channel:  ticket.Channel(in.intern(string(r.Channel))),
+	t := &ticket.Ticket{Source: in.intern(src)}
 
-		Created:    fromNanos(r.Created),
-		Updated:    fromNanos(r.Updated),
-		Resolved:   fromNanos(r.Resolved),
-		FirstReply: fromNanos(r.FirstReply),
-		Escalated:  r.Escalated,
-		Incident:   r.Incident,
-		Reopened:   r.Reopened,
-		ReopenedAt: fromNanos(r.ReopenedAt),
-		CSAT:       ticket.CSAT(in.intern(string(r.CSAT))),
-		CSATAt:     fromNanos(r.CSATAt),
-		Quality:    in.strings(r.Quality),
-	}
-	if n, k := len(t.URL), len(key); k > 0 && n >= k && t.URL[n-k:] == key {
+	// Summary and URL share one allocation.
+	summary, url := d.bytes(), d.bytes()
+	var buf [256]byte
+	text := string(append(append(buf[:0], summary...), url...))
+	t.Summary, t.URL = text[:len(summary)], text[len(summary):]
+	if n, k := len(t.URL), len(key); k > 0 && n >= k && t.URL[n-k:] == string(key) {
 		t.Key = t.URL[n-k:]
 	} else {
-		t.Key = own(key)
+		t.Key = string(key)
 	}
-	t.Attributes = ticket.Attributes{
-		Project:        in.intern(r.Project),
-		Labels:         in.strings(r.Labels),
-		ReporterDomain: in.intern(r.ReporterDomain),
+
+	a := &t.Attributes
+	a.Project = d.istr()
+	a.Organizations = d.orgs()
+	a.Fields = d.fields()
+	a.Labels = d.strList()
+	a.ReporterDomain = d.istr()
+	t.Priority = ticket.Priority(d.istr())
+	t.State = ticket.State(d.istr())
+	t.Status = d.istr()
+	t.Channel = ticket.Channel(d.istr())
+	t.Created = d.time()
+	t.Updated = d.time()
+	t.Resolved = d.time()
+	t.FirstReply = d.time()
+	flags := d.byte()
+	if flags&^(flagEscalated|flagIncident) != 0 {
+		d.fail("unknown ticket flags")
 	}
-	if len(r.Organizations) > 0 {
-		orgs := make([]ticket.Organization, len(r.Organizations))
-		for i, o := range r.Organizations {
-			orgs[i] = ticket.Organization{ID: in.intern(o.ID), Name: in.intern(o.Name)}
-		}
-		t.Attributes.Organizations = orgs
+	t.Escalated, t.Incident = flags&flagEscalated != 0, flags&flagIncident != 0
+	t.Reopened = int(d.varint())
+	t.ReopenedAt = d.time()
+	t.CSAT = ticket.CSAT(d.istr())
+	t.CSATAt = d.time()
+	t.Clocks = d.clocks()
+	t.Quality = d.strList()
+	if d.err == nil && d.off != len(d.b) {
+		d.fail("trailing bytes")
 	}
-	if len(r.Fields) > 0 {
-		fields := make(map[string]string, len(r.Fields))
-		for k, v := range r.Fields {
-			fields[in.intern(k)] = in.intern(v)
-		}
-		t.Attributes.Fields = fields
+	if d.err != nil {
+		return nil, d.err
 	}
-	t.Clocks = clocksFromRecords(r.Clocks, in)
-	return t
+	return t, nil
 }
 
-// clocksFromRecords converts clocks, with every cycle of the ticket in one backing array (fewer,
-// better-fitting allocations); each clock's slice is capped so an append cannot spill into the
-// next clock's cycles.
-func clocksFromRecords(rs []clockRecord, in *interner) []ticket.Clock {
-	if len(rs) == 0 {
+// strList reads a string list, shared with every other equal list.
+func (d *decoder) strList() []string {
+	start := d.off
+	enc := d.skipStrs(false)
+	if d.err != nil || len(enc) == 1 { // one byte: count 0
 		return nil
 	}
-	total := 0
-	for _, c := range rs {
-		total += len(c.Cycles)
-	}
-	var all []ticket.Cycle
-	if total > 0 {
-		all = make([]ticket.Cycle, total)
-	}
-	clocks := make([]ticket.Clock, len(rs))
-	off := 0
-	for i, c := range rs {
-		clocks[i] = ticket.Clock{Name: in.intern(c.Name), Origin: in.intern(c.Origin)}
-		if len(c.Cycles) == 0 {
-			continue
+	return shared(d.in.lists, enc, func() []string {
+		r := &decoder{b: d.b[start:d.off], in: d.in}
+		out := make([]string, r.count())
+		for i := range out {
+			out[i] = r.istr()
 		}
-		cycles := all[off : off+len(c.Cycles) : off+len(c.Cycles)]
-		off += len(c.Cycles)
-		for j, y := range c.Cycles {
-			cycles[j] = ticket.Cycle{
-				Start:      fromNanos(y.Start),
-				Stop:       fromNanos(y.Stop),
-				Goal:       time.Duration(y.Goal),
-				Elapsed:    time.Duration(y.Elapsed),
-				BreachAt:   fromNanos(y.BreachAt),
-				Breached:   y.Breached,
-				Paused:     y.Paused,
-				ObservedAt: fromNanos(y.ObservedAt),
+		return out
+	})
+}
+
+// orgs reads an organization list, shared with every other equal list.
+func (d *decoder) orgs() []ticket.Organization {
+	start := d.off
+	enc := d.skipStrs(true)
+	if d.err != nil || len(enc) == 1 {
+		return nil
+	}
+	return shared(d.in.orgs, enc, func() []ticket.Organization {
+		r := &decoder{b: d.b[start:d.off], in: d.in}
+		out := make([]ticket.Organization, r.count())
+		for i := range out {
+			out[i] = ticket.Organization{ID: r.istr(), Name: r.istr()}
+		}
+		return out
+	})
+}
+
+// fields reads the matched custom fields, a map shared with every other equal map.
+func (d *decoder) fields() map[string]string {
+	start := d.off
+	enc := d.skipStrs(true)
+	if d.err != nil || len(enc) == 1 {
+		return nil
+	}
+	return shared(d.in.fields, enc, func() map[string]string {
+		r := &decoder{b: d.b[start:d.off], in: d.in}
+		n := r.count()
+		out := make(map[string]string, n)
+		for range n {
+			k := r.istr()
+			out[k] = r.istr()
+		}
+		return out
+	})
+}
+
+// clocks reads the SLA clocks, with every cycle of the ticket in one backing array of exactly the
+// right size (one allocation, however many clocks); each clock's slice is capped so an append
+// cannot spill into the next clock's cycles.
+func (d *decoder) clocks() []ticket.Clock {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	clocks := make([]ticket.Clock, n)
+	var scratch [8]ticket.Cycle // most tickets have fewer cycles: no extra allocation
+	cycles := scratch[:0]
+	var endsBuf [4]int
+	ends := endsBuf[:0]
+	for i := range clocks {
+		clocks[i].Name, clocks[i].Origin = d.istr(), d.istr()
+		for range d.count() {
+			var y ticket.Cycle
+			y.Start = d.time()
+			y.Stop = d.time()
+			y.Goal = time.Duration(d.varint())
+			y.Elapsed = time.Duration(d.varint())
+			y.BreachAt = d.time()
+			flags := d.byte()
+			if flags&^(flagBreached|flagPaused) != 0 {
+				d.fail("unknown cycle flags")
 			}
+			y.Breached, y.Paused = flags&flagBreached != 0, flags&flagPaused != 0
+			y.ObservedAt = d.time()
+			cycles = append(cycles, y)
 		}
-		clocks[i].Cycles = cycles
+		ends = append(ends, len(cycles))
+	}
+	if len(cycles) == 0 {
+		return clocks
+	}
+	all := make([]ticket.Cycle, len(cycles))
+	copy(all, cycles)
+	lo := 0
+	for i, hi := range ends {
+		if hi > lo {
+			clocks[i].Cycles = all[lo:hi:hi]
+		}
+		lo = hi
 	}
 	return clocks
 }

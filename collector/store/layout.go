@@ -104,18 +104,10 @@ func (s *Store) loadSource(name string, b *bolt.Bucket) error {
 	if tb := b.Bucket(bucketTickets); tb != nil {
 		st.tickets = make(map[string]*ticket.Ticket, tb.Stats().KeyN)
 		err := tb.ForEach(func(k, v []byte) error {
-			r, err := decode(v)
+			t, err := decodeTicket(name, k, v, s.intern)
 			if err != nil {
 				return &corruptError{reason: fmt.Sprintf("source %q ticket %q", name, k), err: err}
 			}
-			// Reuse the URL's tail as the key when they match, sparing the copy of k.
-			var key string
-			if n := len(r.URL); n >= len(k) && r.URL[n-len(k):] == string(k) {
-				key = r.URL[n-len(k):]
-			} else {
-				key = string(k)
-			}
-			t := fromRecord(name, key, r, s.intern, true)
 			st.tickets[t.Key] = t
 			return nil
 		})

@@ -84,15 +84,16 @@ func (v *view) Apply(b source.Batch) error {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
 
+	// The stored ticket is decoded from the bytes written, exactly as Open will read it back.
 	encoded := make([][]byte, len(b.Upserts))
 	stored := make([]*ticket.Ticket, len(b.Upserts))
 	for i, t := range b.Upserts {
-		data, r, err := encode(t)
+		encoded[i] = encodeTicket(t)
+		c, err := decodeTicket(v.name, []byte(t.Key), encoded[i], s.intern)
 		if err != nil {
 			return fmt.Errorf("source %q ticket %q: %w", v.name, t.Key, err)
 		}
-		encoded[i] = data
-		stored[i] = fromRecord(v.name, t.Key, r, s.intern, false)
+		stored[i] = c
 	}
 	var cursor []byte
 	if b.Cursor != nil {
