@@ -155,6 +155,11 @@ func encodeTicket(t *ticket.Ticket) []byte {
 		}
 	}
 	e.strs(t.Quality)
+	e.uvarint(uint64(len(t.Transitions)))
+	for _, tr := range t.Transitions {
+		e.time(tr.At)
+		e.str(string(tr.State))
+	}
 	return e.b
 }
 
@@ -312,6 +317,12 @@ func decodeTicket(src string, key, data []byte, in *interner) (*ticket.Ticket, e
 	t.CSATAt = d.time()
 	t.Clocks = d.clocks()
 	t.Quality = d.strList()
+	if n := d.count(); n > 0 {
+		t.Transitions = make([]ticket.Transition, n)
+		for i := range t.Transitions {
+			t.Transitions[i] = ticket.Transition{At: d.time(), State: ticket.State(d.istr())}
+		}
+	}
 	if d.err == nil && d.off != len(d.b) {
 		d.fail("trailing bytes")
 	}

@@ -127,7 +127,7 @@ func TestDecodeRejectsInvalidRecords(t *testing.T) {
 		{"other record version", edit(func(b []byte) []byte { b[0] = recordVersion + 1; return b })},
 		{"trailing byte", edit(func(b []byte) []byte { return append(b, 0) })},
 		{"summary longer than the record", edit(func(b []byte) []byte { b[1] = 0xff; b[2] = 0xff; b[3] = 0x7f; return b })},
-		{"last quality count but no entries", edit(func(b []byte) []byte { b[len(b)-1] = 3; return b })},
+		{"last count (transitions) without entries", edit(func(b []byte) []byte { b[len(b)-1] = 3; return b })},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
