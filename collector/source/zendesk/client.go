@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
 )
 
@@ -46,9 +47,11 @@ const (
 
 // client does authenticated, paced, retried GETs against one Zendesk instance.
 type client struct {
-	base    *url.URL
-	http    *http.Client
-	auth    string // the Authorization header value; never logged nor put in an error
+	base *url.URL
+	http *http.Client
+	// auth is the Authorization header value. Behind a pointer because fmt prints an unexported
+	// field's string raw, bypassing Secret's masking; a pointer prints as an address.
+	auth    *config.Secret
 	timeout time.Duration
 	pacer   *pacer
 	stats   *source.Stats
@@ -61,11 +64,11 @@ type client struct {
 // authHeader builds the Authorization value: API token basic auth "{email}/token:{token}" when
 // an email is configured, else an OAuth bearer token.
 // Reference: https://developer.zendesk.com/api-reference/introduction/security-and-auth/
-func authHeader(email, token string) string {
+func authHeader(email string, token config.Secret) config.Secret {
 	if email == "" {
-		return "Bearer " + token
+		return config.Secret("Bearer " + string(token))
 	}
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(email+"/token:"+token))
+	return config.Secret("Basic " + base64.StdEncoding.EncodeToString([]byte(email+"/token:"+string(token))))
 }
 
 // get fetches path?q into out. endpoint names the request in the stats; class picks its budget.
@@ -76,13 +79,21 @@ func (c *client) get(ctx context.Context, endpoint, class, path string, q url.Va
 	// What errors show: the path and query never hold a secret (the token travels in a header).
 	where := endpoint + " " + path
 	var serverTries, limitTries int
+	var backoff time.Duration // owed after a 5xx or transport error; runs concurrently with the pacing
 	for {
-		if wait := c.pacer.reserve(class); wait > 0 {
+		wait := c.pacer.reserve(class)
+		switch {
+		case wait > backoff:
 			c.stats.RateLimitWait(wait)
 			if err := c.sleep(ctx, wait); err != nil {
 				return fmt.Errorf("%s: waiting for the rate limit: %w", where, err)
 			}
+		case backoff > 0:
+			if err := c.sleep(ctx, backoff); err != nil {
+				return fmt.Errorf("%s: backing off: %w", where, err)
+			}
 		}
+		backoff = 0
 		code, body, hdr, err := c.do(ctx, u.String())
 		if err != nil {
 			c.stats.Request(endpoint, "0")
@@ -93,9 +104,7 @@ func (c *client) get(ctx context.Context, endpoint, class, path string, q url.Va
 				return fmt.Errorf("%s: %w", where, err)
 			}
 			serverTries++
-			if err := c.backoff(ctx, serverTries, where, err.Error()); err != nil {
-				return err
-			}
+			backoff = c.backoff(serverTries, where, err.Error())
 			continue
 		}
 		c.stats.Request(endpoint, strconv.Itoa(code))
@@ -121,9 +130,7 @@ func (c *client) get(ctx context.Context, endpoint, class, path string, q url.Va
 				return fmt.Errorf("%s: %w %d after %d retries", where, ErrStatus, code, serverTries)
 			}
 			serverTries++
-			if err := c.backoff(ctx, serverTries, where, strconv.Itoa(code)); err != nil {
-				return err
-			}
+			backoff = c.backoff(serverTries, where, strconv.Itoa(code))
 		default:
 			return fmt.Errorf("%s: %w %d", where, ErrStatus, code)
 		}
@@ -138,7 +145,7 @@ func (c *client) do(ctx context.Context, u string) (int, []byte, http.Header, er
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	req.Header.Set("Authorization", c.auth)
+	req.Header.Set("Authorization", string(*c.auth))
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -152,15 +159,12 @@ func (c *client) do(ctx context.Context, u string) (int, []byte, http.Header, er
 	return resp.StatusCode, body, resp.Header, nil
 }
 
-// backoff sleeps base*2^(try-1), scaled by a jitter in [0.5, 1.5) so many exporters restarted
-// together do not retry in step.
-func (c *client) backoff(ctx context.Context, try int, where, why string) error {
+// backoff returns base*2^(try-1), scaled by a jitter in [0.5, 1.5) so many exporters restarted
+// together do not retry in step, and logs the retry.
+func (c *client) backoff(try int, where, why string) time.Duration {
 	d := time.Duration(float64(backoffBase<<(try-1)) * (0.5 + c.jitter()))
 	c.log.Warn("zendesk_retry", "request", where, "reason", why, "try", try, "backoff", d)
-	if err := c.sleep(ctx, d); err != nil {
-		return fmt.Errorf("%s: backing off: %w", where, err)
-	}
-	return nil
+	return d
 }
 
 // nextQuery returns the query of a next-page URL the API handed back. Only the query is kept:

@@ -136,7 +136,7 @@ type harness struct {
 	url   string
 }
 
-func newHarness(t *testing.T, opts zendeskfake.Options, mod func(*config.Source)) *harness {
+func newHarness(t testing.TB, opts zendeskfake.Options, mod func(*config.Source)) *harness {
 	t.Helper()
 	if opts.Token == "" {
 		opts.Email, opts.Token = testEmail, testToken

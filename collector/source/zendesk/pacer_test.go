@@ -5,26 +5,32 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/custops/custops/collector/source/zendesk/zendeskfake"
 )
 
 func TestPacerBudget(t *testing.T) {
 	clk := &fakeClock{now: t0}
 	p := newPacer(clk.Now, defaultBudgets())
 	var waits []time.Duration
-	for range 12 {
+	for range 3 {
 		waits = append(waits, p.reserve(classIncremental))
 	}
-	want := append(make([]time.Duration, 10), 6*time.Second, 12*time.Second)
+	want := []time.Duration{0, 6500 * time.Millisecond, 13 * time.Second}
 	if !slices.Equal(waits, want) {
-		t.Errorf("12 incremental requests at once: got waits %v, want %v", waits, want)
+		t.Errorf("3 incremental requests at once: got waits %v, want %v", waits, want)
 	}
-	// A minute later the bucket is full again: a normal poll never waits.
-	clk.Advance(2 * time.Minute)
-	if got := []time.Duration{p.reserve(classIncremental), p.reserve(classIncremental)}; !slices.Equal(got, []time.Duration{0, 0}) {
-		t.Errorf("a poll after a quiet minute: got waits %v, want none", got)
+	// A normal poll a minute later: one export request and the metric events, no wait.
+	clk.Advance(time.Minute)
+	if got := []time.Duration{p.reserve(classIncremental), p.reserve(classAccount)}; !slices.Equal(got, []time.Duration{0, 0}) {
+		t.Errorf("a poll a minute later: got waits %v, want none", got)
 	}
-	if got := p.reserve(classAccount); got != 0 {
-		t.Errorf("the account class has its own budget: got wait %v, want 0", got)
+	var acct []time.Duration
+	for range 12 {
+		acct = append(acct, p.reserve(classAccount))
+	}
+	if acct[8] != 0 || acct[9] != 600*time.Millisecond || acct[10] != 1200*time.Millisecond {
+		t.Errorf("account burst of 10 then one per 600ms: got %v", acct)
 	}
 }
 
@@ -69,5 +75,16 @@ func TestRetryAfterParse(t *testing.T) {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestBackoffOverlapsPacing(t *testing.T) {
+	h := newHarness(t, zendeskfake.Options{}, nil)
+	h.fake.FailNext(zendeskfake.Failure{Kind: zendeskfake.ServerError, Count: 1})
+	h.mustPoll(t)
+	// The refused export used its slot: the retry waits for the next one (6.5s), which covers
+	// the 1s backoff instead of adding to it.
+	if got := h.clk.Sleeps(); !slices.Equal(got, []time.Duration{6500 * time.Millisecond}) {
+		t.Errorf("sleeps: got %v, want [6.5s]", got)
 	}
 }

@@ -266,9 +266,10 @@ func TestPollFailuresKeepPreviousData(t *testing.T) {
 
 func TestBackoffOn5xx(t *testing.T) {
 	h := newHarness(t, zendeskfake.Options{}, nil)
+	h.src.c.pacer = newPacer(h.clk.Now, map[string]budget{classIncremental: {burst: 10, interval: time.Second}, classAccount: {burst: 10, interval: time.Second}})
 	h.fake.FailNext(zendeskfake.Failure{Kind: zendeskfake.ServerError, Count: 2})
 	h.mustPoll(t)
-	want := []time.Duration{time.Second, 2 * time.Second} // jitter pinned to 1x
+	want := []time.Duration{time.Second, 2 * time.Second} // jitter pinned to 1x; pacing leaves room
 	if got := h.clk.Sleeps(); !slices.Equal(got, want) {
 		t.Errorf("sleeps: got %v, want %v", got, want)
 	}
@@ -280,13 +281,13 @@ func TestBackoffOn5xx(t *testing.T) {
 func TestRetryAfterHonoured(t *testing.T) {
 	h := newHarness(t, zendeskfake.Options{}, nil)
 	h.fake.Put(zTicket(1, t0.Add(-time.Hour)))
-	h.fake.FailNext(zendeskfake.Failure{Kind: zendeskfake.RateLimited, RetryAfter: 7 * time.Second})
+	h.fake.FailNext(zendeskfake.Failure{Kind: zendeskfake.RateLimited, RetryAfter: 30 * time.Second})
 	h.mustPoll(t)
-	if got := h.clk.Sleeps(); !slices.Equal(got, []time.Duration{7 * time.Second}) {
-		t.Errorf("sleeps: got %v, want [7s] (the Retry-After)", got)
+	if got := h.clk.Sleeps(); !slices.Equal(got, []time.Duration{30 * time.Second}) {
+		t.Errorf("sleeps: got %v, want [30s] (the Retry-After)", got)
 	}
-	if n, total := h.stats.RateLimitWaits(); n != 1 || total != 7*time.Second {
-		t.Errorf("rate limit waits: got %v totalling %v, want 1 of 7s", n, total)
+	if n, total := h.stats.RateLimitWaits(); n != 1 || total != 30*time.Second {
+		t.Errorf("rate limit waits: got %v totalling %v, want 1 of 30s", n, total)
 	}
 	if n := h.requestCount(endpointTickets, "429"); n != 1 {
 		t.Errorf("429s counted: got %v, want 1", n)
@@ -300,7 +301,9 @@ func TestRetryAfterRealSecond(t *testing.T) {
 	h := newHarness(t, zendeskfake.Options{}, nil)
 	h.src.c.sleep = source.Sleep
 	h.src.c.now = time.Now
-	h.src.c.pacer.now = time.Now
+	// A roomy budget, so the Retry-After alone decides the wait (the default export budget would
+	// hold the retry 6.5s anyway: the refused request used its slot).
+	h.src.c.pacer = newPacer(time.Now, map[string]budget{classIncremental: {burst: 10, interval: time.Second}, classAccount: {burst: 10, interval: time.Second}})
 	h.fake.FailNext(zendeskfake.Failure{Kind: zendeskfake.RateLimited, RetryAfter: time.Second})
 	start := time.Now()
 	h.mustPoll(t)
@@ -319,8 +322,9 @@ func TestTokenNeverPrinted(t *testing.T) {
 	}
 	h.fake.FailNext(zendeskfake.Failure{Kind: zendeskfake.ServerError, Count: 10})
 	err2 := h.poll(t)
-	out := strings.Join([]string{err.Error(), err2.Error(), h.logs.String(), fmt.Sprintf("%+v %#v", h.src.cfg, h.src.cfg)}, "\n")
-	basic := authHeader(testEmail, testToken)
+	out := strings.Join([]string{err.Error(), err2.Error(), h.logs.String(),
+		fmt.Sprintf("%+v %#v %v", h.src.cfg, h.src.cfg, *h.src.c)}, "\n")
+	basic := string(authHeader(testEmail, testToken))
 	for _, secret := range []string{testToken, strings.TrimPrefix(basic, "Basic ")} {
 		if strings.Contains(out, secret) {
 			t.Errorf("output contains the credential %q:\n%s", secret, out)

@@ -71,7 +71,7 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return nil, fmt.Errorf("zendesk source %q: url %q is not an http(s) URL", cfg.Name, cfg.URL)
 	}
-	token, err := readToken(cfg.Auth)
+	token, err := cfg.Auth.Token()
 	if err != nil {
 		return nil, fmt.Errorf("zendesk source %q: %w", cfg.Name, err)
 	}
@@ -128,7 +128,7 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 	s.c = &client{
 		base:    base,
 		http:    deps.HTTPClient,
-		auth:    authHeader(cfg.Auth.Email, token),
+		auth:    ptrTo(authHeader(cfg.Auth.Email, token)),
 		timeout: timeout,
 		pacer:   newPacer(deps.Now, defaultBudgets()),
 		stats:   deps.Stats,
@@ -158,7 +158,7 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 			return err
 		}
 	}
-	if s.cfg.SLA == "computed" {
+	if s.cfg.SLA == config.SLAComputed {
 		return nil // collector/sla computes the clocks; Zendesk's metric events are not needed
 	}
 	return s.pollEvents(ctx, st, &cur, now)
@@ -237,6 +237,8 @@ func (s *Source) fetchOrganizations(ctx context.Context) error {
 		}
 	}
 }
+
+func ptrTo[T any](v T) *T { return &v }
 
 // errNoProgress guards the paging loops against an API that keeps answering the same page.
 var errNoProgress = errors.New("zendesk: the export did not advance")
