@@ -26,12 +26,13 @@ func TestFilesKeys(t *testing.T) {
 	}
 	slices.Sort(got)
 	want := []string{
-		"grafana/dashboards/custops-customer.json",
-		"grafana/dashboards/custops-exporter.json",
-		"grafana/dashboards/custops-overview.json",
+		"grafana/dashboards/" + links.DashboardCustomer + ".json",
+		"grafana/dashboards/" + links.DashboardExporter + ".json",
+		"grafana/dashboards/" + links.DashboardOverview + ".json",
 		"grafana/provisioning/dashboards/custops.yml",
 		"grafana/provisioning/datasources/prometheus.yml",
 	}
+	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("got keys %v, want %v", got, want)
 	}

@@ -25,7 +25,6 @@ const (
 	colorOrange = "orange"
 	colorRed    = "red"
 	colorBlue   = "blue"
-	colorText   = "text"
 )
 
 // spec is what every panel must have: an explicit id and position, a title, a description and a
