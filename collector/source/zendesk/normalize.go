@@ -100,7 +100,15 @@ func (s *Source) normalize(at apiTicket, prev *ticket.Ticket, refs pageRefs) *ti
 		if !t.State.Open() {
 			t.Resolved = at.UpdatedAt
 		}
+		t.Transitions = []ticket.Transition{{At: at.CreatedAt, State: ticket.StateNew}}
+		if t.State != ticket.StateNew {
+			t.Transitions = append(t.Transitions, ticket.Transition{At: at.UpdatedAt, State: t.State})
+		}
 		return t
+	}
+	t.Transitions = prev.Transitions
+	if t.State != prev.State {
+		t.Transitions = appendTransition(prev.Transitions, ticket.Transition{At: at.UpdatedAt, State: t.State})
 	}
 	t.Clocks = prev.Clocks
 	t.FirstReply = prev.FirstReply
@@ -127,6 +135,20 @@ func (s *Source) normalize(at apiTicket, prev *ticket.Ticket, refs pageRefs) *ti
 		t.Resolved = at.UpdatedAt // the solved transition happened in this update
 	}
 	return t
+}
+
+// maxTransitions bounds the state history kept per ticket; the oldest entries go first.
+const maxTransitions = 64
+
+// appendTransition returns a new history with tr appended. The history is what the polls saw:
+// states a ticket passed through between two polls are not in it (the export carries only the
+// current state; audits would have them, at a request per ticket).
+func appendTransition(h []ticket.Transition, tr ticket.Transition) []ticket.Transition {
+	out := make([]ticket.Transition, 0, min(len(h)+1, maxTransitions))
+	if len(h)+1 > maxTransitions {
+		h = h[len(h)+1-maxTransitions:]
+	}
+	return append(append(out, h...), tr)
 }
 
 func (s *Source) priority(p *string, t *ticket.Ticket) ticket.Priority {

@@ -156,6 +156,10 @@ func TestNormalize(t *testing.T) {
 			if !got.Resolved.Equal(t0) {
 				t.Errorf("resolved: got %v, want %v", got.Resolved, t0)
 			}
+			want := []ticket.Transition{{At: t0.Add(-time.Hour), State: ticket.StateNew}, {At: t0, State: ticket.StateResolved}}
+			if !slices.Equal(got.Transitions, want) {
+				t.Errorf("transitions: got %v, want %v", got.Transitions, want)
+			}
 		}},
 	}
 	for _, tc := range cases {
@@ -200,12 +204,29 @@ func TestNormalizeCarriesOverAndDetectsReopen(t *testing.T) {
 			})
 			got := s.normalize(at, prev, pageRefs{})
 			tc.check(t, got)
+			if want := (ticket.Transition{At: t0, State: got.State}); len(got.Transitions) != 1 || got.Transitions[0] != want {
+				t.Errorf("transitions: got %v, want the stored history plus %v", got.Transitions, want)
+			}
 			if len(got.Clocks) != 1 || !got.FirstReply.Equal(prev.FirstReply) || !got.CSATAt.Equal(solvedAt) ||
 				got.Attributes.ReporterDomain != "northwind.example" || got.Attributes.Organizations[0].Name != "Northwind" {
 				t.Errorf("carried over: got clocks %v first reply %v csat at %v domain %q orgs %v; want the stored ones",
 					got.Clocks, got.FirstReply, got.CSATAt, got.Attributes.ReporterDomain, got.Attributes.Organizations)
 			}
 		})
+	}
+}
+
+func TestAppendTransitionBounded(t *testing.T) {
+	var h []ticket.Transition
+	for i := range maxTransitions + 5 {
+		next := appendTransition(h, ticket.Transition{At: t0.Add(time.Duration(i) * time.Minute), State: ticket.StateInProgress})
+		if len(h) > 0 && &next[0] == &h[0] {
+			t.Fatal("appendTransition shares the stored ticket's array")
+		}
+		h = next
+	}
+	if len(h) != maxTransitions || !h[len(h)-1].At.Equal(t0.Add(time.Duration(maxTransitions+4)*time.Minute)) {
+		t.Errorf("got %d entries ending %v, want %d ending with the newest", len(h), h[len(h)-1].At, maxTransitions)
 	}
 }
 

@@ -155,6 +155,12 @@ func (s *Source) pollEvents(ctx context.Context, st source.Store, cur *cursorSta
 	if start == 0 {
 		start = now.Add(-initialHistory).Unix()
 	}
+	if start > now.Add(-time.Minute).Unix() {
+		// Incremental exports take a start_time at least a minute old (the last minute is never
+		// served); the events of this minute come with the next poll.
+		s.log.Debug("zendesk_metric_events_deferred", "start_time", start)
+		return nil
+	}
 	seen := map[int64]bool{}
 	for _, id := range cur.EventsSeen {
 		seen[id] = true

@@ -377,3 +377,21 @@ func TestUnauthorizedStatusIsNotRetried(t *testing.T) {
 		t.Errorf("401s counted: got %v, want 1", n)
 	}
 }
+
+func TestPollDefersEventsOfTheLastMinute(t *testing.T) {
+	h := newHarness(t, zendeskfake.Options{}, nil)
+	h.fake.Put(zTicket(1, t0.Add(-time.Hour)))
+	h.fake.PutEvents(zendeskfake.MetricEvent{TicketID: 1, Metric: "reply_time", InstanceID: 1, Type: "activate", Time: t0.Add(-10 * time.Second)})
+	h.mustPoll(t)
+	h.fake.ResetRequests()
+	h.mustPoll(t) // the stored start_time is 10s old: too recent to ask for
+	if got := h.fake.Requests(); len(got) != 1 || got[0].Path != "/api/v2/incremental/tickets/cursor.json" {
+		t.Errorf("requests: got %v, want only the export", got)
+	}
+	h.clk.Advance(time.Minute)
+	h.fake.ResetRequests()
+	h.mustPoll(t)
+	if got := h.fake.Requests(); len(got) != 2 {
+		t.Errorf("a minute later: got %d requests, want 2", len(got))
+	}
+}
