@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 
@@ -94,6 +96,11 @@ func BenchmarkOpenLoad(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*loadTickets), "ns/ticket")
+	fi, err := os.Stat(filepath.Join(dir, FileName))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(fi.Size())/loadTickets, "file-B/ticket")
 }
 
 // BenchmarkHeapPerTicket reports the heap a loaded store of 200,000 realistic tickets holds, per
