@@ -1,0 +1,92 @@
+package jira
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/source/jira/jirafake"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// benchIssues builds n JSM issues shaped like a busy desk's: organizations, labels, a customer
+// field, a reporter, both SLA clocks (one completed, one running), a channel, some CSAT.
+func benchIssues(n int) []jirafake.Issue {
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	channels := []ticket.Channel{ticket.ChannelPortal, ticket.ChannelEmail, ticket.ChannelAPI, ticket.ChannelAgent}
+	out := make([]jirafake.Issue, n)
+	for i := range n {
+		created := base.Add(time.Duration(i) * 20 * time.Second)
+		tk := &ticket.Ticket{
+			Key: fmt.Sprintf("SUP-%d", i+1), Summary: fmt.Sprintf("Request number %d about something", i+1),
+			Attributes: ticket.Attributes{Project: "SUP", Organizations: []ticket.Organization{{Name: fmt.Sprintf("Customer %d", i%50)}},
+				Fields: map[string]string{jirafake.FieldCustomer: fmt.Sprintf("customer-%d", i%50)}, Labels: []string{"support"},
+				ReporterDomain: fmt.Sprintf("customer%d.example", i%50)},
+			Priority: ticket.Priorities[i%4], State: ticket.States[i%6], Channel: channels[i%4],
+			Created: created, Updated: created.Add(10 * time.Minute),
+			Clocks: []ticket.Clock{
+				{Name: ticket.SLAFirstResponse, Cycles: []ticket.Cycle{{Start: created, Stop: created.Add(5 * time.Minute), Goal: time.Hour, Elapsed: 5 * time.Minute, BreachAt: created.Add(time.Hour)}}},
+				{Name: ticket.SLAResolution, Cycles: []ticket.Cycle{{Start: created, Goal: 8 * time.Hour, Elapsed: time.Hour, BreachAt: created.Add(8 * time.Hour)}}},
+			},
+		}
+		if i%3 == 0 {
+			tk.CSAT, tk.CSATAt = ticket.CSATGood, tk.Updated
+		}
+		out[i] = jirafake.IssueFromTicket(tk)
+	}
+	return out
+}
+
+// BenchmarkColdSync syncs 100,000 tickets from an empty store through the fake server on
+// loopback: HTTP, JSON decoding, normalization and applying batches to an in-memory store.
+// Target: >= 20,000 tickets/s. Results and the command are in docs/bench/jira.md.
+func BenchmarkColdSync(b *testing.B) {
+	const n = 100_000
+	issues := benchIssues(n)
+	for _, tc := range []struct {
+		flavor   jirafake.Flavor
+		pageSize int
+	}{
+		{jirafake.Cloud, 100},
+		{jirafake.DataCenter, 100},
+		{jirafake.DataCenter, 1000},
+	} {
+		b.Run(fmt.Sprintf("%s/page=%d", tc.flavor, tc.pageSize), func(b *testing.B) {
+			fake := jirafake.New(jirafake.Options{Flavor: tc.flavor, PageSize: tc.pageSize})
+			if err := fake.Put(issues...); err != nil {
+				b.Fatal(err)
+			}
+			hs := httptest.NewServer(fake)
+			defer hs.Close()
+			deps := source.Deps{
+				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Stats: source.NewStats(),
+				Now: func() time.Time { return t0 }, HTTPClient: hs.Client(),
+				Sleep: func(context.Context, time.Duration) error { return nil },
+			}
+			cfg := config.Source{Name: "jsm", URL: hs.URL, Flavor: string(tc.flavor), JQL: "project = SUP", PageSize: tc.pageSize,
+				CustomerFrom: []config.MatchRule{{Kind: config.MatchOrganization}, {Kind: config.MatchField, Field: jirafake.FieldCustomer}}}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				src, err := New(cfg, deps)
+				if err != nil {
+					b.Fatal(err)
+				}
+				st := newMemStore()
+				if err := src.Poll(context.Background(), st); err != nil {
+					b.Fatal(err)
+				}
+				if st.len() != n {
+					b.Fatalf("stored %d, want %d", st.len(), n)
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tickets/s")
+		})
+	}
+}
