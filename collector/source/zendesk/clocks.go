@@ -122,6 +122,9 @@ func (cs *cycleState) applySLA(goal time.Duration, business bool) {
 }
 
 func (cs *cycleState) breach(t, now time.Time) {
+	if !cs.c.Running() && t.After(cs.c.Stop) {
+		return // a breach instant after the fulfilment never happened
+	}
 	cs.c.BreachAt, cs.breachEv = t, true
 	if !t.After(now) {
 		cs.c.Breached = true

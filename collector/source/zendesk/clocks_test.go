@@ -79,6 +79,14 @@ func TestMergeEventsClocks(t *testing.T) {
 			want:  ticket.Cycle{Start: s1, Goal: time.Hour, BreachAt: now.Add(15 * time.Hour), ObservedAt: s1},
 		},
 		{
+			name: "breach event after the fulfilment ignored",
+			evs: []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false),
+				ev(rt, 1, "fulfill", s0.Add(20*time.Minute)), breach(s0.Add(time.Hour), false)},
+			clock: ticket.SLAFirstResponse,
+			want: ticket.Cycle{Start: s0, Stop: s0.Add(20 * time.Minute), Goal: time.Hour, Elapsed: 20 * time.Minute,
+				BreachAt: s0.Add(time.Hour), ObservedAt: s0.Add(20 * time.Minute)},
+		},
+		{
 			name:  "paused",
 			evs:   []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false), ev(rt, 1, "pause", s0.Add(10*time.Minute))},
 			clock: ticket.SLAFirstResponse,

@@ -181,11 +181,13 @@ func (s *Source) pollEvents(ctx context.Context, st source.Store, cur *cursorSta
 		}
 		evs := pending
 		pending = nil
+		fresh := 0
 		for _, ev := range page.Events {
 			if seen[ev.ID] && ev.Time.Unix() <= start {
 				continue // the previous page or poll ended on this second and applied it
 			}
 			evs = append(evs, ev)
+			fresh++
 		}
 		b := s.mergeBatch(st, evs, cur, now, business)
 		cur.Business = slices.Sorted(maps.Keys(business))
@@ -196,7 +198,8 @@ func (s *Source) pollEvents(ctx context.Context, st source.Store, cur *cursorSta
 		if n := len(page.Events); n > 0 {
 			end = max(end, page.Events[n-1].Time.Unix())
 		}
-		if end > start {
+		advanced := end > start
+		if advanced {
 			start = end
 			clear(seen)
 		}
@@ -211,11 +214,11 @@ func (s *Source) pollEvents(ctx context.Context, st source.Store, cur *cursorSta
 		if err := st.Apply(b); err != nil {
 			return fmt.Errorf("zendesk: applying metric events: %w", err)
 		}
-		if len(page.Events) < eventsPageSize || page.NextPage == nil {
+		if len(page.Events) < s.eventsPageSize || page.NextPage == nil {
 			return nil
 		}
-		if end < start || (end == start && len(evs) == 0) {
-			// A full page of events all on one already-seen second: the time-based export
+		if !advanced && fresh == 0 {
+			// A full page of events all on one already-applied second: the time-based export
 			// cannot page past it. Stop here; the next poll asks again.
 			s.log.Warn("zendesk_metric_events_stuck", "start_time", start)
 			return nil

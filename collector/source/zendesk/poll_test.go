@@ -395,3 +395,34 @@ func TestPollDefersEventsOfTheLastMinute(t *testing.T) {
 		t.Errorf("a minute later: got %d requests, want 2", len(got))
 	}
 }
+
+func TestPollMetricEventsAcrossPages(t *testing.T) {
+	h := newHarness(t, zendeskfake.Options{EventsPageSize: 3}, nil)
+	h.src.eventsPageSize = 3
+	s0 := t0.Add(-3 * time.Hour)
+	tk := zTicket(1, t0.Add(-2*time.Hour))
+	tk.CreatedAt = s0
+	h.fake.Put(tk)
+	m := func(typ string, at time.Time) zendeskfake.MetricEvent {
+		return zendeskfake.MetricEvent{TicketID: 1, Metric: "reply_time", InstanceID: 1, Type: typ, Time: at}
+	}
+	apply := m("apply_sla", s0)
+	apply.SLA = &zendeskfake.EventSLA{Target: 60, TargetInSeconds: 3600}
+	// Pages of 3 overlapping on their last second: activate, apply | pause, activate (same
+	// second as the pause) | pause, activate.
+	h.fake.PutEvents(m("activate", s0), apply,
+		m("pause", s0.Add(10*time.Minute)), m("activate", s0.Add(20*time.Minute)),
+		m("pause", s0.Add(20*time.Minute)), m("activate", s0.Add(50*time.Minute)))
+	h.mustPoll(t)
+
+	got, _ := h.st.Get("1")
+	c, _ := got.Clock(ticket.SLAFirstResponse)
+	// Active 10m, paused 10m, active 0m, paused 30m: 40m of pauses shift the breach.
+	want := ticket.Cycle{Start: s0, Goal: time.Hour, Elapsed: 10 * time.Minute, BreachAt: s0.Add(100 * time.Minute), ObservedAt: s0.Add(50 * time.Minute)}
+	if len(c.Cycles) != 1 || c.Cycles[0] != want {
+		t.Errorf("cycle:\n got %+v\nwant %+v", c.Cycles, want)
+	}
+	if n := h.requestCount(endpointMetricEvents, "200"); n < 3 {
+		t.Errorf("metric events requests: got %v, want at least 3 pages", n)
+	}
+}

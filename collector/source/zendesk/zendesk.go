@@ -50,6 +50,7 @@ type Source struct {
 	log              *slog.Logger
 	now              func() time.Time
 	perPage          int
+	eventsPageSize   int // a metric events page shorter than this is the last one
 	priorities       map[string]ticket.Priority
 	defaultPriority  ticket.Priority
 	statuses         map[string]ticket.State
@@ -96,6 +97,7 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 		log:              deps.Logger,
 		now:              deps.Now,
 		perPage:          maxPerPage,
+		eventsPageSize:   eventsPageSize,
 		priorities:       defaultPriorities(),
 		defaultPriority:  ticket.P3,
 		statuses:         defaultStatuses(),
