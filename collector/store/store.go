@@ -4,7 +4,10 @@
 //
 // Memory never runs ahead of disk: a batch is written in one bbolt transaction and only then
 // applied to the in-memory index. Stored tickets are immutable *ticket.Ticket values shared with
-// every reader; a change is a new pointer.
+// every reader; a change is a new pointer. Apply stores its own canonical copy of each ticket, so
+// a source may reuse what it passed in; nobody may modify a ticket obtained from the store, whose
+// strings, label lists, organization lists and field maps are shared between tickets to keep the
+// heap small.
 package store
 
 import (
