@@ -108,7 +108,7 @@ func (c *client) get(ctx context.Context, endpoint, class, path string, q url.Va
 			continue
 		}
 		c.stats.Request(endpoint, strconv.Itoa(code))
-		c.pacer.observe(class, hdr)
+		c.pacer.observe(hdr)
 		switch {
 		case code == http.StatusOK:
 			if err := json.Unmarshal(body, out); err != nil {

@@ -97,10 +97,11 @@ func (p *pacer) hold(class string, d time.Duration) {
 	}
 }
 
-// observe reads the rate-limit headers of a response: when a window reports nothing left, the
-// class holds until the reset the header announces. Zendesk sends X-Rate-Limit-Remaining
-// (account) and the IETF draft headers ratelimit-remaining / ratelimit-reset (seconds).
-func (p *pacer) observe(class string, h http.Header) {
+// observe reads the rate-limit headers of a response: when a window reports nothing left, every
+// class holds until the reset the header announces. Zendesk sends X-Rate-Limit-Remaining and the
+// IETF draft headers ratelimit-remaining / ratelimit-reset (seconds) for the account-wide limit,
+// which every endpoint draws on, so no class may go on.
+func (p *pacer) observe(h http.Header) {
 	remaining, ok := headerInt(h, "ratelimit-remaining")
 	if !ok {
 		remaining, ok = headerInt(h, "X-Rate-Limit-Remaining")
@@ -112,7 +113,9 @@ func (p *pacer) observe(class string, h http.Header) {
 	if reset, ok := headerInt(h, "ratelimit-reset"); ok && reset >= 0 {
 		d = time.Duration(reset) * time.Second
 	}
-	p.hold(class, d)
+	for class := range p.buckets {
+		p.hold(class, d)
+	}
 }
 
 // retryAfter reads a 429's Retry-After (seconds or an HTTP date); a missing or unreadable header

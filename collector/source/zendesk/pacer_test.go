@@ -50,9 +50,12 @@ func TestPacerHeaders(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clk := &fakeClock{now: t0}
 			p := newPacer(clk.Now, defaultBudgets())
-			p.observe(classAccount, tc.header)
+			p.observe(tc.header)
 			if got := p.reserve(classAccount); got != tc.want {
-				t.Errorf("wait: got %v, want %v", got, tc.want)
+				t.Errorf("account wait: got %v, want %v", got, tc.want)
+			}
+			if got := p.reserve(classIncremental); got != tc.want {
+				t.Errorf("export wait: got %v, want %v (the account limit binds every endpoint)", got, tc.want)
 			}
 		})
 	}

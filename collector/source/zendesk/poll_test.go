@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/source/zendesk/zendeskfake"
 	"github.com/custops/custops/collector/ticket"
@@ -424,5 +425,14 @@ func TestPollMetricEventsAcrossPages(t *testing.T) {
 	}
 	if n := h.requestCount(endpointMetricEvents, "200"); n < 3 {
 		t.Errorf("metric events requests: got %v, want at least 3 pages", n)
+	}
+}
+
+func TestBearerTokenWithoutEmail(t *testing.T) {
+	h := newHarness(t, zendeskfake.Options{Token: testToken}, func(c *config.Source) { c.Auth.Email = "" })
+	h.fake.Put(zTicket(1, t0.Add(-time.Hour)))
+	h.mustPoll(t)
+	if reqs := h.fake.Requests(); len(reqs) == 0 || !reqs[0].Authorized || h.st.len() != 1 {
+		t.Errorf("got %+v and %d tickets, want authorized bearer requests and 1 ticket", reqs, h.st.len())
 	}
 }

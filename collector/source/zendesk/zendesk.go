@@ -7,6 +7,24 @@
 // so a poll with no changes costs two requests. Requests are paced per Zendesk's limits (10 a
 // minute for incremental exports), 429s wait for Retry-After, 5xx and timeouts back off with
 // jitter a bounded number of times.
+//
+// Mapping decisions, from the API reference:
+//   - Key is the numeric id, URL <base>/agent/tickets/<id>, tags are labels.
+//   - via.channel: web -> portal, email -> email, api -> api, chat and messaging -> chat,
+//     voice -> phone, everything else -> other (unknown_channel when undocumented). A "web"
+//     ticket whose submitter is not its requester (and, when users are sideloaded, not an end
+//     user) is ChannelAgent: the agent interface creates web tickets, end users are always their
+//     own requester there. API tickets with another submitter stay "api": that is an integration.
+//   - reporter_domain comes from the requester's email in the users sideload (include=users on
+//     the export); there is no separate users request.
+//   - Organization names come from the organizations sideload, else from one organizations list
+//     request per poll when an id is unknown.
+//   - SLA clocks come from ticket metric events: reply_time instance 1 -> first_response, later
+//     instances -> next_reply_time, resolution_metric (requester_wait_time) -> resolution, other
+//     metrics under their own name; only metrics with an apply_sla become clocks. Business-hours
+//     targets are projected in wall time (see cycleState.applySLA), corrected by Zendesk's breach
+//     events and update_status minutes.
+//   - The first sync starts a year back (initialHistory).
 package zendesk
 
 import (

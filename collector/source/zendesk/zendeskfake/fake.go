@@ -65,6 +65,9 @@ type Failure struct {
 	Status     int           // ServerError: the status code
 }
 
+// maxRequests bounds the request log, for a demo that serves for days.
+const maxRequests = 10000
+
 // Request is a request the fake received.
 type Request struct {
 	Method string
@@ -345,7 +348,7 @@ func (s *Server) FailNext(fs ...Failure) {
 	}
 }
 
-// Requests returns the requests received so far, oldest first.
+// Requests returns the requests received so far (the last 10000), oldest first.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -365,6 +368,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	authorized := s.authorized(r)
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Authorized: authorized})
+	if len(s.requests) > maxRequests {
+		s.requests = slices.Delete(s.requests, 0, len(s.requests)-maxRequests)
+	}
 	if s.fail(w) {
 		return
 	}
