@@ -114,6 +114,13 @@ func TestApplySemantics(t *testing.T) {
 			wantStatus: map[string]string{"SUP-1000": "Closed", "SUP-1001": "In Progress"},
 		},
 		{
+			name:       "an empty batch changes nothing",
+			batches:    []batchArgs{{}},
+			wantKeys:   nil,
+			wantOpen:   nil,
+			wantCursor: nil,
+		},
+		{
 			name:       "no cursor yet",
 			batches:    []batchArgs{{upserts: []*ticket.Ticket{tk(4, 0)}}},
 			wantKeys:   []string{"jsm/SUP-1004"},
@@ -277,6 +284,9 @@ func TestApplyRejects(t *testing.T) {
 			err := s.Source("jsm").Apply(c.batch.batch())
 			if !errors.Is(err, c.wantErr) {
 				t.Fatalf("Apply error = %v, want %v", err, c.wantErr)
+			}
+			if len(err.Error()) > 500 {
+				t.Errorf("Apply error is %d bytes long, want a short message", len(err.Error()))
 			}
 			check := func(when string, s *Store) {
 				if got := sorted(s.Tickets()); !reflect.DeepEqual(got, before) {

@@ -80,6 +80,10 @@ func (v *view) Apply(b source.Batch) error {
 		}
 	}
 
+	if len(b.Upserts) == 0 && len(b.Deletes) == 0 && b.Cursor == nil {
+		return nil // nothing to write: spare the commit's fsync
+	}
+
 	s := v.s
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
@@ -91,7 +95,7 @@ func (v *view) Apply(b source.Batch) error {
 		encoded[i] = encodeTicket(t)
 		c, err := decodeTicket(v.name, []byte(t.Key), encoded[i], s.intern)
 		if err != nil {
-			return fmt.Errorf("source %q ticket %q: %w", v.name, t.Key, err)
+			return fmt.Errorf("source %q ticket %q: %w", v.name, clip(t.Key), err)
 		}
 		stored[i] = c
 	}
@@ -119,12 +123,12 @@ func (v *view) Apply(b source.Batch) error {
 		tb.FillPercent = 0.9
 		for i, t := range stored {
 			if err := tb.Put([]byte(t.Key), encoded[i]); err != nil {
-				return fmt.Errorf("ticket %q: %w", t.Key, err)
+				return fmt.Errorf("ticket %q: %w", clip(t.Key), err)
 			}
 		}
 		for _, k := range b.Deletes {
 			if err := tb.Delete([]byte(k)); err != nil {
-				return fmt.Errorf("deleting ticket %q: %w", k, err)
+				return fmt.Errorf("deleting ticket %q: %w", clip(k), err)
 			}
 		}
 		if cursor != nil {
@@ -154,4 +158,14 @@ func (v *view) Apply(b source.Batch) error {
 		st.synced = true
 	}
 	return nil
+}
+
+// clip shortens a key for an error message: a key too long for bbolt is itself the error, and
+// tens of kilobytes of it help nobody.
+func clip(key string) string {
+	const limit = 64
+	if len(key) <= limit {
+		return key
+	}
+	return key[:limit] + "..."
 }
