@@ -335,3 +335,31 @@ func TestApplyAfterCloseLeavesMemoryUnchanged(t *testing.T) {
 		t.Errorf("Cursor = %q, want c1", got)
 	}
 }
+
+func TestTicketsReturnsAFreshSlice(t *testing.T) {
+	s := mustOpen(t, t.TempDir())
+	defer s.Close()
+	mustApply(t, s, "jsm", batchArgs{upserts: realisticBatch("jsm", 0, 3, 0)})
+	first := s.Tickets()
+	for i := range first {
+		first[i] = nil
+	}
+	for i, tk := range s.Tickets() {
+		if tk == nil {
+			t.Fatalf("Tickets()[%d] = nil after the caller cleared its earlier slice, want a ticket", i)
+		}
+	}
+}
+
+func TestApplyToUnnamedSourceIsRejected(t *testing.T) {
+	s := mustOpen(t, t.TempDir())
+	defer s.Close()
+	tk := realistic("", 1, 0)
+	err := s.Source("").Apply(source.Batch{Upserts: []*ticket.Ticket{tk}, Cursor: []byte("c")})
+	if !errors.Is(err, ErrInvalidBatch) {
+		t.Fatalf("Apply error = %v, want %v", err, ErrInvalidBatch)
+	}
+	if got := len(s.Tickets()); got != 0 {
+		t.Errorf("store holds %d tickets, want 0", got)
+	}
+}
