@@ -175,3 +175,14 @@ func TestBenchInputIsRealistic(t *testing.T) {
 		t.Errorf("got %v breached open clocks and %v met cycles in 30d; want some of both", breached, met)
 	}
 }
+
+// TestComputeAllocatesPerCustomerNotPerTicket doubles the tickets at a fixed customer count:
+// allocations may grow only by the few growth steps of the duration sample buffers.
+func TestComputeAllocatesPerCustomerNotPerTicket(t *testing.T) {
+	small, large := benchInput(10_000, 50), benchInput(20_000, 50)
+	a := testing.AllocsPerRun(3, func() { Compute(small) })
+	b := testing.AllocsPerRun(3, func() { Compute(large) })
+	if b-a > 10 {
+		t.Errorf("allocations: %v for 10k tickets, %v for 20k; want at most 10 more", a, b)
+	}
+}
