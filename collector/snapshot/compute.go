@@ -11,9 +11,14 @@ import (
 
 // Input is everything Compute reads.
 type Input struct {
+	// Tickets are the stored tickets of every source, read only. Tickets of a source that is not
+	// configured (any more) are skipped.
 	Tickets []*ticket.Ticket
-	Now     time.Time
-	Config  *config.Config
+	// Now is the snapshot instant: windows end at it, ages and breaches are measured against it.
+	Now time.Time
+	// Config supplies sources, customers, their policies, official channels and risk weights.
+	// Nil yields an empty snapshot at Now.
+	Config *config.Config
 	// CustomerOf returns the ticket's customer id, or "" when no rule matches (collector/match
 	// provides it). It is asked at snapshot time, so a ticket that moved counts only where it is
 	// now. A nil CustomerOf leaves every ticket unmapped.
@@ -23,9 +28,13 @@ type Input struct {
 // Compute returns the aggregates at in.Now. Pure: no clock, no I/O; never mutates tickets.
 //
 // Only tickets of a configured source count. Every configured customer appears, sorted by ID,
-// even with no tickets. A ticket whose customer is "" or not configured counts only under the
-// data-quality check unmapped_customer of its source, whatever its state. It walks the tickets
-// once, into per-customer accumulators found by index, so its cost is linear in tickets.
+// even with no tickets. Data-quality counts cover every stored ticket of a source, open or not:
+// a ticket whose customer is "" or not configured counts under unmapped_customer and nowhere
+// else; the other checks come from the ticket's own Quality flags. A reopened ticket counts as
+// created once (Created), resolved by its latest Resolved and reopened by ReopenedAt.
+//
+// It walks the tickets once, into per-customer accumulators found by index, so its cost is
+// linear in tickets and it allocates per customer, never per ticket.
 func Compute(in Input) *Snapshot {
 	s := &Snapshot{At: in.Now}
 	if in.Config == nil {
