@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/custops/custops/alerts"
 	"github.com/custops/custops/collector/source/sim"
 	"github.com/custops/custops/dashboards"
@@ -56,6 +54,7 @@ func startStack(t *testing.T) *stack {
 	opts := alerts.DefaultOptions()
 	opts.PageWebhookURL = hookSrv.URL + "/page"
 	opts.WarningWebhookURL = hookSrv.URL + "/warning"
+	opts.GroupWait, opts.GroupInterval = time.Second, time.Second // notify in seconds, not minutes
 	rules, err := alerts.RuleFile(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +63,6 @@ func startStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	amConfig = fastRouting(t, amConfig)
 	write(t, filepath.Join(dir, "custops.rules.yml"), rules)
 	write(t, filepath.Join(dir, "alertmanager.yml"), amConfig)
 	write(t, filepath.Join(dir, "prometheus.yml"), []byte(fmt.Sprintf(`global:
@@ -91,41 +89,6 @@ scrape_configs:
 	waitFor(t, "alertmanager ready", time.Minute, func() (bool, error) { return httpOK(s.alertmanager + "/-/ready") })
 	waitFor(t, "prometheus ready", time.Minute, func() (bool, error) { return httpOK(s.prometheus + "/-/ready") })
 	return s
-}
-
-// fastRouting shortens the generated route timers so a notification arrives in seconds; the
-// routing tree, receivers and inhibitions stay as generated.
-func fastRouting(t *testing.T, cfg []byte) []byte {
-	t.Helper()
-	var doc map[string]any
-	if err := yaml.Unmarshal(cfg, &doc); err != nil {
-		t.Fatalf("generated alertmanager config: %v", err)
-	}
-	var shorten func(route map[string]any)
-	shorten = func(route map[string]any) {
-		for _, k := range []string{"group_wait", "group_interval"} {
-			if _, ok := route[k]; ok || k == "group_wait" {
-				route[k] = "1s"
-			}
-		}
-		if subs, ok := route["routes"].([]any); ok {
-			for _, s := range subs {
-				if m, ok := s.(map[string]any); ok {
-					shorten(m)
-				}
-			}
-		}
-	}
-	root, _ := doc["route"].(map[string]any)
-	if root == nil {
-		t.Fatal("generated alertmanager config has no route")
-	}
-	shorten(root)
-	out, err := yaml.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 func write(t *testing.T, path string, b []byte) {
