@@ -1,6 +1,7 @@
 package jira
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -40,6 +41,7 @@ const (
 	maxRateLimitWait    = 5 * time.Minute
 	backoffBase         = 500 * time.Millisecond
 	backoffCap          = 30 * time.Second
+	maxBody             = 64 << 20 // a page of 5000 issues with all fields fits
 )
 
 // apiError is a non-2xx answer other than 401/403/429/5xx, with Jira's error messages.
@@ -70,7 +72,9 @@ type client struct {
 	// notBefore is the earliest instant the next request may go out, from X-RateLimit hints
 	// on earlier answers. Polls of one source never overlap, so it needs no lock.
 	notBefore time.Time
-	jitter    func() float64 // in [0, 1)
+	jitter    func() float64  // in [0, 1)
+	warned    map[string]bool // fields already logged as having an unexpected type
+	buf       bytes.Buffer    // response bodies, reused: polls of one source never overlap
 }
 
 // get sends GET path?query and decodes a 2xx JSON answer into v. endpoint is the bounded name
@@ -118,8 +122,17 @@ func (c *client) get(ctx context.Context, endpoint, path string, query url.Value
 		c.observeHints(resp.Header)
 		switch {
 		case code >= 200 && code < 300:
-			err := json.NewDecoder(resp.Body).Decode(v)
-			drain(resp.Body)
+			err := c.decode(resp.Body, v)
+			var ute *json.UnmarshalTypeError
+			if errors.As(err, &ute) {
+				// A field of another shape than expected (a custom field reused for something
+				// else): decoding went on without it; one odd field must not fail every poll.
+				if !c.warned[ute.Field] {
+					c.warned[ute.Field] = true
+					c.log.Warn("unexpected_field_type", "endpoint", endpoint, "field", ute.Field, "json_type", ute.Value)
+				}
+				err = nil
+			}
 			if err != nil {
 				return fmt.Errorf("jira source %q: GET %s: %w: %w", c.name, shown, ErrMalformed, err)
 			}
@@ -160,6 +173,22 @@ func (c *client) get(ctx context.Context, endpoint, path string, query url.Value
 			return fmt.Errorf("jira source %q: GET %s: %w", c.name, shown, e)
 		}
 	}
+}
+
+// decode reads a whole body into the client's reused buffer and unmarshals it. A json.Decoder
+// would grow a fresh buffer for every page, which at 100 issues a page is most of a cold
+// sync's garbage.
+func (c *client) decode(body io.ReadCloser, v any) error {
+	defer body.Close()
+	c.buf.Reset()
+	n, err := c.buf.ReadFrom(io.LimitReader(body, maxBody+1))
+	if err != nil {
+		return fmt.Errorf("reading body: %w", err)
+	}
+	if n > maxBody {
+		return fmt.Errorf("body larger than %d bytes", maxBody)
+	}
+	return json.Unmarshal(c.buf.Bytes(), v)
 }
 
 // backoff sleeps before retry number attempt (0-based), at least floor (a server's Retry-After

@@ -122,7 +122,7 @@ func (s *Source) prepare(ctx context.Context) error {
 	if err := s.c.get(ctx, "field", "/rest/api/2/field", nil, &list); err != nil {
 		return err
 	}
-	s.m.fields = discoverFields(list, s.cfg.Fields)
+	s.m.setFields(discoverFields(list, s.cfg.Fields))
 	s.fields = s.m.searchFields()
 
 	var me jira.User

@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -130,7 +131,7 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 	return &Source{
 		cfg: cfg,
 		c: &client{name: cfg.Name, base: base, jc: jc, stats: stats, now: now, sleep: sleep,
-			log: logger, jitter: defaultJitter},
+			log: logger, jitter: defaultJitter, warned: map[string]bool{}},
 		m:        newMapper(cfg, base),
 		log:      logger,
 		now:      now,
@@ -167,43 +168,43 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 	jql := incrementalJQL(s.filter, cur, s.loc, s.zoneSlack)
 	props := url.Values{"properties": {"request.channel.type"}}
 	applied, fetched := 0, 0
-	err = s.searchPages(ctx, jql, s.fields, props, s.pageSize, func(issues []wireIssue) error {
+	l := s.m.l
+	newPage := func() any { return l.newPage(s.pageSize).Interface() }
+	err = s.searchPages(ctx, jql, s.fields, props, s.pageSize, newPage, func(v any) (pageMeta, int, error) {
+		page := l.read(reflect.ValueOf(v))
 		now := s.now()
 		next := cur
 		var batch source.Batch
-		for i := range issues {
-			is := &issues[i]
+		for i := range page.issues {
+			r := &page.issues[i]
 			fetched++
-			var up time.Time
-			var upRaw string
-			if is.field("updated", &upRaw) {
-				up, _ = parseJiraTime(upRaw)
-			}
-			prev, had := st.Get(is.Key)
-			if !resync && !up.IsZero() && (cur.seen(is.Key, up) || (had && prev.Updated.Equal(up))) {
-				next.advance(is.Key, up) // fetched again through the overlap: already applied
+			up := timeOrZero(r.sys.Updated)
+			prev, had := st.Get(r.Key)
+			if !resync && !up.IsZero() && (cur.seen(r.Key, up) || (had && prev.Updated.Equal(up))) {
+				next.advance(r.Key, up) // fetched again through the overlap: already applied
 				continue
 			}
 			if !had {
 				prev = nil
 			}
-			t, err := s.m.toTicket(is, prev, now)
+			t, err := s.m.toTicket(r, prev, now)
 			if err != nil {
-				return fmt.Errorf("jira source %q: %w: %w", s.cfg.Name, ErrMalformed, err)
+				return page.meta, 0, fmt.Errorf("jira source %q: %w: %w", s.cfg.Name, ErrMalformed, err)
 			}
 			batch.Upserts = append(batch.Upserts, t)
 			next.advance(t.Key, t.Updated)
 		}
+		n := len(page.issues)
 		if len(batch.Upserts) == 0 && next.Updated.Equal(cur.Updated) && len(next.Keys) == len(cur.Keys) {
-			return nil // nothing new: no write
+			return page.meta, n, nil // nothing new: no write
 		}
 		batch.Cursor = next.encode()
 		if err := st.Apply(batch); err != nil {
-			return fmt.Errorf("jira source %q: applying batch: %w", s.cfg.Name, err)
+			return page.meta, n, fmt.Errorf("jira source %q: applying batch: %w", s.cfg.Name, err)
 		}
 		applied += len(batch.Upserts)
 		cur = next
-		return nil
+		return page.meta, n, nil
 	})
 	s.log.Debug("poll_done", "fetched", fetched, "applied", applied, "resync", resync)
 	return err
@@ -252,11 +253,13 @@ func (s *Source) reconcileChunk(ctx context.Context, chunk []string) ([]string, 
 			extra.Set("validateQuery", "warn")
 		}
 		present := map[string]bool{}
-		err := s.searchPages(ctx, reconcileJQL(s.filter, chunk), []string{"key"}, extra, len(chunk), func(issues []wireIssue) error {
-			for _, is := range issues {
+		newPage := func() any { return &searchPage{} }
+		err := s.searchPages(ctx, reconcileJQL(s.filter, chunk), []string{"key"}, extra, len(chunk), newPage, func(v any) (pageMeta, int, error) {
+			page := v.(*searchPage)
+			for _, is := range page.Issues {
 				present[is.Key] = true
 			}
-			return nil
+			return page.pageMeta, len(page.Issues), nil
 		})
 		var ae *apiError
 		if errors.As(err, &ae) && ae.Status == http.StatusBadRequest {
@@ -288,9 +291,11 @@ func (s *Source) reconcileChunk(ctx context.Context, chunk []string) ([]string, 
 	return gone, nil
 }
 
-// searchPages runs a search page by page, calling fn with each page's issues before asking
-// for the next, so a failure part-way leaves the earlier pages applied.
-func (s *Source) searchPages(ctx context.Context, jql string, fields []string, extra url.Values, maxResults int, fn func([]wireIssue) error) error {
+// searchPages runs a search page by page: each page decodes into a fresh newPage() value and
+// goes to fn, which returns its paging fields and issue count, before the next is asked for;
+// so a failure part-way leaves the earlier pages applied.
+func (s *Source) searchPages(ctx context.Context, jql string, fields []string, extra url.Values, maxResults int,
+	newPage func() any, fn func(page any) (pageMeta, int, error)) error {
 	cloud := s.flavor == flavorCloud
 	path := "/rest/api/2/search"
 	if cloud {
@@ -310,25 +315,26 @@ func (s *Source) searchPages(ctx context.Context, jql string, fields []string, e
 		} else if !cloud && startAt > 0 {
 			q.Set("startAt", strconv.Itoa(startAt))
 		}
-		var page searchPage
-		if err := s.c.get(ctx, "search", path, q, &page); err != nil {
+		page := newPage()
+		if err := s.c.get(ctx, "search", path, q, page); err != nil {
 			return err
 		}
-		if err := fn(page.Issues); err != nil {
+		meta, n, err := fn(page)
+		if err != nil {
 			return err
 		}
 		if cloud {
-			if page.NextPageToken == "" || (page.IsLast != nil && *page.IsLast) {
+			if meta.NextPageToken == "" || (meta.IsLast != nil && *meta.IsLast) {
 				return nil
 			}
-			if page.NextPageToken == token {
+			if meta.NextPageToken == token {
 				return fmt.Errorf("jira source %q: %w: search repeated its nextPageToken", s.cfg.Name, ErrMalformed)
 			}
-			token = page.NextPageToken
+			token = meta.NextPageToken
 			continue
 		}
-		startAt += len(page.Issues)
-		if len(page.Issues) == 0 || startAt >= page.Total {
+		startAt += n
+		if n == 0 || startAt >= meta.Total {
 			return nil
 		}
 	}

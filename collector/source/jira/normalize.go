@@ -1,7 +1,6 @@
 package jira
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -25,6 +24,13 @@ type mapper struct {
 	slaNames map[string]string
 	fields   fieldIDs
 	match    []string // custom field ids customer_from rules name
+	l        *layout  // how a search page decodes, for fields and match
+}
+
+// setFields installs the site's field ids and the page layout built from them.
+func (m *mapper) setFields(f fieldIDs) {
+	m.fields = f
+	m.l = newLayout(f, m.match)
 }
 
 func newMapper(cfg config.Source, base string) *mapper {
@@ -86,6 +92,7 @@ func newMapper(cfg config.Source, base string) *mapper {
 			m.match = append(m.match, r.Field)
 		}
 	}
+	m.setFields(fieldIDs{slaFieldName: map[string]string{}})
 	return m
 }
 
@@ -126,19 +133,10 @@ func (m *mapper) state(st wireStatus) (ticket.State, bool) {
 // in Jira on the customer's behalf. A JSM request without the property is flagged
 // unknown_channel (JSM sets it on every request, so its absence is a data problem); an issue
 // that is not a JSM request (no request type) has no channel to speak of and is not flagged.
-func channel(props map[string]json.RawMessage, isRequest bool) (ticket.Channel, bool) {
-	raw, ok := props["request.channel.type"]
-	if !ok || isNull(raw) {
-		return ticket.ChannelOther, !isRequest
-	}
-	var v struct {
-		Value string `json:"value"`
-	}
+func channel(prop *wireChannel, isRequest bool) (ticket.Channel, bool) {
 	value := ""
-	if json.Unmarshal(raw, &v) == nil {
-		value = v.Value
-	} else {
-		json.Unmarshal(raw, &value) // tolerate a bare string
+	if prop != nil {
+		value = prop.Value
 	}
 	switch strings.ToLower(value) {
 	case "portal":
@@ -161,46 +159,34 @@ func channel(props map[string]json.RawMessage, isRequest bool) (ticket.Channel, 
 
 // toTicket normalizes one issue. prev is the stored version, if any, for what the wire does
 // not carry: reopen counts and first-seen times. now is the poll instant.
-func (m *mapper) toTicket(is *wireIssue, prev *ticket.Ticket, now time.Time) (*ticket.Ticket, error) {
-	if is.Key == "" {
-		return nil, fmt.Errorf("issue %q without a key", is.ID)
+func (m *mapper) toTicket(r *issueRec, prev *ticket.Ticket, now time.Time) (*ticket.Ticket, error) {
+	if r.Key == "" {
+		return nil, fmt.Errorf("issue %q without a key", r.ID)
 	}
-	var updated string
-	if !is.field("updated", &updated) {
-		return nil, fmt.Errorf("issue %s: no updated field", is.Key)
+	if r.sys.Updated == "" {
+		return nil, fmt.Errorf("issue %s: no updated field", r.Key)
 	}
-	up, err := parseJiraTime(updated)
+	up, err := parseJiraTime(r.sys.Updated)
 	if err != nil {
-		return nil, fmt.Errorf("issue %s: updated: %w", is.Key, err)
+		return nil, fmt.Errorf("issue %s: updated: %w", r.Key, err)
 	}
+	l := m.l
 	t := &ticket.Ticket{
 		Source:  m.source,
-		Key:     is.Key,
-		URL:     m.base + "/browse/" + is.Key,
+		Key:     r.Key,
+		Summary: r.sys.Summary,
+		URL:     m.base + "/browse/" + r.Key,
 		Updated: up,
-		Created: is.timeField("created"),
+		Created: timeOrZero(r.sys.Created),
 	}
-	is.field("summary", &t.Summary)
-
-	var project wireNamed
-	if is.field("project", &project) {
-		t.Attributes.Project = project.Key
+	t.Attributes.Project = r.sys.Project.Key
+	t.Attributes.Labels = r.sys.Labels
+	t.Attributes.ReporterDomain = ticket.EmailDomain(r.sys.Reporter.EmailAddress)
+	for _, o := range r.orgs(l) {
+		t.Attributes.Organizations = append(t.Attributes.Organizations, ticket.Organization{Name: o.Name})
 	}
-	is.field("labels", &t.Attributes.Labels)
-	var reporter wireUser
-	if is.field("reporter", &reporter) {
-		t.Attributes.ReporterDomain = ticket.EmailDomain(reporter.EmailAddress)
-	}
-	if id := m.fields.orgs; id != "" {
-		var orgs []wireNamed
-		if is.field(id, &orgs) {
-			for _, o := range orgs {
-				t.Attributes.Organizations = append(t.Attributes.Organizations, ticket.Organization{Name: o.Name})
-			}
-		}
-	}
-	for _, id := range m.match {
-		if raw, ok := is.Fields[id]; ok && !isNull(raw) {
+	for i, id := range l.matchIDs {
+		if raw := r.matchValue(l, i); !isNull(raw) {
 			if v := stringValue(raw); v != "" {
 				if t.Attributes.Fields == nil {
 					t.Attributes.Fields = map[string]string{}
@@ -210,36 +196,28 @@ func (m *mapper) toTicket(is *wireIssue, prev *ticket.Ticket, now time.Time) (*t
 		}
 	}
 
-	var prio wireNamed
-	is.field("priority", &prio)
 	var ok bool
-	if t.Priority, ok = m.priority(prio.Name); !ok {
+	if t.Priority, ok = m.priority(r.sys.Priority.Name); !ok {
 		t.Quality = append(t.Quality, ticket.QualityUnknownPriority)
 	}
-	var status wireStatus
-	is.field("status", &status)
-	t.Status = status.Name
-	if t.State, ok = m.state(status); !ok {
+	t.Status = r.sys.Status.Name
+	if t.State, ok = m.state(r.sys.Status); !ok {
 		t.Quality = append(t.Quality, ticket.QualityUnknownStatus)
 	}
-	isRequest := m.fields.requestType != "" && !isNull(is.Fields[m.fields.requestType])
-	if t.Channel, ok = channel(is.Properties, isRequest); !ok {
+	if t.Channel, ok = channel(r.channel, r.isRequest(l)); !ok {
 		t.Quality = append(t.Quality, ticket.QualityUnknownChannel)
 	}
 
-	var itype wireNamed
-	if is.field("issuetype", &itype) {
-		t.Incident = m.incident[strings.ToLower(itype.Name)]
-	}
-	t.Escalated = m.escStat[strings.ToLower(status.Name)]
-	for _, l := range t.Attributes.Labels {
-		if m.escLabel[strings.ToLower(l)] {
+	t.Incident = m.incident[strings.ToLower(r.sys.IssueType.Name)]
+	t.Escalated = m.escStat[strings.ToLower(t.Status)]
+	for _, lb := range t.Attributes.Labels {
+		if m.escLabel[strings.ToLower(lb)] {
 			t.Escalated = true
 		}
 	}
 
 	if !t.State.Open() {
-		t.Resolved = is.timeField("resolutiondate")
+		t.Resolved = timeOrZero(r.sys.ResolutionDate)
 		if t.Resolved.IsZero() {
 			// A workflow without a resolution: the first time we saw it done stands in.
 			if prev != nil && !prev.Open() && !prev.Resolved.IsZero() {
@@ -257,30 +235,25 @@ func (m *mapper) toTicket(is *wireIssue, prev *ticket.Ticket, now time.Time) (*t
 		}
 	}
 
-	if id := m.fields.satisfaction; id != "" {
-		var fb wireFeedback
-		if is.field(id, &fb) && fb.Rating >= 1 && fb.Rating <= 5 {
-			t.CSAT = ticket.CSATBad
-			if fb.Rating >= 4 {
-				t.CSAT = ticket.CSATGood
-			}
-			if m.fields.satisfactionDate != "" {
-				t.CSATAt = is.timeField(m.fields.satisfactionDate)
-			}
-			if t.CSATAt.IsZero() {
-				// No date field: the first update that carried the rating dates it; later
-				// updates of the same rating must not move it.
-				if prev != nil && prev.CSAT == t.CSAT && !prev.CSATAt.IsZero() {
-					t.CSATAt = prev.CSATAt
-				} else {
-					t.CSATAt = t.Updated
-				}
+	if fb := r.feedback(l); fb.Rating >= 1 && fb.Rating <= 5 {
+		t.CSAT = ticket.CSATBad
+		if fb.Rating >= 4 {
+			t.CSAT = ticket.CSATGood
+		}
+		t.CSATAt = timeOrZero(r.feedbackDate(l))
+		if t.CSATAt.IsZero() {
+			// No date field: the first update that carried the rating dates it; later
+			// updates of the same rating must not move it.
+			if prev != nil && prev.CSAT == t.CSAT && !prev.CSATAt.IsZero() {
+				t.CSATAt = prev.CSATAt
+			} else {
+				t.CSATAt = t.Updated
 			}
 		}
 	}
 
-	for _, id := range m.fields.sla {
-		if c, ok := parseSLA(is.Fields[id], m.fields.slaFieldName[id], m.slaNames, now); ok {
+	for i, id := range l.slaIDs {
+		if c, ok := clockFromSLA(r.sla(l, i), m.fields.slaFieldName[id], m.slaNames, now); ok {
 			t.Clocks = append(t.Clocks, c)
 		}
 	}

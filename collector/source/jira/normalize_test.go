@@ -12,8 +12,8 @@ import (
 	"github.com/custops/custops/collector/ticket"
 )
 
-// wire builds a wire issue from field values as Jira would send them.
-func wire(t *testing.T, fields map[string]any, props map[string]any) *wireIssue {
+// mapWire maps one issue with the given field values (as Jira would send them) and properties.
+func mapWire(t *testing.T, cfg config.Source, fields map[string]any, props map[string]any, prev *ticket.Ticket) (*ticket.Ticket, error) {
 	t.Helper()
 	base := map[string]any{
 		"updated": "2026-03-10T10:00:00.000+0100",
@@ -35,17 +35,18 @@ func wire(t *testing.T, fields map[string]any, props map[string]any) *wireIssue 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var is wireIssue
-	if err := json.Unmarshal(b, &is); err != nil {
+	m := testMapper(cfg)
+	r, err := m.l.decodeIssue(b)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return &is
+	return m.toTicket(&r, prev, t0)
 }
 
 func testMapper(cfg config.Source) *mapper {
 	cfg.Name = "jsm"
 	m := newMapper(cfg, "https://example.atlassian.net")
-	m.fields = discoverFields(jirafake.DefaultFields(), cfg.Fields)
+	m.setFields(discoverFields(jirafake.DefaultFields(), cfg.Fields))
 	return m
 }
 
@@ -78,7 +79,7 @@ func TestMapPriority(t *testing.T) {
 		{"absent", config.Source{}, nil, ticket.P3, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tk, err := testMapper(tc.cfg).toTicket(wire(t, map[string]any{"priority": tc.prio}, nil), nil, t0)
+			tk, err := mapWire(t, tc.cfg, map[string]any{"priority": tc.prio}, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -112,7 +113,7 @@ func TestMapStatus(t *testing.T) {
 		{"config over stock name", config.Source{Statuses: map[string]ticket.State{"pending": ticket.StateWaitingCustomer}}, status("Pending", "indeterminate"), ticket.StateWaitingCustomer, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tk, err := testMapper(tc.cfg).toTicket(wire(t, map[string]any{"status": tc.status, "resolutiondate": "2026-03-10T09:00:00.000+0000"}, nil), nil, t0)
+			tk, err := mapWire(t, tc.cfg, map[string]any{"status": tc.status, "resolutiondate": "2026-03-10T09:00:00.000+0000"}, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -152,7 +153,7 @@ func TestMapChannel(t *testing.T) {
 			if tc.request {
 				fields[jirafake.FieldRequestType] = rt
 			}
-			tk, err := testMapper(config.Source{}).toTicket(wire(t, fields, tc.props), nil, t0)
+			tk, err := mapWire(t, config.Source{}, fields, tc.props, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -293,7 +294,7 @@ func TestMapFlagsAndAttributes(t *testing.T) {
 			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tk, err := testMapper(tc.cfg).toTicket(wire(t, tc.fields, nil), tc.prev, t0)
+			tk, err := mapWire(t, tc.cfg, tc.fields, nil, tc.prev)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -303,7 +304,7 @@ func TestMapFlagsAndAttributes(t *testing.T) {
 }
 
 func TestMapRejectsIssueWithoutUpdated(t *testing.T) {
-	_, err := testMapper(config.Source{}).toTicket(wire(t, map[string]any{"updated": nil}, nil), nil, t0)
+	_, err := mapWire(t, config.Source{}, map[string]any{"updated": nil}, nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "SUP-1") {
 		t.Errorf("got %v, want an error naming SUP-1", err)
 	}

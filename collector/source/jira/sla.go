@@ -1,7 +1,6 @@
 package jira
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 	"unicode"
@@ -21,46 +20,48 @@ type slaValue struct {
 // slaCycle is one cycle. remainingTime and elapsedTime are working time on the SLA's calendar
 // and go negative once breached; breachTime is the wall-clock breach instant. Completed cycles
 // carry stopTime and no paused.
+//
+// Values, not pointers: an absent instant decodes as the zero value, and a cold sync of a large
+// desk does not allocate per instant.
 type slaCycle struct {
-	StartTime           *slaInstant  `json:"startTime"`
-	StopTime            *slaInstant  `json:"stopTime"`
-	BreachTime          *slaInstant  `json:"breachTime"`
+	StartTime           slaInstant   `json:"startTime"`
+	StopTime            slaInstant   `json:"stopTime"`
+	BreachTime          slaInstant   `json:"breachTime"`
 	Breached            bool         `json:"breached"`
 	Paused              bool         `json:"paused"`
 	WithinCalendarHours bool         `json:"withinCalendarHours"`
-	GoalDuration        *slaDuration `json:"goalDuration"`
-	ElapsedTime         *slaDuration `json:"elapsedTime"`
-	RemainingTime       *slaDuration `json:"remainingTime"`
+	GoalDuration        slaDuration  `json:"goalDuration"`
+	ElapsedTime         *slaDuration `json:"elapsedTime"` // absent: derived from remainingTime
+	RemainingTime       slaDuration  `json:"remainingTime"`
 }
 
+// slaInstant is JSM's date-time object ({"iso8601", "jira", "friendly", "epochMillis"}); JSM
+// always sends epochMillis, the one read (the strings are skipped without allocating).
 type slaInstant struct {
-	ISO8601     string `json:"iso8601"`
-	EpochMillis *int64 `json:"epochMillis"`
+	EpochMillis int64 `json:"epochMillis"`
 }
 
-func (i *slaInstant) time() time.Time {
-	switch {
-	case i == nil:
-		return time.Time{}
-	case i.EpochMillis != nil:
-		return time.UnixMilli(*i.EpochMillis).UTC()
-	}
-	t, err := parseJiraTime(i.ISO8601)
-	if err != nil {
+func (i slaInstant) time() time.Time {
+	if i.EpochMillis == 0 {
 		return time.Time{}
 	}
-	return t.UTC()
+	return time.UnixMilli(i.EpochMillis).UTC()
 }
 
 type slaDuration struct {
 	Millis int64 `json:"millis"`
 }
 
-func (d *slaDuration) duration() time.Duration {
-	if d == nil {
-		return 0
-	}
+func (d slaDuration) duration() time.Duration {
 	return time.Duration(d.Millis) * time.Millisecond
+}
+
+// elapsed is elapsedTime, or the goal minus remainingTime when JSM sent remaining only.
+func elapsed(cy slaCycle) time.Duration {
+	if cy.ElapsedTime != nil {
+		return cy.ElapsedTime.duration()
+	}
+	return cy.GoalDuration.duration() - cy.RemainingTime.duration()
 }
 
 // defaultSLAName maps JSM's stock SLA names (lowercased) to ours; config sla_names goes over them.
@@ -104,14 +105,10 @@ func snakeCase(s string) string {
 	return b.String()
 }
 
-// parseSLA turns a JSM SLA field value into a native clock: completed cycles oldest first, then
-// the ongoing one. observed is the poll instant, when elapsed and remaining were read.
+// clockFromSLA turns a JSM SLA field value into a native clock: completed cycles oldest first,
+// then the ongoing one. observed is the poll instant, when elapsed and remaining were read.
 // fallbackName names the SLA when the value carries no name (the field's own name).
-func parseSLA(raw json.RawMessage, fallbackName string, overrides map[string]string, observed time.Time) (ticket.Clock, bool) {
-	var v slaValue
-	if isNull(raw) || json.Unmarshal(raw, &v) != nil {
-		return ticket.Clock{}, false
-	}
+func clockFromSLA(v *slaValue, fallbackName string, overrides map[string]string, observed time.Time) (ticket.Clock, bool) {
 	if len(v.CompletedCycles) == 0 && v.OngoingCycle == nil {
 		return ticket.Clock{}, false // no SLA applies to this request (no goal matched)
 	}
@@ -125,7 +122,7 @@ func parseSLA(raw json.RawMessage, fallbackName string, overrides map[string]str
 			Start:    cy.StartTime.time(),
 			Stop:     cy.StopTime.time(),
 			Goal:     cy.GoalDuration.duration(),
-			Elapsed:  cy.ElapsedTime.duration(),
+			Elapsed:  elapsed(cy),
 			BreachAt: cy.BreachTime.time(),
 			Breached: cy.Breached,
 		})
@@ -134,15 +131,11 @@ func parseSLA(raw json.RawMessage, fallbackName string, overrides map[string]str
 		cy := ticket.Cycle{
 			Start:      on.StartTime.time(),
 			Goal:       on.GoalDuration.duration(),
-			Elapsed:    on.ElapsedTime.duration(),
+			Elapsed:    elapsed(*on),
 			BreachAt:   on.BreachTime.time(),
 			Breached:   on.Breached,
 			Paused:     on.Paused,
 			ObservedAt: observed,
-		}
-		// Elapsed is what the goal minus remaining says when JSM sent remaining only.
-		if on.ElapsedTime == nil && on.RemainingTime != nil {
-			cy.Elapsed = cy.Goal - on.RemainingTime.duration()
 		}
 		c.Cycles = append(c.Cycles, cy)
 	}

@@ -55,6 +55,15 @@ const (
 	slaNoGoal = `{"id": "4", "name": "Time to resolution", "completedCycles": []}`
 )
 
+// parseSLA decodes an SLA field value as a page decode would and reads the clock.
+func parseSLA(raw json.RawMessage, fallback string, overrides map[string]string, observed time.Time) (ticket.Clock, bool) {
+	var v slaValue
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return ticket.Clock{}, false
+	}
+	return clockFromSLA(&v, fallback, overrides, observed)
+}
+
 func ms(n int64) time.Time { return time.UnixMilli(n).UTC() }
 
 func TestParseSLA(t *testing.T) {

@@ -17,32 +17,16 @@ import (
 // matters at 100,000 issues. So the source builds and sends the request with go-jira's
 // client.NewRequestWithContext and client.Do, and decodes the page into these small types.
 type searchPage struct {
-	StartAt         int         `json:"startAt"`
-	MaxResults      int         `json:"maxResults"`
-	Total           int         `json:"total"`
-	NextPageToken   string      `json:"nextPageToken"`
-	IsLast          *bool       `json:"isLast"`
+	pageMeta
 	Issues          []wireIssue `json:"issues"`
 	WarningMessages []string    `json:"warningMessages"`
 }
 
-// wireIssue is an issue as a search returns it. Fields stay raw until the mapper reads the
-// ones it knows: their ids (customfield_NNNNN) are only known after discovery.
+// wireIssue is an issue as a key-only search (reconcile) returns it. Polls decode pages with
+// the site's layout instead (decode.go).
 type wireIssue struct {
-	ID         string                     `json:"id"`
-	Key        string                     `json:"key"`
-	Fields     map[string]json.RawMessage `json:"fields"`
-	Properties map[string]json.RawMessage `json:"properties"`
-}
-
-// field decodes the field id into v and reports whether it was present and not null. A value
-// of another shape than expected counts as absent: one odd custom field must not fail a poll.
-func (is *wireIssue) field(id string, v any) bool {
-	raw, ok := is.Fields[id]
-	if !ok || isNull(raw) {
-		return false
-	}
-	return json.Unmarshal(raw, v) == nil
+	ID  string `json:"id"`
+	Key string `json:"key"`
 }
 
 func isNull(raw json.RawMessage) bool {
@@ -90,10 +74,9 @@ func parseJiraTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("unrecognised date-time %q", s)
 }
 
-// timeField reads a date-time field; absent or unreadable is the zero time.
-func (is *wireIssue) timeField(id string) time.Time {
-	var s string
-	if !is.field(id, &s) {
+// timeOrZero reads a date-time field; absent or unreadable is the zero time.
+func timeOrZero(s string) time.Time {
+	if s == "" {
 		return time.Time{}
 	}
 	t, err := parseJiraTime(s)

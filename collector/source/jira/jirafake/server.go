@@ -113,6 +113,8 @@ type Server struct {
 	cache    map[string]cached
 	requests []RecordedRequest
 	faults   []*pendingFault
+
+	bufs sync.Pool // response buffers: pages are large and many
 }
 
 type cached struct {
@@ -143,7 +145,8 @@ func New(opts Options) *Server {
 	if err != nil {
 		loc = time.UTC
 	}
-	return &Server{opts: opts, loc: loc, issues: map[string]*stored{}, nextID: 10000, cache: map[string]cached{}}
+	return &Server{opts: opts, loc: loc, issues: map[string]*stored{}, nextID: 10000, cache: map[string]cached{},
+		bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
 }
 
 // Put adds or replaces issues. An issue needs a key and an "updated" field in Jira's format.
@@ -434,12 +437,13 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 
 	sel := selectFields(q["fields"], cloud)
 	props := splitList(q["properties"])
-	var b bytes.Buffer
-	b.Grow(len(page) * 1024)
+	b := s.bufs.Get().(*bytes.Buffer)
+	defer s.bufs.Put(b)
+	b.Reset()
 	if cloud {
 		b.WriteString(`{"issues":[`)
 	} else {
-		fmt.Fprintf(&b, `{"expand":"schema,names","startAt":%d,"maxResults":%d,"total":%d,`, start, max, len(list))
+		fmt.Fprintf(b, `{"expand":"schema,names","startAt":%d,"maxResults":%d,"total":%d,`, start, max, len(list))
 		if len(warnings) > 0 {
 			b.WriteString(`"warningMessages":`)
 			wb, _ := json.Marshal(warnings)
@@ -457,7 +461,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeIssue(&b, st, sel, props, base+api)
+		writeIssue(b, st, sel, props, base+api)
 	}
 	b.WriteString(`]`)
 	if cloud {
@@ -467,7 +471,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 			tb, _ := json.Marshal(encodeToken(end, jql))
 			b.Write(tb)
 		}
-		fmt.Fprintf(&b, `,"isLast":%t`, last)
+		fmt.Fprintf(b, `,"isLast":%t`, last)
 	}
 	b.WriteByte('}')
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
@@ -558,8 +562,10 @@ func writeIssue(b *bytes.Buffer, st *stored, sel fieldSel, props []string, self 
 		b.WriteByte('}')
 		return
 	}
-	b.WriteString(`,"self":`)
-	writeString(b, self+st.issue.ID)
+	b.WriteString(`,"self":"`)
+	b.WriteString(self) // the server's own URL
+	b.WriteString(st.issue.ID)
+	b.WriteByte('"')
 	b.WriteString(`,"key":`)
 	writeString(b, st.issue.Key)
 	b.WriteString(`,"fields":{`)
@@ -608,9 +614,19 @@ func writeIssue(b *bytes.Buffer, st *stored, sel fieldSel, props []string, self 
 	b.WriteByte('}')
 }
 
+// writeString writes s as a JSON string: plain ASCII directly (ids, keys, field names), anything
+// else through encoding/json for correct escaping.
 func writeString(b *bytes.Buffer, s string) {
-	enc, _ := json.Marshal(s)
-	b.Write(enc)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			enc, _ := json.Marshal(s)
+			b.Write(enc)
+			return
+		}
+	}
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
 }
 
 // Page tokens are opaque to clients; this one carries the offset and a hash of the JQL, so a
