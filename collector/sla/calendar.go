@@ -35,15 +35,15 @@ func TwentyFourSeven() *Calendar {
 func NewCalendar(c config.Calendar) (*Calendar, error) {
 	loc, err := c.Location()
 	if err != nil {
-		return nil, fmt.Errorf("calendar time zone %q: %w", c.Timezone, err)
+		return nil, fmt.Errorf("timezone: %w", err)
 	}
 	week, err := c.WeekHours()
 	if err != nil {
-		return nil, fmt.Errorf("calendar hours: %w", err)
+		return nil, fmt.Errorf("hours: %w", err)
 	}
 	dates, err := c.HolidayDates()
 	if err != nil {
-		return nil, fmt.Errorf("calendar holidays: %w", err)
+		return nil, fmt.Errorf("holidays: %w", err)
 	}
 	cal := &Calendar{loc: loc, week: week}
 	for wd, spans := range week {
@@ -53,7 +53,7 @@ func NewCalendar(c config.Calendar) (*Calendar, error) {
 		cal.weekTotal += cal.nominal[wd]
 	}
 	if cal.weekTotal <= 0 {
-		return nil, errors.New("calendar has no working hours in the week")
+		return nil, errors.New("hours: no working time in the week")
 	}
 	for _, d := range dates {
 		n := daysFromCivil(d.Date())

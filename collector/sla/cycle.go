@@ -78,13 +78,16 @@ func planCycle(cal *Calendar, s span, pauses []span, goal time.Duration) cyclePl
 }
 
 // at finishes the cycle as observed at now: a running clock's elapsed time grows with now, and a
-// paused one's breach instant moves with now until it resumes.
+// paused one's breach instant moves with now until it resumes. A completed cycle is final: it is
+// observed at its stop, so that it (and a ticket whose clocks all stopped) does not change from
+// one poll to the next and can be handed out again as it is.
 func (cp *cyclePlan) at(cal *Calendar, now time.Time) ticket.Cycle {
 	c := cp.c
-	c.ObservedAt = now
 	switch {
 	case !cp.running:
+		c.ObservedAt = c.Stop
 	case cp.paused:
+		c.ObservedAt = now
 		c.Paused = true
 		c.Elapsed = cp.prior
 		c.Breached = cp.reached
@@ -92,6 +95,7 @@ func (cp *cyclePlan) at(cal *Calendar, now time.Time) ticket.Cycle {
 			c.BreachAt = cal.Add(latest(now, cp.since), c.Goal-cp.prior)
 		}
 	default:
+		c.ObservedAt = now
 		c.Elapsed = cp.prior + cal.Elapsed(cp.since, now)
 		c.Breached = c.Elapsed >= c.Goal
 	}

@@ -14,6 +14,12 @@ import (
 // OriginComputed is the Clock.Origin of clocks this package computes.
 const OriginComputed = "computed"
 
+// Names of the computed clocks in "both" mode, spelled out so that naming costs no allocation.
+const (
+	firstResponseContract = ticket.SLAFirstResponse + ContractSuffix
+	resolutionContract    = ticket.SLAResolution + ContractSuffix
+)
+
 // ContractSuffix is appended to the names of computed clocks on tickets of a source in "both"
 // mode, so that the sla label tells the contract's clock from the tool's.
 const ContractSuffix = "_contract"
@@ -27,7 +33,8 @@ type Engine struct {
 
 	mu    sync.Mutex
 	cache map[*ticket.Ticket]*entry
-	gen   uint64 // Apply calls so far; entries not seen in the last one are dropped
+	gen   uint64   // Apply calls so far; entries not seen in the last one are dropped
+	tl    timeline // scratch for Apply, reused across tickets
 }
 
 // policy is a customer's contract, compiled for per-ticket use.
@@ -48,9 +55,12 @@ func (p *policy) paused(s ticket.State) bool { return slices.Contains(p.pause, s
 // entry is the cached, now-independent part of one ticket's computed clocks.
 type entry struct {
 	customer string
-	clocks   []clockPlan
-	cycles   int // total cycles over clocks, to size the output in one allocation
 	gen      uint64
+	n        int          // clocks in use
+	clocks   [2]clockPlan // first_response, resolution: the clocks this package computes
+	cycles   int          // total cycles over clocks, to size the output in one allocation
+	running  bool         // some cycle runs: the output changes with now
+	out      *ticket.Ticket
 }
 
 // clockPlan is one computed clock before the observation instant is applied.
@@ -113,12 +123,12 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 // ObservedAt = now. A clock whose goal the policy does not set is absent; an unknown customer has
 // none.
 func (e *Engine) Clocks(t *ticket.Ticket, customerID string, now time.Time) []ticket.Clock {
-	plans := e.plan(t, e.policies[customerID], "")
-	if len(plans) == 0 {
+	var ent entry
+	e.plan(&ent, t, e.policies[customerID], false, timeline{})
+	if ent.n == 0 {
 		return nil
 	}
-	out := make([]ticket.Clock, 0, len(plans))
-	return appendClocks(out, plans, nil, now)
+	return appendClocks(make([]ticket.Clock, 0, ent.n), ent.clocks[:ent.n], nil, now)
 }
 
 // Apply returns the tickets with computed clocks per their source's sla mode: "native" (or a
@@ -134,7 +144,13 @@ func (e *Engine) Apply(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.gen++
+	if len(e.cache) == 0 {
+		e.cache = make(map[*ticket.Ticket]*entry, len(tickets))
+	}
 	out := make([]*ticket.Ticket, len(tickets))
+	copies := slab[ticket.Ticket]{chunk: 256}
+	clocks := slab[ticket.Clock]{chunk: 1024}
+	cycles := slab[ticket.Cycle]{chunk: 1024}
 	for i, t := range tickets {
 		mode := e.modes[t.Source]
 		if mode != config.SLAComputed && mode != config.SLABoth {
@@ -144,29 +160,38 @@ func (e *Engine) Apply(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket)
 		cust := customerOf(t)
 		ent := e.cache[t]
 		if ent == nil || ent.customer != cust {
-			suffix := ""
-			if mode == config.SLABoth {
-				suffix = ContractSuffix
-			}
-			ent = &entry{customer: cust, clocks: e.plan(t, e.policies[cust], suffix)}
-			for _, c := range ent.clocks {
-				ent.cycles += len(c.cycles)
-			}
+			ent = &entry{customer: cust}
+			e.tl = e.plan(ent, t, e.policies[cust], mode == config.SLABoth, e.tl)
 			e.cache[t] = ent
 		}
 		ent.gen = e.gen
-		nt := *t
+		if ent.out != nil {
+			out[i] = ent.out
+			continue
+		}
 		var native []ticket.Clock
 		if mode == config.SLABoth {
 			native = t.Clocks
 		}
-		nt.Clocks = nil
-		if n := len(native) + len(ent.clocks); n > 0 {
-			nt.Clocks = make([]ticket.Clock, 0, n)
-			nt.Clocks = append(nt.Clocks, native...)
-			nt.Clocks = appendClocks(nt.Clocks, ent.clocks, make([]ticket.Cycle, 0, ent.cycles), now)
+		n := len(native) + ent.n
+		if !ent.running {
+			// Nothing in it moves with now: build it once, on its own allocations so that it
+			// pins nothing of a poll's slabs, and hand out the same pointer until t changes.
+			nt := *t
+			nt.Clocks = nil
+			if n > 0 {
+				nt.Clocks = append(make([]ticket.Clock, 0, n), native...)
+				nt.Clocks = appendClocks(nt.Clocks, ent.clocks[:ent.n], make([]ticket.Cycle, 0, ent.cycles), now)
+			}
+			ent.out = &nt
+			out[i] = ent.out
+			continue
 		}
-		out[i] = &nt
+		nt := &copies.take(1)[0]
+		*nt = *t
+		nt.Clocks = append(clocks.take(n)[:0], native...)
+		nt.Clocks = appendClocks(nt.Clocks, ent.clocks[:ent.n], cycles.take(ent.cycles)[:0], now)
+		out[i] = nt
 	}
 	for t, ent := range e.cache {
 		if ent.gen != e.gen {
@@ -176,32 +201,46 @@ func (e *Engine) Apply(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket)
 	return out
 }
 
-// plan computes the now-independent clocks of a ticket under a contract.
-func (e *Engine) plan(t *ticket.Ticket, p *policy, suffix string) []clockPlan {
+// plan fills ent with the now-independent clocks of a ticket under a contract, named with
+// ContractSuffix when contract is set. It returns the timeline it used, whose slices the caller
+// may pass again as scratch.
+func (e *Engine) plan(ent *entry, t *ticket.Ticket, p *policy, contract bool, scratch timeline) timeline {
 	if p == nil {
-		return nil
+		return scratch
 	}
 	g := p.goals[t.Priority]
 	if g.firstResponse <= 0 && g.resolution <= 0 {
-		return nil
+		return scratch
 	}
-	tl := timelineOf(t, p.paused)
-	var plans []clockPlan
+	frName, resName := ticket.SLAFirstResponse, ticket.SLAResolution
+	if contract {
+		frName, resName = firstResponseContract, resolutionContract
+	}
+	tl := timelineOf(t, p.paused, scratch)
 	if g.firstResponse > 0 {
-		plans = append(plans, clockPlan{
-			name:   ticket.SLAFirstResponse + suffix,
-			cal:    p.cal,
-			cycles: []cyclePlan{planCycle(p.cal, firstResponse(t, tl), tl.pauses, g.firstResponse)},
-		})
+		ent.cycles++
 	}
 	if g.resolution > 0 {
-		cycles := make([]cyclePlan, 0, len(tl.cycles))
-		for _, s := range tl.cycles {
-			cycles = append(cycles, planCycle(p.cal, s, tl.pauses, g.resolution))
-		}
-		plans = append(plans, clockPlan{name: ticket.SLAResolution + suffix, cal: p.cal, cycles: cycles})
+		ent.cycles += len(tl.cycles)
 	}
-	return plans
+	buf := make([]cyclePlan, 0, ent.cycles) // one allocation for every cycle of the ticket
+	if g.firstResponse > 0 {
+		fr := firstResponse(t, tl)
+		ent.running = fr.open()
+		buf = append(buf, planCycle(p.cal, fr, tl.pauses, g.firstResponse))
+		ent.clocks[ent.n] = clockPlan{name: frName, cal: p.cal, cycles: buf[:1:1]}
+		ent.n++
+	}
+	if g.resolution > 0 {
+		start := len(buf)
+		for _, s := range tl.cycles {
+			buf = append(buf, planCycle(p.cal, s, tl.pauses, g.resolution))
+		}
+		ent.running = ent.running || tl.cycles[len(tl.cycles)-1].open()
+		ent.clocks[ent.n] = clockPlan{name: resName, cal: p.cal, cycles: buf[start:]}
+		ent.n++
+	}
+	return tl
 }
 
 // appendClocks finishes the planned clocks at now and appends them to dst, carving their cycles

@@ -227,6 +227,9 @@ func TestClocksHandChecked(t *testing.T) {
 						Start: at(tc.loc, w.start), Stop: at(tc.loc, w.stop), Goal: goal, Elapsed: dur(t, w.elapsed),
 						BreachAt: utc(t, w.breachAt), Breached: w.breached, Paused: w.paused, ObservedAt: now,
 					}
+					if !wc.Stop.IsZero() {
+						wc.ObservedAt = wc.Stop // a completed cycle is final as of its stop
+					}
 					if g := c.Cycles[i]; !cycleEqual(g, wc) {
 						t.Errorf("%s cycle %d:\n got %s\nwant %s", c.Name, i, fmtCycle(g), fmtCycle(wc))
 					}

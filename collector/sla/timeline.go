@@ -26,12 +26,13 @@ type timeline struct {
 // placed exactly. Without them only Created, Resolved, ReopenedAt and the current state are
 // known: the last cycle runs from the last reopen, an earlier cycle is kept only when the source
 // kept its resolution instant (one before the reopen), since inventing a stop would invent
-// breaches; and a ticket now in a pause state counts as paused since its last update.
-func timelineOf(t *ticket.Ticket, paused func(ticket.State) bool) timeline {
+// breaches; and a ticket now in a pause state counts as paused since its last update. The result
+// reuses the slices of scratch, which may be the zero timeline.
+func timelineOf(t *ticket.Ticket, paused func(ticket.State) bool, scratch timeline) timeline {
+	tl := timeline{cycles: scratch.cycles[:0], pauses: scratch.pauses[:0]}
 	if len(t.Transitions) > 0 {
-		return fromTransitions(t, paused)
+		return fromTransitions(t, paused, tl)
 	}
-	var tl timeline
 	last := span{from: t.Created}
 	if t.Reopened > 0 && t.ReopenedAt.After(t.Created) {
 		if !t.Resolved.IsZero() && t.Resolved.Before(t.ReopenedAt) && !t.Resolved.Before(t.Created) {
@@ -52,12 +53,11 @@ func timelineOf(t *ticket.Ticket, paused func(ticket.State) bool) timeline {
 // fromTransitions walks the state history. The ticket starts new at Created; leaving the open
 // states stops the cycle, entering them again starts a new one. The current State has the last
 // word when the history lags behind it.
-func fromTransitions(t *ticket.Ticket, paused func(ticket.State) bool) timeline {
+func fromTransitions(t *ticket.Ticket, paused func(ticket.State) bool, tl timeline) timeline {
 	trs := t.Transitions
 	if !slices.IsSortedFunc(trs, func(a, b ticket.Transition) int { return a.At.Compare(b.At) }) {
 		trs = slices.SortedStableFunc(slices.Values(trs), func(a, b ticket.Transition) int { return a.At.Compare(b.At) })
 	}
-	var tl timeline
 	state := ticket.StateNew
 	cur := span{from: t.Created}
 	running := true

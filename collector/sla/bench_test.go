@@ -1,0 +1,83 @@
+package sla
+
+import (
+	"testing"
+	"time"
+)
+
+// benchSpans are the ranges BenchmarkAdd and BenchmarkElapsed cover: their cost should grow with
+// the weeks and holidays in the range (and the DST changes in it), not with days or minutes.
+func benchSpans() []struct {
+	name string
+	days int
+} {
+	return []struct {
+		name string
+		days int
+	}{{"1d", 1}, {"30d", 30}, {"365d", 365}}
+}
+
+// BenchmarkElapsed measures Elapsed over 1, 30 and 365 days on the Vilnius office calendar with
+// holidays, from a Monday afternoon (the range crosses both 2026-27 DST changes at 365d).
+func BenchmarkElapsed(b *testing.B) {
+	cal := calendar(b, "vil")
+	from := time.Date(2026, 11, 2, 13, 17, 0, 0, time.UTC)
+	for _, s := range benchSpans() {
+		b.Run(s.name, func(b *testing.B) {
+			to := from.Add(time.Duration(s.days)*24*time.Hour - 3*time.Hour)
+			var sink time.Duration
+			for b.Loop() {
+				sink += cal.Elapsed(from, to)
+			}
+			b.ReportMetric(float64(sink/time.Duration(b.N))/float64(time.Hour), "work_h")
+		})
+	}
+}
+
+// BenchmarkAdd measures Add with goals of the working time of 1, 30 and 365 days on the same
+// calendar.
+func BenchmarkAdd(b *testing.B) {
+	cal := calendar(b, "vil")
+	from := time.Date(2026, 11, 2, 13, 17, 0, 0, time.UTC)
+	for _, s := range benchSpans() {
+		b.Run(s.name, func(b *testing.B) {
+			goal := cal.Elapsed(from, from.Add(time.Duration(s.days)*24*time.Hour-3*time.Hour))
+			var last time.Time
+			for b.Loop() {
+				last = cal.Add(from, goal)
+			}
+			b.ReportMetric(float64(last.Sub(from))/float64(24*time.Hour), "wall_days")
+		})
+	}
+}
+
+// BenchmarkApply200k measures Apply over 200,000 tickets (mixed modes, customers, states, half
+// with history): cold is a fresh engine computing everything, warm a poll one minute after the
+// last with every ticket unchanged, where only running clocks are recomputed.
+func BenchmarkApply200k(b *testing.B) {
+	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
+	tickets := genTickets(200_000, 7, now)
+	cfg := testConfig()
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			e, err := NewEngine(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			e.Apply(tickets, customerOfProject, now)
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		e, err := NewEngine(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.Apply(tickets, customerOfProject, now)
+		i := 0
+		for b.Loop() {
+			i++
+			e.Apply(tickets, customerOfProject, now.Add(time.Duration(i)*time.Minute))
+		}
+		b.ReportMetric(float64(len(e.cache)), "cached")
+	})
+}
