@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +16,7 @@ import (
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source/sim"
+	"github.com/custops/custops/internal/demodesk"
 )
 
 // demoOptions are the demo command's flags.
@@ -23,6 +27,8 @@ type demoOptions struct {
 	Seed         int64
 	StateDir     string
 	PollInterval time.Duration
+	// Direct polls the simulator in process instead of over the Jira and Zendesk wire formats.
+	Direct bool
 }
 
 // demoConfig is the embedded demo configuration with the flags applied.
@@ -31,6 +37,12 @@ func demoConfig(o demoOptions) (*config.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the embedded demo config is invalid: %w", err)
 	}
+	applyDemoFlags(cfg, o)
+	return cfg, nil
+}
+
+// applyDemoFlags sets the state dir, poll interval, seed and scenario from the demo's flags.
+func applyDemoFlags(cfg *config.Config, o demoOptions) {
 	cfg.StateDir = o.StateDir
 	cfg.PollInterval = config.Duration(o.PollInterval)
 	for i := range cfg.Sources {
@@ -41,7 +53,6 @@ func demoConfig(o demoOptions) (*config.Config, error) {
 			s.Sim.Scenario = o.Scenario
 		}
 	}
-	return cfg, nil
 }
 
 func runDemo(o demoOptions, logger *slog.Logger, stdout io.Writer) int {
@@ -58,20 +69,36 @@ func runDemo(o demoOptions, logger *slog.Logger, stdout io.Writer) int {
 		defer os.RemoveAll(dir)
 		o.StateDir = dir
 	}
-	cfg, err := demoConfig(o)
+	now := scaledClock(time.Now(), o.Speed, time.Now)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var (
+		cfg   *config.Config
+		desks map[string]*demodesk.Desk
+		err   error
+	)
+	if o.Direct {
+		cfg, err = demoConfig(o)
+	} else {
+		cfg, desks, err = demoDesks(ctx, o, now, logger)
+		for _, d := range desks {
+			defer d.Close()
+		}
+	}
 	if err != nil {
 		logger.Error("cannot start the demo", "err", err)
 		return 1
 	}
-	e, err := newExporter(cfg, logger, scaledClock(time.Now(), o.Speed, time.Now))
+	e, err := newExporter(cfg, logger, now)
 	if err != nil {
 		logger.Error("cannot start the demo", "err", err)
 		return 1
 	}
 	defer func() { _ = e.close() }()
 
+	sw := &demoSwitch{e: e, desks: desks}
 	h, err := e.handler(map[string]http.Handler{
-		"POST /-/demo/sources/{name}/{state}": http.HandlerFunc(e.demoSwitch),
+		"POST /-/demo/sources/{name}/{state}": sw,
 	})
 	if err != nil {
 		logger.Error("cannot build the web handler", "err", err)
@@ -79,6 +106,9 @@ func runDemo(o demoOptions, logger *slog.Logger, stdout io.Writer) int {
 	}
 	addr := "localhost" + listenPort((*o.Web.WebListenAddresses)[0])
 	fmt.Fprintf(stdout, "custops demo: %d customers on simulated Jira and Zendesk desks (scenario %s, speed %gx)\n", len(cfg.Customers), o.Scenario, o.Speed)
+	for _, name := range slices.Sorted(maps.Keys(desks)) {
+		fmt.Fprintf(stdout, "  %-9s  %s API at %s\n", name+":", desks[name].Kind, desks[name].URL)
+	}
 	fmt.Fprintf(stdout, "  metrics:   http://%s/metrics\n  customers: http://%s/customers\n  state dir: %s\n", addr, addr, o.StateDir)
 	return serveUntilSignal(h, o.Web, logger, nil)
 }
@@ -93,24 +123,33 @@ func listenPort(listen string) string {
 
 // demoSwitch takes a simulated source down or up: POST /-/demo/sources/jsm/down. It exists so a
 // newcomer (and the end-to-end test) can watch the source alerts fire and inhibit the rest.
-func (e *exporter) demoSwitch(w http.ResponseWriter, r *http.Request) {
+type demoSwitch struct {
+	e     *exporter
+	desks map[string]*demodesk.Desk
+}
+
+func (s *demoSwitch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, state := r.PathValue("name"), r.PathValue("state")
 	if state != "down" && state != "up" {
 		http.Error(w, "state must be down or up", http.StatusBadRequest)
 		return
 	}
-	src, err := e.current().Source(name)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusNotFound)
-		return
+	if d, ok := s.desks[name]; ok {
+		d.SetDown(state == "down")
+	} else {
+		src, err := s.e.current().Source(name)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		simSrc, ok := src.(*sim.Source)
+		if !ok {
+			http.Error(w, "source "+name+" is not simulated", http.StatusBadRequest)
+			return
+		}
+		simSrc.SetDown(state == "down")
 	}
-	s, ok := src.(*sim.Source)
-	if !ok {
-		http.Error(w, "source "+name+" is not simulated", http.StatusBadRequest)
-		return
-	}
-	s.SetDown(state == "down")
-	e.logger.Info("demo source switched", "source", name, "state", state)
+	s.e.logger.Info("demo source switched", "source", name, "state", state)
 	fmt.Fprintf(w, "source %s is %s\n", name, state)
 }
 

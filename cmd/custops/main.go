@@ -46,6 +46,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	demoCmd.Flag("demo.scenario", "Simulated scenario: default, or breach-soon (one customer breaches within minutes, another stays healthy).").Default("default").EnumVar(&demo.Scenario, "default", "breach-soon")
 	demoCmd.Flag("demo.seed", "Random seed of the simulated desks; the same seed replays the same tickets.").Default("1").Int64Var(&demo.Seed)
 	demoCmd.Flag("demo.state-dir", "Where the demo keeps its store; a fresh temporary directory when empty.").Default("").StringVar(&demo.StateDir)
+	demoCmd.Flag("demo.direct", "Poll the simulator in process instead of over the Jira and Zendesk wire formats on loopback.").BoolVar(&demo.Direct)
 	demoCmd.Flag("demo.poll-interval", "How often the demo polls its simulated desks.").Default("15s").DurationVar(&demo.PollInterval)
 
 	healthCmd := app.Command("healthcheck", "Exit 0 when a custops endpoint answers 200: the container HEALTHCHECK, since the image has no shell or curl.")

@@ -115,7 +115,7 @@ func New(opts Options) (*Poller, error) {
 			stats = source.NewStats()
 			opts.Stats[sc.Name] = stats
 		}
-		logger := opts.Logger.With("source", sc.Name)
+		logger := opts.Logger.With("ticket_source", sc.Name) // promslog keeps "source" for the code location
 		src, err := factory(sc, source.Deps{
 			Logger:     logger,
 			Stats:      stats,
