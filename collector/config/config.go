@@ -81,7 +81,6 @@ type Fields struct {
 type Sim struct {
 	Desk     string   `yaml:"desk"`     // which simulated desk this source reads: jira | zendesk
 	Seed     int64    `yaml:"seed"`     // the same seed replays the same tickets
-	Speed    float64  `yaml:"speed"`    // simulated seconds per wall second: 1
 	Scenario string   `yaml:"scenario"` // default | breach-soon
 	History  Duration `yaml:"history"`  // backfilled past at start: 30d
 }

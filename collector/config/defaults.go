@@ -80,7 +80,6 @@ var (
 var DefaultSim = Sim{
 	Desk:     TypeJira,
 	Seed:     1,
-	Speed:    1,
 	Scenario: "default",
 	History:  Duration(30 * 24 * time.Hour),
 }

@@ -54,7 +54,6 @@ func TestLoadInvalid(t *testing.T) {
 		{"rule-map", `:7: sources[0].customer_from[1]: unknown rule "field_id" (known: organization, project, label, reporter_domain, {field: <id>}, {label_prefix: <prefix>})`},
 		{"rule-bare-field", `:7: sources[0].customer_from[1]: rule field needs the field id: {field: customfield_10050}`},
 		{"sim-desk", `:5: sources[0].sim.desk: unknown desk "servicenow" (known: jira, zendesk)`},
-		{"sim-speed", `:5: sources[0].sim.speed: must be greater than 0`},
 		{"sim-scenario", `:5: sources[0].sim.scenario: unknown scenario "apocalypse" (known: default, breach-soon)`},
 		{"type-mismatch", `:5: sources[0].page_size: expected an integer, got a scalar "many"`},
 		{"duplicate-match", `:14: customers[1].match.organization[0]: "northwind payments" already identifies customer northwind`},
@@ -186,7 +185,7 @@ func TestTypeDefaults(t *testing.T) {
 sources:
   - {name: zd, type: zendesk, url: "https://x.zendesk.com", auth: {token_env: ZD}}
   - {name: sim, type: sim}
-  - {name: simzd, type: sim, sim: {desk: zendesk, speed: 60}}
+  - {name: simzd, type: sim, sim: {desk: zendesk}}
 `), "types.yml")
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +200,7 @@ sources:
 		{"zendesk customer_from", zd.CustomerFrom, []MatchRule{{Kind: MatchOrganization}}},
 		{"sim defaults", *sim.Sim, DefaultSim},
 		{"sim history", sim.Sim.History, Duration(30 * 24 * time.Hour)},
-		{"sim desk zendesk keeps other defaults", *simzd.Sim, Sim{Desk: "zendesk", Seed: 1, Speed: 60, Scenario: "default", History: DefaultSim.History}},
+		{"sim desk zendesk keeps other defaults", *simzd.Sim, Sim{Desk: "zendesk", Seed: 1, Scenario: "default", History: DefaultSim.History}},
 		{"sim zendesk incident_types", simzd.IncidentTypes, []string{"incident", "problem"}},
 	}
 	for _, c := range checks {

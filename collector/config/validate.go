@@ -272,9 +272,6 @@ func (v *validator) source(s *Source, p string) {
 	if !slices.Contains(simDesks, s.Sim.Desk) {
 		v.errf(p+".sim.desk", "unknown desk %q %s", s.Sim.Desk, known(simDesks))
 	}
-	if !(s.Sim.Speed > 0) || math.IsInf(s.Sim.Speed, 0) {
-		v.errf(p+".sim.speed", "must be greater than 0")
-	}
 	if !slices.Contains(scenarios, s.Sim.Scenario) {
 		v.errf(p+".sim.scenario", "unknown scenario %q %s", s.Sim.Scenario, known(scenarios))
 	}

@@ -46,11 +46,6 @@ func New(cfg config.Source, deps source.Deps) (source.Source, error) {
 	if deps.Now == nil {
 		return nil, fmt.Errorf("sim source %q: no clock", cfg.Name)
 	}
-	if s := cfg.Sim.Speed; s != 0 && s != 1 {
-		// The whole exporter must share one clock, so a faster world is a faster clock for
-		// everyone: `custops demo --demo.speed`.
-		return nil, fmt.Errorf("sim source %q: speed %g is not supported here (use the demo command's speed flag, which speeds up the exporter's clock)", cfg.Name, s)
-	}
 	w, err := NewWorld(WorldOptions{
 		Desk:     cfg.Sim.Desk,
 		Seed:     cfg.Sim.Seed,

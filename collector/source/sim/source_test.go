@@ -15,7 +15,7 @@ import (
 )
 
 func simConfig(desk string) config.Source {
-	return config.Source{Name: "jsm", Type: "sim", Sim: &config.Sim{Desk: desk, Seed: 1, Speed: 1, Scenario: ScenarioDefault, History: config.Duration(DefaultHistory)}}
+	return config.Source{Name: "jsm", Type: "sim", Sim: &config.Sim{Desk: desk, Seed: 1, Scenario: ScenarioDefault, History: config.Duration(DefaultHistory)}}
 }
 
 // newTestSource builds a sim source on a fake clock, with its stats and a log buffer.
@@ -57,7 +57,6 @@ func TestNewRejects(t *testing.T) {
 		{"no clock", simConfig(DeskJira), source.Deps{}, "no clock"},
 		{"unknown desk", withSim(func(s *config.Sim) { s.Desk = "freshdesk" }), source.Deps{Now: now}, `unknown desk "freshdesk"`},
 		{"unknown scenario", withSim(func(s *config.Sim) { s.Scenario = "chaos" }), source.Deps{Now: now}, `unknown scenario "chaos"`},
-		{"speed", withSim(func(s *config.Sim) { s.Speed = 10 }), source.Deps{Now: now}, "speed 10 is not supported"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
