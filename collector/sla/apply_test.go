@@ -141,8 +141,8 @@ func TestApplyCacheMatchesCold(t *testing.T) {
 			kept++
 		}
 	}
-	if len(warm.cache) != kept {
-		t.Errorf("cache holds %d entries after the last Apply, want %d (its computed tickets only)", len(warm.cache), kept)
+	if warm.cache.len() != kept {
+		t.Errorf("cache holds %d entries after the last Apply, want %d (its computed tickets only)", warm.cache.len(), kept)
 	}
 }
 
@@ -203,5 +203,47 @@ func TestNewEngineErrors(t *testing.T) {
 	}
 	if _, err := NewEngine(nil); err == nil {
 		t.Error("NewEngine(nil): got nil error, want one")
+	}
+}
+
+// TestApplyReusesFinalTickets: a ticket whose computed clocks all stopped is built once and the
+// same output pointer comes back at later polls; a running one is rebuilt with its elapsed time
+// grown by the working time in between.
+func TestApplyReusesFinalTickets(t *testing.T) {
+	vil := zone(t, "Europe/Vilnius")
+	final := &ticket.Ticket{Source: "zd", Key: "F", Priority: ticket.P2, State: ticket.StateResolved,
+		Created: wallIn(t, vil, "2026-11-02 09:00"), FirstReply: wallIn(t, vil, "2026-11-02 09:30"), Resolved: wallIn(t, vil, "2026-11-02 11:00")}
+	running := &ticket.Ticket{Source: "zd", Key: "R", Priority: ticket.P2, State: ticket.StateInProgress,
+		Created: wallIn(t, vil, "2026-11-02 09:00"), FirstReply: wallIn(t, vil, "2026-11-02 09:30")}
+	e, err := NewEngine(testConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	acme := func(*ticket.Ticket) string { return "acme" }
+	in := []*ticket.Ticket{final, running}
+	first := e.Apply(in, acme, wallIn(t, vil, "2026-11-02 12:00"))
+	second := e.Apply(in, acme, wallIn(t, vil, "2026-11-02 14:30"))
+	if first[0] != second[0] {
+		t.Errorf("final ticket: got a new pointer at the second poll, want the same")
+	}
+	if first[1] == second[1] {
+		t.Errorf("running ticket: got the same pointer at the second poll, want a new one")
+	}
+	res := func(tk *ticket.Ticket) ticket.Cycle {
+		c, ok := tk.Clock(ticket.SLAResolution)
+		if !ok || len(c.Cycles) != 1 {
+			t.Fatalf("resolution clock: got %+v, want one cycle", c)
+		}
+		return c.Cycles[0]
+	}
+	// 09:00-12:00 is 3h, 09:00-14:30 is 5h30m on the office calendar.
+	if got, want := res(first[1]).Elapsed, 3*time.Hour; got != want {
+		t.Errorf("running elapsed at 12:00 = %v, want %v", got, want)
+	}
+	if got, want := res(second[1]).Elapsed, 5*time.Hour+30*time.Minute; got != want {
+		t.Errorf("running elapsed at 14:30 = %v, want %v", got, want)
+	}
+	if got, want := res(second[0]).ObservedAt, final.Resolved; !got.Equal(want) {
+		t.Errorf("final cycle observed at %v, want its stop %v", got, want)
 	}
 }

@@ -32,7 +32,7 @@ type Engine struct {
 	policies map[string]*policy // customer id -> effective contract
 
 	mu    sync.Mutex
-	cache map[*ticket.Ticket]*entry
+	cache cache
 	gen   uint64   // Apply calls so far; entries not seen in the last one are dropped
 	tl    timeline // scratch for Apply, reused across tickets
 }
@@ -55,7 +55,6 @@ func (p *policy) paused(s ticket.State) bool { return slices.Contains(p.pause, s
 // entry is the cached, now-independent part of one ticket's computed clocks.
 type entry struct {
 	customer string
-	gen      uint64
 	n        int          // clocks in use
 	clocks   [2]clockPlan // first_response, resolution: the clocks this package computes
 	cycles   int          // total cycles over clocks, to size the output in one allocation
@@ -87,7 +86,6 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 	e := &Engine{
 		modes:    make(map[string]string, len(cfg.Sources)),
 		policies: make(map[string]*policy, len(cfg.Customers)),
-		cache:    make(map[*ticket.Ticket]*entry),
 	}
 	for _, s := range cfg.Sources {
 		e.modes[s.Name] = s.SLA
@@ -144,9 +142,6 @@ func (e *Engine) Apply(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.gen++
-	if len(e.cache) == 0 {
-		e.cache = make(map[*ticket.Ticket]*entry, len(tickets))
-	}
 	out := make([]*ticket.Ticket, len(tickets))
 	copies := slab[ticket.Ticket]{chunk: 256}
 	clocks := slab[ticket.Clock]{chunk: 1024}
@@ -158,13 +153,12 @@ func (e *Engine) Apply(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket)
 			continue
 		}
 		cust := customerOf(t)
-		ent := e.cache[t]
+		ent := e.cache.get(t, e.gen)
 		if ent == nil || ent.customer != cust {
 			ent = &entry{customer: cust}
 			e.tl = e.plan(ent, t, e.policies[cust], mode == config.SLABoth, e.tl)
-			e.cache[t] = ent
+			e.cache.put(t, ent, e.gen, len(tickets))
 		}
-		ent.gen = e.gen
 		if ent.out != nil {
 			out[i] = ent.out
 			continue
@@ -193,11 +187,7 @@ func (e *Engine) Apply(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket)
 		nt.Clocks = appendClocks(nt.Clocks, ent.clocks[:ent.n], cycles.take(ent.cycles)[:0], now)
 		out[i] = nt
 	}
-	for t, ent := range e.cache {
-		if ent.gen != e.gen {
-			delete(e.cache, t)
-		}
-	}
+	e.cache.sweep(e.gen)
 	return out
 }
 
