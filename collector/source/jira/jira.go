@@ -28,6 +28,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	jira "github.com/andygrunwald/go-jira"
@@ -167,47 +168,93 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 	}
 	jql := incrementalJQL(s.filter, cur, s.loc, s.zoneSlack)
 	props := url.Values{"properties": {"request.channel.type"}}
-	applied, fetched := 0, 0
 	l := s.m.l
 	newPage := func() any { return l.newPage(s.pageSize).Interface() }
+
+	// Pages are normalized and applied on a second goroutine, in order, while the next page is
+	// fetched and decoded: on a cold sync both halves cost about the same.
+	var (
+		mu       sync.Mutex
+		applyErr error
+		applied  int
+		fetched  int
+	)
+	pages := make(chan decodedPage, 1)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for page := range pages {
+			mu.Lock()
+			failed := applyErr != nil
+			mu.Unlock()
+			if failed {
+				continue // drain: the fetch side stops at its next page
+			}
+			n, err := s.applyPage(page, st, &cur, resync)
+			mu.Lock()
+			applied += n
+			fetched += len(page.issues)
+			applyErr = err
+			mu.Unlock()
+		}
+	}()
 	err = s.searchPages(ctx, jql, s.fields, props, s.pageSize, newPage, func(v any) (pageMeta, int, error) {
+		mu.Lock()
+		aerr := applyErr
+		mu.Unlock()
+		if aerr != nil {
+			return pageMeta{}, 0, aerr
+		}
 		page := l.read(reflect.ValueOf(v))
-		now := s.now()
-		next := cur
-		var batch source.Batch
-		for i := range page.issues {
-			r := &page.issues[i]
-			fetched++
-			up := timeOrZero(r.sys.Updated)
-			prev, had := st.Get(r.Key)
-			if !resync && !up.IsZero() && (cur.seen(r.Key, up) || (had && prev.Updated.Equal(up))) {
-				next.advance(r.Key, up) // fetched again through the overlap: already applied
-				continue
-			}
-			if !had {
-				prev = nil
-			}
-			t, err := s.m.toTicket(r, prev, now)
-			if err != nil {
-				return page.meta, 0, fmt.Errorf("jira source %q: %w: %w", s.cfg.Name, ErrMalformed, err)
-			}
-			batch.Upserts = append(batch.Upserts, t)
-			next.advance(t.Key, t.Updated)
+		select {
+		case pages <- page:
+		case <-ctx.Done():
+			return page.meta, 0, ctx.Err()
 		}
-		n := len(page.issues)
-		if len(batch.Upserts) == 0 && next.Updated.Equal(cur.Updated) && len(next.Keys) == len(cur.Keys) {
-			return page.meta, n, nil // nothing new: no write
-		}
-		batch.Cursor = next.encode()
-		if err := st.Apply(batch); err != nil {
-			return page.meta, n, fmt.Errorf("jira source %q: applying batch: %w", s.cfg.Name, err)
-		}
-		applied += len(batch.Upserts)
-		cur = next
-		return page.meta, n, nil
+		return page.meta, len(page.issues), nil
 	})
+	close(pages)
+	<-finished
+	if applyErr != nil {
+		err = applyErr // the cause; a fetch error after it is a consequence
+	}
 	s.log.Debug("poll_done", "fetched", fetched, "applied", applied, "resync", resync)
 	return err
+}
+
+// applyPage normalizes a page's issues and applies those not applied before, with the cursor
+// that resumes after the page. It returns how many tickets it wrote.
+func (s *Source) applyPage(page decodedPage, st source.Store, cur *cursor, resync bool) (int, error) {
+	now := s.now()
+	next := *cur
+	var batch source.Batch
+	for i := range page.issues {
+		r := &page.issues[i]
+		up := timeOrZero(r.sys.Updated)
+		prev, had := st.Get(r.Key)
+		if !resync && !up.IsZero() && (cur.seen(r.Key, up) || (had && prev.Updated.Equal(up))) {
+			next.advance(r.Key, up) // fetched again through the overlap: already applied
+			continue
+		}
+		if !had {
+			prev = nil
+		}
+		t, err := s.m.toTicket(r, prev, now)
+		if err != nil {
+			return 0, fmt.Errorf("jira source %q: %w: %w", s.cfg.Name, ErrMalformed, err)
+		}
+		batch.Upserts = append(batch.Upserts, t)
+		next.advance(t.Key, t.Updated)
+	}
+	if len(batch.Upserts) == 0 && next.Updated.Equal(cur.Updated) && len(next.Keys) == len(cur.Keys) {
+		return 0, nil // nothing new: no write
+	}
+	batch.Cursor = next.encode()
+	if err := st.Apply(batch); err != nil {
+		return 0, fmt.Errorf("jira source %q: applying batch: %w", s.cfg.Name, err)
+	}
+	*cur = next
+	return len(batch.Upserts), nil
 }
 
 // Reconcile asks, in chunks of keys, which of the stored open tickets still exist and match

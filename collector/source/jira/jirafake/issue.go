@@ -159,29 +159,31 @@ func IssueFromTicket(t *ticket.Ticket) Issue {
 }
 
 // SLAValue renders SLA cycles as a JSM SLA field value (the shape the issue field and
-// /rest/servicedeskapi/request/{key}/sla share): completed cycles, then the running one, if any,
-// as ongoingCycle.
+// /rest/servicedeskapi/request/{key}/sla share, as ../shared/fixtures/README.md records it):
+// completed cycles with epochMillis instants and millis durations, then the running cycle, if
+// any, as ongoingCycle with iso8601 and epochMillis instants and friendly durations.
 func SLAValue(name string, cycles []ticket.Cycle) map[string]any {
 	v := map[string]any{"id": "1", "name": name, "completedCycles": []any{}}
 	var done []any
 	for _, c := range cycles {
+		on := c.Running()
 		m := map[string]any{
-			"startTime":     instant(c.Start),
+			"startTime":     instant(c.Start, on),
 			"breached":      c.Breached,
-			"goalDuration":  duration(c.Goal),
-			"elapsedTime":   duration(c.Elapsed),
-			"remainingTime": duration(c.Goal - c.Elapsed),
+			"goalDuration":  duration(c.Goal, on),
+			"elapsedTime":   duration(c.Elapsed, on),
+			"remainingTime": duration(c.Goal-c.Elapsed, on),
 		}
 		if !c.BreachAt.IsZero() {
-			m["breachTime"] = instant(c.BreachAt)
+			m["breachTime"] = instant(c.BreachAt, on)
 		}
-		if c.Running() {
+		if on {
 			m["paused"] = c.Paused
 			m["withinCalendarHours"] = true
 			v["ongoingCycle"] = m
 			continue
 		}
-		m["stopTime"] = instant(c.Stop)
+		m["stopTime"] = instant(c.Stop, false)
 		done = append(done, m)
 	}
 	if done != nil {
@@ -190,16 +192,17 @@ func SLAValue(name string, cycles []ticket.Cycle) map[string]any {
 	return v
 }
 
-func instant(t time.Time) map[string]any {
-	return map[string]any{
-		"iso8601":     t.Format("2006-01-02T15:04:05-0700"),
-		"jira":        t.Format(TimeLayout),
-		"friendly":    t.Format("02/Jan/06 3:04 PM"),
-		"epochMillis": t.UnixMilli(),
+func instant(t time.Time, long bool) map[string]any {
+	if !long {
+		return map[string]any{"epochMillis": t.UnixMilli()}
 	}
+	return map[string]any{"iso8601": t.Format("2006-01-02T15:04:05-0700"), "epochMillis": t.UnixMilli()}
 }
 
-func duration(d time.Duration) map[string]any {
+func duration(d time.Duration, long bool) map[string]any {
+	if !long {
+		return map[string]any{"millis": d.Milliseconds()}
+	}
 	return map[string]any{"millis": d.Milliseconds(), "friendly": friendly(d)}
 }
 
