@@ -193,7 +193,10 @@ func (s *Server) Len() int {
 	return len(s.issues)
 }
 
-// Requests returns the requests answered so far, oldest first.
+// maxRecorded bounds the recorded requests.
+const maxRecorded = 10000
+
+// Requests returns the requests answered so far, oldest first (at most the last 10,000).
 func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -255,6 +258,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	s.serve(rec, r, endpoint, fault, faulted)
 	s.mu.Lock()
+	if len(s.requests) >= maxRecorded {
+		// A long-running demo polls for hours: keep the newest half, not everything.
+		s.requests = append(s.requests[:0], s.requests[maxRecorded/2:]...)
+	}
 	s.requests = append(s.requests, RecordedRequest{
 		Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, Endpoint: endpoint,
 		Query: r.URL.Query(), Status: rec.status,
