@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/prometheus/exporter-toolkit/web"
 
 	"github.com/custops/custops/collector/config"
@@ -30,11 +28,11 @@ type Backend interface {
 
 // Options configure the handler.
 type Options struct {
-	Current  func() Backend // the backend serving now; changes on reload
-	Reload   func() error   // reloads the config; nil disables /-/reload
-	Gatherer prometheus.Gatherer
-	Logger   *slog.Logger
-	Version  string
+	Current func() Backend // the backend serving now; changes on reload
+	Reload  func() error   // reloads the config; nil disables /-/reload
+	Metrics http.Handler   // serves /metrics
+	Logger  *slog.Logger
+	Version string
 	// Extra routes, e.g. the demo's controls.
 	Extra map[string]http.Handler
 }
@@ -42,11 +40,7 @@ type Options struct {
 // New returns the exporter's handler.
 func New(opts Options) (http.Handler, error) {
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(opts.Gatherer, promhttp.HandlerOpts{
-		ErrorLog:            slog.NewLogLogger(opts.Logger.Handler(), slog.LevelError),
-		ErrorHandling:       promhttp.ContinueOnError,
-		MaxRequestsInFlight: 10,
-	}))
+	mux.Handle("GET /metrics", opts.Metrics)
 	mux.HandleFunc("GET /-/healthy", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("Healthy\n"))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/snapshot"
@@ -99,10 +100,10 @@ func newTestServer(t *testing.T) (*httptest.Server, *fakeBackend) {
 		tk("OTHER-1", 90*time.Minute, func(t *ticket.Ticket) { t.Attributes.Organizations = nil }),
 	}}
 	h, err := New(Options{
-		Current:  func() Backend { return b },
-		Gatherer: prometheus.NewRegistry(),
-		Logger:   slog.New(slog.DiscardHandler),
-		Version:  "test",
+		Current: func() Backend { return b },
+		Metrics: promhttp.HandlerFor(prometheus.NewRegistry(), promhttp.HandlerOpts{}),
+		Logger:  slog.New(slog.DiscardHandler),
+		Version: "test",
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -36,6 +36,7 @@ type exporter struct {
 	load func() (*config.Config, error)
 
 	mu       sync.Mutex // serializes start/stop/reload
+	metrics  *collector.MetricsHandler
 	running  atomic.Pointer[runningPoller]
 	reloadOK atomic.Bool
 	stateDir string
@@ -63,6 +64,13 @@ func newExporter(cfg *config.Config, logger *slog.Logger, now func() time.Time) 
 		wall:      time.Now,
 		stateDir:  cfg.StateDir,
 	}
+	live := prometheus.NewRegistry()
+	live.MustRegister(
+		versioncollector.NewCollector("custops"),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	e.metrics = collector.NewMetricsHandler(e, live, logger)
 	if err := e.start(cfg); err != nil {
 		_ = st.Close()
 		return nil, err
@@ -81,17 +89,18 @@ func (e *exporter) start(cfg *config.Config) error {
 		Logger:     e.logger,
 		Now:        e.now,
 		Wall:       e.wall,
+		OnSnapshot: e.metrics.Refresh,
 	})
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	rp := &runningPoller{Poller: p, cancel: cancel, done: make(chan struct{})}
+	e.running.Store(rp) // before Run: its first snapshot already calls back into e
 	go func() {
 		defer close(rp.done)
 		p.Run(ctx)
 	}()
-	e.running.Store(rp)
 	return nil
 }
 
@@ -147,22 +156,15 @@ func (e *exporter) Sources() []collector.SourceHealth { return e.current().Sourc
 // ReloadSuccessful implements collector.State.
 func (e *exporter) ReloadSuccessful() bool { return e.reloadOK.Load() }
 
-// handler builds the HTTP surface over a registry with the custops, build-info, Go and process
-// collectors.
+// handler builds the HTTP surface: /metrics serves the custops, build-info, Go and process
+// metrics.
 func (e *exporter) handler(extra map[string]http.Handler) (http.Handler, error) {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(
-		collector.New(e),
-		versioncollector.NewCollector("custops"),
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-	)
 	opts := server.Options{
-		Current:  func() server.Backend { return e.current() },
-		Gatherer: reg,
-		Logger:   e.logger,
-		Version:  version.Info(),
-		Extra:    extra,
+		Current: func() server.Backend { return e.current() },
+		Metrics: e.metrics,
+		Logger:  e.logger,
+		Version: version.Info(),
+		Extra:   extra,
 	}
 	if e.load != nil {
 		opts.Reload = e.reload

@@ -44,6 +44,9 @@ type Options struct {
 	SnapshotInterval time.Duration
 	// MaxBackoff caps the retry delay after failed polls. Default: 5 poll intervals.
 	MaxBackoff time.Duration
+	// OnSnapshot, when set, runs after each new snapshot is swapped in (the metrics handler
+	// renders it there, so a scrape does not have to).
+	OnSnapshot func()
 }
 
 // Poller polls the sources and serves snapshots. Its read methods are safe for concurrent use.
@@ -257,6 +260,9 @@ func (p *Poller) recompute() {
 		CustomerOf: p.matcher.Customer,
 	})
 	p.snap.Store(&served{snap: snap, took: time.Since(started)})
+	if p.opts.OnSnapshot != nil {
+		p.opts.OnSnapshot()
+	}
 }
 
 // Snapshot returns the served snapshot and how long it took to compute.
