@@ -15,12 +15,16 @@ type cyclePlan struct {
 	since   time.Time     // running: start of the open active span, or when the pause began
 	prior   time.Duration // running: working time accrued before since
 	reached bool          // the goal was reached before since, so BreachAt is final
+	hasW    bool          // running and unpaused with wSince set
+	wSince  time.Duration // cumulative working time at since from the engine's anchor
 }
 
 // planCycle computes a cycle over s on cal with the given goal, not counting the pauses. The
 // breach instant is where the goal is reached counting only unpaused working time: each pause
-// shifts it by the pause's working time.
-func planCycle(cal *Calendar, s span, pauses []span, goal time.Duration) cyclePlan {
+// shifts it by the pause's working time. With a non-zero anchor, a running unpaused cycle also
+// records the cumulative working time at its last resume, so that its elapsed time at any later
+// instant is a subtraction.
+func planCycle(cal *Calendar, s span, pauses []span, goal time.Duration, anchor time.Time) cyclePlan {
 	cp := cyclePlan{c: ticket.Cycle{Start: s.from, Stop: s.to, Goal: goal}, running: s.open()}
 	var elapsed time.Duration
 	var breachAt time.Time
@@ -71,6 +75,9 @@ func planCycle(cal *Calendar, s span, pauses []span, goal time.Duration) cyclePl
 		if !reached {
 			breachAt = cal.Add(cursor, goal-elapsed)
 		}
+		if !anchor.IsZero() {
+			cp.hasW, cp.wSince = true, cumulative(cal, anchor, cursor)
+		}
 	}
 	cp.reached = reached
 	cp.c.BreachAt = breachAt
@@ -81,7 +88,9 @@ func planCycle(cal *Calendar, s span, pauses []span, goal time.Duration) cyclePl
 // paused one's breach instant moves with now until it resumes. A completed cycle is final: it is
 // observed at its stop, so that it (and a ticket whose clocks all stopped) does not change from
 // one poll to the next and can be handed out again as it is.
-func (cp *cyclePlan) at(cal *Calendar, now time.Time) ticket.Cycle {
+// With wNow set (the cumulative working time at now from the same anchor), a running unpaused
+// cycle costs no calendar walk.
+func (cp *cyclePlan) at(cal *Calendar, now time.Time, wNow *time.Duration) ticket.Cycle {
 	c := cp.c
 	switch {
 	case !cp.running:
@@ -94,10 +103,24 @@ func (cp *cyclePlan) at(cal *Calendar, now time.Time) ticket.Cycle {
 		if !cp.reached {
 			c.BreachAt = cal.Add(latest(now, cp.since), c.Goal-cp.prior)
 		}
+	case cp.hasW && wNow != nil:
+		c.ObservedAt = now
+		c.Elapsed = cp.prior + max(0, *wNow-cp.wSince)
+		c.Breached = c.Elapsed >= c.Goal
 	default:
 		c.ObservedAt = now
 		c.Elapsed = cp.prior + cal.Elapsed(cp.since, now)
 		c.Breached = c.Elapsed >= c.Goal
 	}
 	return c
+}
+
+// cumulative returns the working time on cal from anchor to t, negative before the anchor. Since
+// Elapsed is exactly additive, cumulative(cal, a, y) - cumulative(cal, a, x) == cal.Elapsed(x, y)
+// for x <= y, whatever the anchor.
+func cumulative(cal *Calendar, anchor, t time.Time) time.Duration {
+	if t.Before(anchor) {
+		return -cal.Elapsed(t, anchor)
+	}
+	return cal.Elapsed(anchor, t)
 }

@@ -31,15 +31,20 @@ type Engine struct {
 	modes    map[string]string  // source name -> native | computed | both
 	policies map[string]*policy // customer id -> effective contract
 
-	mu    sync.Mutex
-	cache cache
-	gen   uint64   // Apply calls so far; entries not seen in the last one are dropped
-	tl    timeline // scratch for Apply, reused across tickets
+	cals []*Calendar // every calendar a policy uses; policies and clocks refer to them by index
+
+	mu     sync.Mutex
+	anchor time.Time       // set by the first Apply: origin of the cached cumulative working times
+	wNow   []time.Duration // per calendar, the cumulative working time at the current Apply's now
+	cache  cache
+	gen    uint64   // Apply calls so far; entries not seen in the last one are dropped
+	tl     timeline // scratch for Apply, reused across tickets
 }
 
 // policy is a customer's contract, compiled for per-ticket use.
 type policy struct {
 	cal   *Calendar
+	calIx int // index in Engine.cals
 	goals map[ticket.Priority]goals
 	pause []ticket.State
 }
@@ -47,6 +52,16 @@ type policy struct {
 // goals are the two goals this package computes clocks for; zero means none.
 type goals struct {
 	firstResponse, resolution time.Duration
+}
+
+// computes reports whether the contract has a goal this package computes for priority prio; a
+// nil policy (an unknown customer) has none.
+func (p *policy) computes(prio ticket.Priority) bool {
+	if p == nil {
+		return false
+	}
+	g := p.goals[prio]
+	return g.firstResponse > 0 || g.resolution > 0
 }
 
 // paused reports whether the contract pauses its clocks in state s.
@@ -66,6 +81,7 @@ type entry struct {
 type clockPlan struct {
 	name   string
 	cal    *Calendar
+	calIx  int
 	cycles []cyclePlan
 }
 
@@ -96,7 +112,12 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 		if cal == nil {
 			return nil, fmt.Errorf("customer %s: unknown calendar %q", cu.ID, pol.SLA.Calendar)
 		}
-		p := &policy{cal: cal, goals: make(map[ticket.Priority]goals), pause: pol.SLA.PauseStates}
+		ix := slices.Index(e.cals, cal)
+		if ix < 0 {
+			ix = len(e.cals)
+			e.cals = append(e.cals, cal)
+		}
+		p := &policy{cal: cal, calIx: ix, goals: make(map[ticket.Priority]goals), pause: pol.SLA.PauseStates}
 		for _, prio := range ticket.Priorities {
 			var g goals
 			if d, ok := pol.Goal(prio, ticket.SLAFirstResponse); ok {
@@ -122,11 +143,11 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 // none.
 func (e *Engine) Clocks(t *ticket.Ticket, customerID string, now time.Time) []ticket.Clock {
 	var ent entry
-	e.plan(&ent, t, e.policies[customerID], false, timeline{})
+	e.plan(&ent, t, e.policies[customerID], false, timeline{}, time.Time{})
 	if ent.n == 0 {
 		return nil
 	}
-	return appendClocks(make([]ticket.Clock, 0, ent.n), ent.clocks[:ent.n], nil, now)
+	return appendClocks(make([]ticket.Clock, 0, ent.n), ent.clocks[:ent.n], nil, now, nil)
 }
 
 // Apply returns the tickets with computed clocks per their source's sla mode: "native" (or a
@@ -142,6 +163,13 @@ func (e *Engine) Apply(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.gen++
+	if e.anchor.IsZero() {
+		e.anchor = now
+	}
+	e.wNow = e.wNow[:0]
+	for _, cal := range e.cals {
+		e.wNow = append(e.wNow, cumulative(cal, e.anchor, now))
+	}
 	out := make([]*ticket.Ticket, len(tickets))
 	copies := slab[ticket.Ticket]{chunk: 256}
 	clocks := slab[ticket.Clock]{chunk: 1024}
@@ -153,10 +181,23 @@ func (e *Engine) Apply(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket)
 			continue
 		}
 		cust := customerOf(t)
+		p := e.policies[cust]
+		if !p.computes(t.Priority) {
+			// No contract clock for this ticket (an unmapped customer, a priority without
+			// goals): "both" leaves it as it is, "computed" drops the tool's clocks.
+			out[i] = t
+			if mode == config.SLAComputed && len(t.Clocks) > 0 {
+				nt := &copies.take(1)[0]
+				*nt = *t
+				nt.Clocks = nil
+				out[i] = nt
+			}
+			continue
+		}
 		ent := e.cache.get(t, e.gen)
 		if ent == nil || ent.customer != cust {
 			ent = &entry{customer: cust}
-			e.tl = e.plan(ent, t, e.policies[cust], mode == config.SLABoth, e.tl)
+			e.tl = e.plan(ent, t, p, mode == config.SLABoth, e.tl, e.anchor)
 			e.cache.put(t, ent, e.gen, len(tickets))
 		}
 		if ent.out != nil {
@@ -175,16 +216,17 @@ func (e *Engine) Apply(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket)
 			nt.Clocks = nil
 			if n > 0 {
 				nt.Clocks = append(make([]ticket.Clock, 0, n), native...)
-				nt.Clocks = appendClocks(nt.Clocks, ent.clocks[:ent.n], make([]ticket.Cycle, 0, ent.cycles), now)
+				nt.Clocks = appendClocks(nt.Clocks, ent.clocks[:ent.n], make([]ticket.Cycle, 0, ent.cycles), now, e.wNow)
 			}
 			ent.out = &nt
+			ent.clocks = [2]clockPlan{} // the output holds all that is left to know
 			out[i] = ent.out
 			continue
 		}
 		nt := &copies.take(1)[0]
 		*nt = *t
 		nt.Clocks = append(clocks.take(n)[:0], native...)
-		nt.Clocks = appendClocks(nt.Clocks, ent.clocks[:ent.n], cycles.take(ent.cycles)[:0], now)
+		nt.Clocks = appendClocks(nt.Clocks, ent.clocks[:ent.n], cycles.take(ent.cycles)[:0], now, e.wNow)
 		out[i] = nt
 	}
 	e.cache.sweep(e.gen)
@@ -193,15 +235,12 @@ func (e *Engine) Apply(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket)
 
 // plan fills ent with the now-independent clocks of a ticket under a contract, named with
 // ContractSuffix when contract is set. It returns the timeline it used, whose slices the caller
-// may pass again as scratch.
-func (e *Engine) plan(ent *entry, t *ticket.Ticket, p *policy, contract bool, scratch timeline) timeline {
-	if p == nil {
+// may pass again as scratch. A non-zero anchor lets running cycles be finished by subtraction.
+func (e *Engine) plan(ent *entry, t *ticket.Ticket, p *policy, contract bool, scratch timeline, anchor time.Time) timeline {
+	if !p.computes(t.Priority) {
 		return scratch
 	}
 	g := p.goals[t.Priority]
-	if g.firstResponse <= 0 && g.resolution <= 0 {
-		return scratch
-	}
 	frName, resName := ticket.SLAFirstResponse, ticket.SLAResolution
 	if contract {
 		frName, resName = firstResponseContract, resolutionContract
@@ -217,30 +256,35 @@ func (e *Engine) plan(ent *entry, t *ticket.Ticket, p *policy, contract bool, sc
 	if g.firstResponse > 0 {
 		fr := firstResponse(t, tl)
 		ent.running = fr.open()
-		buf = append(buf, planCycle(p.cal, fr, tl.pauses, g.firstResponse))
-		ent.clocks[ent.n] = clockPlan{name: frName, cal: p.cal, cycles: buf[:1:1]}
+		buf = append(buf, planCycle(p.cal, fr, tl.pauses, g.firstResponse, anchor))
+		ent.clocks[ent.n] = clockPlan{name: frName, cal: p.cal, calIx: p.calIx, cycles: buf[:1:1]}
 		ent.n++
 	}
 	if g.resolution > 0 {
 		start := len(buf)
 		for _, s := range tl.cycles {
-			buf = append(buf, planCycle(p.cal, s, tl.pauses, g.resolution))
+			buf = append(buf, planCycle(p.cal, s, tl.pauses, g.resolution, anchor))
 		}
 		ent.running = ent.running || tl.cycles[len(tl.cycles)-1].open()
-		ent.clocks[ent.n] = clockPlan{name: resName, cal: p.cal, cycles: buf[start:]}
+		ent.clocks[ent.n] = clockPlan{name: resName, cal: p.cal, calIx: p.calIx, cycles: buf[start:]}
 		ent.n++
 	}
 	return tl
 }
 
 // appendClocks finishes the planned clocks at now and appends them to dst, carving their cycles
-// out of buf (which may be nil) to spare one allocation per clock.
-func appendClocks(dst []ticket.Clock, plans []clockPlan, buf []ticket.Cycle, now time.Time) []ticket.Clock {
+// out of buf (which may be nil) to spare one allocation per clock. wNow, when not nil, holds the
+// cumulative working time at now of each calendar from the anchor the plans were made with.
+func appendClocks(dst []ticket.Clock, plans []clockPlan, buf []ticket.Cycle, now time.Time, wNow []time.Duration) []ticket.Clock {
 	for i := range plans {
 		p := &plans[i]
+		var w *time.Duration
+		if wNow != nil {
+			w = &wNow[p.calIx]
+		}
 		start := len(buf)
 		for j := range p.cycles {
-			buf = append(buf, p.cycles[j].at(p.cal, now))
+			buf = append(buf, p.cycles[j].at(p.cal, now, w))
 		}
 		dst = append(dst, ticket.Clock{Name: p.name, Origin: OriginComputed, Cycles: buf[start:len(buf):len(buf)]})
 	}
