@@ -17,11 +17,11 @@ func TestApplyModes(t *testing.T) {
 	vil := zone(t, "Europe/Vilnius")
 	now := wallIn(t, vil, "2026-11-03 12:00")
 	nativeClocks := []ticket.Clock{{Name: ticket.SLAResolution, Origin: "native", Cycles: []ticket.Cycle{{Start: wallIn(t, vil, "2026-11-02 09:00"), Goal: time.Hour}}}}
-	mk := func(source string) *ticket.Ticket {
+	mk := func(source, customer string) *ticket.Ticket {
 		return &ticket.Ticket{
 			Source: source, Key: "K-1", Priority: ticket.P2, State: ticket.StateInProgress,
 			Created: wallIn(t, vil, "2026-11-02 09:00"), FirstReply: wallIn(t, vil, "2026-11-02 10:00"),
-			Attributes: ticket.Attributes{Project: "acme"}, Clocks: slices.Clone(nativeClocks),
+			Attributes: ticket.Attributes{Project: customer}, Clocks: slices.Clone(nativeClocks),
 		}
 	}
 	e, err := NewEngine(testConfig())
@@ -31,18 +31,21 @@ func TestApplyModes(t *testing.T) {
 	tests := []struct {
 		name       string
 		source     string
+		customer   string
 		samePtr    bool
 		wantNames  []string
 		wantNative int // how many leading clocks are the native ones
 	}{
-		{"native keeps the ticket", "jsm", true, []string{"resolution"}, 1},
-		{"unconfigured source keeps the ticket", "elsewhere", true, []string{"resolution"}, 1},
-		{"computed replaces native clocks", "zd", false, []string{"first_response", "resolution"}, 0},
-		{"both adds contract clocks", "sim", false, []string{"resolution", "first_response_contract", "resolution_contract"}, 1},
+		{"native keeps the ticket", "jsm", "acme", true, []string{"resolution"}, 1},
+		{"unconfigured source keeps the ticket", "elsewhere", "acme", true, []string{"resolution"}, 1},
+		{"computed replaces native clocks", "zd", "acme", false, []string{"first_response", "resolution"}, 0},
+		{"both adds contract clocks", "sim", "acme", false, []string{"resolution", "first_response_contract", "resolution_contract"}, 1},
+		{"computed without a contract drops native clocks", "zd", "", false, nil, 0},
+		{"both without a contract keeps the ticket", "sim", "", true, []string{"resolution"}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			in := mk(tc.source)
+			in := mk(tc.source, tc.customer)
 			before := *in
 			before.Clocks = slices.Clone(in.Clocks)
 			out := e.Apply([]*ticket.Ticket{in}, customerOfProject, now)
@@ -66,11 +69,14 @@ func TestApplyModes(t *testing.T) {
 			if tc.samePtr {
 				return
 			}
-			if !reflect.DeepEqual(got.Clocks[:tc.wantNative], nativeClocks[:tc.wantNative]) {
+			if tc.wantNative > 0 && !reflect.DeepEqual(got.Clocks[:tc.wantNative], nativeClocks[:tc.wantNative]) {
 				t.Errorf("native clocks %+v, want %+v", got.Clocks[:tc.wantNative], nativeClocks[:tc.wantNative])
 			}
-			want := e.Clocks(in, "acme", now)
+			want := e.Clocks(in, tc.customer, now)
 			computed := slices.Clone(got.Clocks[tc.wantNative:])
+			if len(computed) == 0 {
+				computed = nil
+			}
 			for i := range computed {
 				computed[i].Name = strings.TrimSuffix(computed[i].Name, ContractSuffix)
 			}

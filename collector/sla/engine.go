@@ -3,6 +3,7 @@ package sla
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -92,8 +93,8 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 		return nil, errors.New("sla engine: no configuration")
 	}
 	cals := map[string]*Calendar{config.Calendar24x7: TwentyFourSeven()}
-	for name, c := range cfg.Calendars {
-		cal, err := NewCalendar(c)
+	for _, name := range slices.Sorted(maps.Keys(cfg.Calendars)) {
+		cal, err := NewCalendar(cfg.Calendars[name])
 		if err != nil {
 			return nil, fmt.Errorf("calendar %s: %w", name, err)
 		}
@@ -139,8 +140,9 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 // ended it). Both pause in the policy's pause states per the ticket's Transitions. Each cycle has
 // its Goal for the ticket's priority, Elapsed working time as of now (or its stop), BreachAt (the
 // instant the goal is reached on the calendar, shifted by pauses), Breached, Paused and
-// ObservedAt = now. A clock whose goal the policy does not set is absent; an unknown customer has
-// none.
+// ObservedAt: now for a running cycle, its stop for a completed one (whose values are final, so
+// that a resolved ticket's clocks are the same at every poll). Origin is OriginComputed. A clock
+// whose goal the policy does not set is absent; an unknown customer has none.
 func (e *Engine) Clocks(t *ticket.Ticket, customerID string, now time.Time) []ticket.Clock {
 	var ent entry
 	e.plan(&ent, t, e.policies[customerID], false, timeline{}, time.Time{})
