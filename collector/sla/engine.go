@@ -184,19 +184,22 @@ func (e *Engine) Apply(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket)
 		}
 		cust := customerOf(t)
 		p := e.policies[cust]
+		ent := e.cache.get(t, e.gen)
 		if !p.computes(t.Priority) {
 			// No contract clock for this ticket (an unmapped customer, a priority without
-			// goals): "both" leaves it as it is, "computed" drops the tool's clocks.
+			// goals): "both" leaves it as it is, "computed" drops the tool's clocks, once.
 			out[i] = t
 			if mode == config.SLAComputed && len(t.Clocks) > 0 {
-				nt := &copies.take(1)[0]
-				*nt = *t
-				nt.Clocks = nil
-				out[i] = nt
+				if ent == nil || ent.customer != cust {
+					nt := *t
+					nt.Clocks = nil
+					ent = &entry{customer: cust, out: &nt}
+					e.cache.put(t, ent, e.gen, len(tickets))
+				}
+				out[i] = ent.out
 			}
 			continue
 		}
-		ent := e.cache.get(t, e.gen)
 		if ent == nil || ent.customer != cust {
 			ent = &entry{customer: cust}
 			e.tl = e.plan(ent, t, p, mode == config.SLABoth, e.tl, e.anchor)

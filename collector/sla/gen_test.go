@@ -2,6 +2,7 @@ package sla
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -77,3 +78,27 @@ func genTickets(n int, seed uint64, now time.Time) []*ticket.Ticket {
 
 // customerOfProject is the test's customer matcher: the customer id is the ticket's project.
 func customerOfProject(t *ticket.Ticket) string { return t.Attributes.Project }
+
+// withBacklog returns copies of tickets where all but about share of the open ones are resolved
+// an hour after their last event, for a desk whose backlog is a realistic part of its history.
+func withBacklog(tickets []*ticket.Ticket, share float64, seed uint64, now time.Time) []*ticket.Ticket {
+	r := rand.New(rand.NewPCG(seed, seed+1))
+	out := make([]*ticket.Ticket, len(tickets))
+	for i, t := range tickets {
+		out[i] = t
+		if !t.Open() || r.Float64() < share {
+			continue
+		}
+		c := *t
+		at := latest(c.Created, c.Updated).Add(time.Hour)
+		if at.After(now) {
+			at = now
+		}
+		c.State, c.Resolved, c.Updated = ticket.StateResolved, at, at
+		if len(c.Transitions) > 0 {
+			c.Transitions = append(slices.Clone(c.Transitions), ticket.Transition{At: at, State: ticket.StateResolved})
+		}
+		out[i] = &c
+	}
+	return out
+}
