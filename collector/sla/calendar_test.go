@@ -98,6 +98,19 @@ func TestCalendarHandChecked(t *testing.T) {
 			"3h", "2026-11-07T10:00:00Z"}, // 1h Fri, 2h Sat 10-12 EET
 		{"one week of the lunch calendar", "vil-lunch", "Europe/Vilnius", "2026-11-02 09:00", "2026-11-09 09:00", "44h", // 5 x 8h + 4h
 			"44h", "2026-11-07T12:00:00Z"}, // Sat 14:00 EET
+		// Span ends inside the change: New York 01:30-02:00 and 02:30-04:00, Vilnius 03:30-05:00.
+		{"New York split spans on an ordinary day", "ny-gap", "America/New_York", "2026-11-02 00:00", "2026-11-02 12:00", "2h", // 30m + 1h30m
+			"45m", "2026-11-02T07:45:00Z"}, // 30m to 02:00 EST (07:00Z), 15m from 02:30 EST (07:30Z)
+		{"New York spans ending and starting in the spring gap", "ny-gap", "America/New_York", "2026-03-08 00:00", "2026-03-08 12:00", "1h30m", // 01:30-02:00 EST is 06:30Z-07:00Z (02:00 is the jump); 02:30 is skipped, so 07:00Z-08:00Z (04:00 EDT)
+			"1h", "2026-03-08T07:30:00Z"}, // 30m, then 30m after the jump: 03:30 EDT
+		{"New York spans on the autumn day: first 01:30, one 02:00", "ny-gap", "America/New_York", "2026-11-01 00:00", "2026-11-01 12:00", "3h", // 01:30 EDT (05:30Z) to 02:00 EST (07:00Z), then 02:30 EST (07:30Z) to 04:00 EST (09:00Z)
+			"1h", "2026-11-01T06:30:00Z"}, // 05:30Z + 1h: 01:30 EST, the second 01:30
+		{"Vilnius span starting in the spring gap starts at the jump", "vil-gap", "Europe/Vilnius", "2026-03-29 00:00", "2026-03-29 12:00", "1h", // 04:00 EEST (01:00Z) to 05:00 EEST (02:00Z)
+			"30m", "2026-03-29T01:30:00Z"}, // 04:30 EEST
+		{"Vilnius span starts at the first 03:30 in autumn", "vil-gap", "Europe/Vilnius", "2026-10-25 00:00", "2026-10-25 12:00", "2h30m", // 03:30 EEST (00:30Z) to 05:00 EET (03:00Z)
+			"1h", "2026-10-25T01:30:00Z"}, // 00:30Z + 1h: 03:30 EET, the second 03:30
+		{"Vilnius gap calendar on an ordinary day", "vil-gap", "Europe/Vilnius", "2026-10-26 00:00", "2026-10-26 12:00", "1h30m",
+			"1h30m", "2026-10-26T03:00:00Z"}, // 05:00 EET
 		// UTC calendar from an empty timezone; seconds matter.
 		{"UTC to the second across closing", "utc", "", "2026-11-04 16:59", "2026-11-05 09:00", "1m",
 			"90s", "2026-11-05T09:00:30Z"}, // 1m Wed, 30s Thu

@@ -26,6 +26,10 @@ func testCalendars() map[string]config.Calendar {
 		"ny-daily":  {Timezone: "America/New_York", Hours: map[string]string{"daily": "09:00-17:00"}},
 		// A New York night desk whose span contains the 02:00 DST change.
 		"ny-night": {Timezone: "America/New_York", Hours: map[string]string{"daily": "00:00-06:00"}},
+		// Spans whose ends fall in a DST gap or in a repeated hour: a skipped reading starts at
+		// the jump, a repeated one at its first occurrence.
+		"ny-gap":  {Timezone: "America/New_York", Hours: map[string]string{"daily": "01:30-02:00,02:30-04:00"}},
+		"vil-gap": {Timezone: "Europe/Vilnius", Hours: map[string]string{"daily": "03:30-05:00"}},
 		// No timezone: UTC.
 		"utc": {Hours: map[string]string{"mon-fri": "09:00-17:00"}},
 	}

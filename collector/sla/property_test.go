@@ -11,7 +11,7 @@ import (
 
 // propertyCalendars are the calendars the property tests run on: every shape of the table tests.
 func propertyCalendars() []string {
-	return []string{"vil", "vil-daily", "vil-allday", "vil-lunch", "ny", "ny-daily", "ny-night", "utc", config.Calendar24x7}
+	return []string{"vil", "vil-daily", "vil-allday", "vil-lunch", "ny", "ny-daily", "ny-night", "ny-gap", "vil-gap", "utc", config.Calendar24x7}
 }
 
 // randomInstant returns an instant in 2026-2027, half of the time within three days of a DST
@@ -105,7 +105,9 @@ func TestPropertyElapsedAdditive(t *testing.T) {
 func TestPropertyElapsedMatchesMinuteCount(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	for _, name := range propertyCalendars() {
-		if name == config.Calendar24x7 {
+		if name == config.Calendar24x7 || name == "ny-gap" || name == "vil-gap" {
+			// The oracle reads wall clocks minute by minute, so it counts a repeated hour by its
+			// readings; the calendar runs from the first occurrence of a span's start to its end.
 			continue
 		}
 		cfg := testCalendars()[name]
