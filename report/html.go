@@ -36,9 +36,9 @@ var ageTitles = map[string]string{
 
 // ticketStateTitles name the ticket list's states.
 var ticketStateTitles = map[string]string{
-	StateBreached:         "Breached",
-	StateAtRisk:           "At risk",
-	StateBreachedThisWeek: "Breached this week",
+	StateBreached:         "breached",
+	StateAtRisk:           "at risk",
+	StateBreachedThisWeek: "breached this week",
 }
 
 // parseTemplate parses the embedded page; html/template escapes every ticket summary and name.

@@ -45,10 +45,10 @@ func TestComplianceIsTheSnapshots(t *testing.T) {
 		met, total  int
 		cell, mark  string
 	}{
-		{ticket.SLAFirstResponse, "7d", 3, 4, "75.0%", "✗ Missed"},
-		{ticket.SLAFirstResponse, "30d", 9, 10, "90.0%", "✗ Missed"},
-		{ticket.SLAResolution, "7d", 0, 0, "–", "No completed tickets"},
-		{ticket.SLAResolution, "30d", 40, 40, "100.0%", "✓ Met"},
+		{ticket.SLAFirstResponse, "7d", 3, 4, `<span class="ratio">75.0%</span> <span class="missed">✗ Missed</span><div class="note">3 of 4 on time</div>`, "✗ Missed"},
+		{ticket.SLAFirstResponse, "30d", 9, 10, `<span class="ratio">90.0%</span> <span class="missed">✗ Missed</span><div class="note">9 of 10 on time</div>`, "✗ Missed"},
+		{ticket.SLAResolution, "7d", 0, 0, `<span class="none">No completed tickets</span><div class="note">0 of 0 on time</div>`, "No completed tickets"},
+		{ticket.SLAResolution, "30d", 40, 40, `<span class="ratio">100.0%</span> <span class="met">✓ Met</span><div class="note">40 of 40 on time</div>`, "✓ Met"},
 	} {
 		t.Run(tc.sla+"/"+tc.window, func(t *testing.T) {
 			var got *Compliance
@@ -66,7 +66,7 @@ func TestComplianceIsTheSnapshots(t *testing.T) {
 				t.Errorf("got %d/%d, want %d/%d", got.Met, got.Total, tc.met, tc.total)
 			}
 			row := htmlRow(t, html, "compliance", `data-sla="`+tc.sla+`"`)
-			cell := fmt.Sprintf(`data-window="%s">%s</td>`, tc.window, tc.cell)
+			cell := fmt.Sprintf(`<td data-window="%s">%s</td>`, tc.window, tc.cell)
 			if !strings.Contains(row, cell) {
 				t.Errorf("row does not hold %q:\n%s", cell, row)
 			}
@@ -116,14 +116,15 @@ func TestAggregatesAreTheSnapshots(t *testing.T) {
 		})
 	}
 	for _, want := range []string{
-		`<tr data-window="7d"><td>Last 7 days</td><td class="num">4</td><td class="num">1</td><td class="num">5</td>`,
-		`<td class="num">80.0%</td>`, // 7d CSAT 4 of 5
-		`<td class="num">85.7%</td>`, // 7d official ratio
+		`<tr data-window="7d"><td>Last 7 days</td><td class="num">4</td><td class="num">1</td><td class="num">5</td>
+<td class="num">80.0%</td>`, // 7d CSAT 4 of 5
+		`<tr data-window="7d"><td>Last 7 days</td><td class="num">14</td>
+<td class="num">85.7%</td><td class="num">2</td>`, // 7d official ratio and agent-raised
 		`<h2>Risk score: 43.5 of 100</h2>`,
 		`<td class="num">16.7 / 25.0</td>`,
 		`<td class="num">30m</td><td class="num">2h 0m</td>`,
 		`Gold tier`,
-		`2026-11-18 12:00 UTC – 2026-11-25 12:00 UTC`,
+		`Reporting week: 2026-11-18 12:00 UTC – 2026-11-25 12:00 UTC`,
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("page lacks %q", want)

@@ -1,0 +1,242 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/match"
+	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/source/sim"
+	"github.com/custops/custops/collector/store"
+	"github.com/custops/custops/report"
+)
+
+// reportStart is the simulated instant the demo desks are synced at. The breach-soon scenario
+// gives northwind an open P1 incident whose first response breaches ten minutes later.
+var reportStart = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+
+// reportAt is the report's instant: after that breach, so the ticket list has a breached ticket.
+var reportAt = reportStart.Add(15 * time.Minute)
+
+// reportState syncs the demo's simulated desks into a real store in a fresh state dir, the way
+// the exporter would, and writes the demo config pointing state_dir at it. It returns the config
+// file and the loaded config.
+func reportState(t *testing.T) (string, *config.Config) {
+	t.Helper()
+	dir := t.TempDir()
+	stateDir := filepath.Join(dir, "state")
+	// demo.yml leaves state_dir to the demo command; a top-level key appended at the end sets it.
+	data := append(sim.DemoConfig(), []byte("\nstate_dir: "+strconv.Quote(stateDir)+"\n")...)
+	cfgFile := filepath.Join(dir, "custops.yml")
+	if err := os.WriteFile(cfgFile, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(cfg.StateDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, sc := range cfg.Sources {
+		src, err := sim.New(sc, source.Deps{Now: func() time.Time { return reportStart }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := src.Poll(context.Background(), st.Source(sc.Name)); err != nil {
+			t.Fatal(err)
+		}
+		if st.Count(sc.Name) == 0 {
+			t.Fatalf("source %s synced no tickets", sc.Name)
+		}
+	}
+	return cfgFile, cfg
+}
+
+// TestReportInBrowser produces northwind's weekly report from a real store synced from the demo
+// desks, both through `custops report` and through the report package directly, and opens it in
+// headless Chromium: the page renders the customer, its compliance table and its breached ticket,
+// names no other customer and no internal person, and prints to a PDF.
+func TestReportInBrowser(t *testing.T) {
+	cfgFile, cfg := reportState(t)
+	const id = sim.BreachingCustomer
+
+	for _, tc := range []struct {
+		name    string
+		produce func(t *testing.T, out string)
+	}{
+		{"custops report", func(t *testing.T, out string) {
+			cmd := exec.Command(buildCustops(t), "report", "--config.file="+cfgFile, "--customer="+id,
+				"--out="+out, "--at="+reportAt.Format(time.RFC3339))
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("custops report: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
+			}
+			if !strings.Contains(stdout.String(), "wrote "+out) {
+				t.Errorf("custops report did not say what it wrote: %q", stdout.String())
+			}
+			if stderr.Len() > 0 {
+				t.Errorf("custops report warned: %s", stderr.String())
+			}
+		}},
+		{"report package", func(t *testing.T, out string) {
+			st, err := store.Open(cfg.StateDir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			tickets := st.Tickets("jsm", "zendesk")
+			m := match.New(cfg)
+			snap := snapshot.Compute(snapshot.Input{Tickets: tickets, Now: reportAt, Config: cfg, CustomerOf: m.Customer})
+			rep, err := report.Build(snap, tickets, m.Customer, cfg, id, reportAt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := os.Create(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if err := rep.HTML(f); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), id+".html")
+			tc.produce(t, out)
+			checkReportPage(t, cfg, id, out)
+		})
+	}
+}
+
+// TestReportStoreLocked runs `custops report` while another process holds the store, as a
+// running exporter would: it fails and points at the exporter's report page instead.
+func TestReportStoreLocked(t *testing.T) {
+	cfgFile, cfg := reportState(t)
+	st, err := store.Open(cfg.StateDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cmd := exec.Command(buildCustops(t), "report", "--config.file="+cfgFile, "--customer=northwind",
+		"--out="+filepath.Join(t.TempDir(), "r.html"))
+	outb, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("custops report succeeded on a locked store:\n%s", outb)
+	}
+	for _, want := range []string{"in use by a running custops exporter", "/customers/northwind/report"} {
+		if !strings.Contains(string(outb), want) {
+			t.Errorf("output lacks %q:\n%s", want, outb)
+		}
+	}
+}
+
+// TestReportCommandErrors runs `custops report` on mistakes a user makes: each fails with exit
+// code 1 and says what to do; --out=- writes the page to stdout.
+func TestReportCommandErrors(t *testing.T) {
+	cfgFile, _ := reportState(t)
+	empty := filepath.Join(t.TempDir(), "empty.yml")
+	data := append(sim.DemoConfig(), []byte("\nstate_dir: "+strconv.Quote(filepath.Join(t.TempDir(), "nothing"))+"\n")...)
+	if err := os.WriteFile(empty, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"unknown customer", []string{"--config.file=" + cfgFile, "--customer=nobody"}, 1, "", `unknown customer "nobody"`},
+		{"bad --at", []string{"--config.file=" + cfgFile, "--customer=northwind", "--at=yesterday"}, 1, "", "not an RFC 3339 instant"},
+		{"no store yet", []string{"--config.file=" + empty, "--customer=northwind"}, 1, "", "no store at"},
+		{"missing config", []string{"--config.file=" + filepath.Join(t.TempDir(), "none.yml"), "--customer=northwind"}, 1, "", "reading config"},
+		{"to stdout", []string{"--config.file=" + cfgFile, "--customer=globex", "--out=-", "--at=" + reportAt.Format(time.RFC3339)}, 0, "<h1>Globex Merchant Services</h1>", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(buildCustops(t), append([]string{"report"}, tc.args...)...)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			_ = cmd.Run()
+			if got := cmd.ProcessState.ExitCode(); got != tc.code {
+				t.Errorf("exit code: got %d, want %d\nstderr: %s", got, tc.code, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tc.stdout) {
+				t.Errorf("stdout lacks %q: %.300s", tc.stdout, stdout.String())
+			}
+			if !strings.Contains(stderr.String(), tc.stderr) {
+				t.Errorf("stderr lacks %q: %s", tc.stderr, stderr.String())
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(t.TempDir(), "nothing", store.FileName)); err == nil {
+		t.Errorf("a report on a missing store created one")
+	}
+}
+
+// checkReportPage loads the report file in headless Chromium and checks what it shows.
+func checkReportPage(t *testing.T, cfg *config.Config, id, path string) {
+	t.Helper()
+	self, _ := cfg.CustomerByID(id)
+	url := "file://" + path
+	dom := string(headless(t, url, "--dump-dom"))
+
+	for _, want := range []string{
+		"<h1>" + self.Name + "</h1>",
+		`<table id="compliance">`,
+		`<tr data-sla="first_response">`,
+		`<tr data-sla="resolution">`,
+		`<table id="risk-factors">`,
+		`<table id="ticket-list">`,
+		`data-state="breached"`, // the breach-soon P1 incident
+	} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	var forbidden []string
+	for _, c := range cfg.Customers {
+		forbidden = append(forbidden, c.CSM)
+		if c.ID != id {
+			forbidden = append(forbidden, c.Name)
+		}
+	}
+	for _, c := range sim.DemoCustomers() {
+		forbidden = append(forbidden, c.CSM)
+		if c.ID != id {
+			forbidden = append(forbidden, c.Name, c.Organization, c.Domain)
+		}
+	}
+	for _, f := range forbidden {
+		if f != "" && strings.Contains(dom, f) {
+			t.Errorf("the report of %s shows %q", id, f)
+		}
+	}
+
+	pdf := filepath.Join(t.TempDir(), id+".pdf")
+	headless(t, url, "--no-pdf-header-footer", "--print-to-pdf="+pdf)
+	b, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 1000 || !bytes.HasPrefix(b, []byte("%PDF")) {
+		t.Errorf("the printed report is not a PDF (%d bytes)", len(b))
+	}
+	if dir := os.Getenv("CUSTOPS_SCREENSHOT_DIR"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, id+"-report.pdf"), b, 0o644)
+		_ = os.WriteFile(filepath.Join(dir, id+"-report.html"), []byte(dom), 0o644)
+	}
+}
