@@ -153,6 +153,20 @@ func TestReportCommandErrors(t *testing.T) {
 	if err := os.WriteFile(empty, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A store file with nothing synced, as an exporter that never reached its sources leaves.
+	unsyncedDir := filepath.Join(t.TempDir(), "unsynced")
+	st, err := store.Open(unsyncedDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	unsynced := filepath.Join(t.TempDir(), "unsynced.yml")
+	data = append(sim.DemoConfig(), []byte("\nstate_dir: "+strconv.Quote(unsyncedDir)+"\n")...)
+	if err := os.WriteFile(unsynced, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -163,6 +177,7 @@ func TestReportCommandErrors(t *testing.T) {
 		{"unknown customer", []string{"--config.file=" + cfgFile, "--customer=nobody"}, 1, "", `unknown customer "nobody"`},
 		{"bad --at", []string{"--config.file=" + cfgFile, "--customer=northwind", "--at=yesterday"}, 1, "", "not an RFC 3339 instant"},
 		{"no store yet", []string{"--config.file=" + empty, "--customer=northwind"}, 1, "", "no store at"},
+		{"nothing synced", []string{"--config.file=" + unsynced, "--customer=northwind"}, 1, "", "no source has synced"},
 		{"missing config", []string{"--config.file=" + filepath.Join(t.TempDir(), "none.yml"), "--customer=northwind"}, 1, "", "reading config"},
 		{"to stdout", []string{"--config.file=" + cfgFile, "--customer=globex", "--out=-", "--at=" + reportAt.Format(time.RFC3339)}, 0, "<h1>Globex Merchant Services</h1>", ""},
 	} {

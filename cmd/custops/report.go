@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -58,7 +59,9 @@ func (c reportCommand) run(configFile, customer, out, at string, stdout, stderr 
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return fail("no store at %s: run the exporter on this config first (custops serve) so it syncs the tickets", path)
 	}
-	st, err := store.Open(cfg.StateDir, nil)
+	// The store warns when it has to move an unreadable file aside: the user must see that.
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	st, err := store.Open(cfg.StateDir, logger)
 	if errors.Is(err, store.ErrLocked) {
 		return fail("the store in %s is in use by a running custops exporter, which holds its lock.\n"+
 			"Fetch the report from that exporter instead:\n  curl -o %s-report.html http://localhost%s/customers/%s/report",
@@ -69,12 +72,21 @@ func (c reportCommand) run(configFile, customer, out, at string, stdout, stderr 
 	}
 	defer func() { _ = st.Close() }()
 
+	// An empty page handed to a customer would read as a perfect week: refuse it, and warn
+	// when only some sources have data.
 	names := make([]string, len(cfg.Sources))
+	var unsynced []string
 	for i, s := range cfg.Sources {
 		names[i] = s.Name
 		if !st.Synced(s.Name) {
-			fmt.Fprintf(stderr, "custops report: warning: source %q has never completed a sync in %s; its tickets are missing or partial\n", s.Name, cfg.StateDir)
+			unsynced = append(unsynced, s.Name)
 		}
+	}
+	if len(unsynced) == len(names) {
+		return fail("no source has synced into the store in %s yet: run the exporter on this config first (custops serve)", cfg.StateDir)
+	}
+	for _, name := range unsynced {
+		fmt.Fprintf(stderr, "custops report: warning: source %q has never completed a sync in %s; its tickets are missing from the report\n", name, cfg.StateDir)
 	}
 	tickets := st.Tickets(names...)
 	if at != "" {
