@@ -18,7 +18,7 @@ func benchSpans() []struct {
 	return []struct {
 		name string
 		days int
-	}{{"1d", 1}, {"30d", 30}, {"365d", 365}}
+	}{{"1d", 1}, {"30d", 30}, {"365d", 365}, {"3650d", 3650}}
 }
 
 // BenchmarkElapsed measures Elapsed over 1, 30 and 365 days on the Vilnius office calendar with
