@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ import (
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/store"
+	"github.com/custops/custops/report"
 	"github.com/custops/custops/server"
 )
 
@@ -159,12 +161,16 @@ func (e *exporter) ReloadSuccessful() bool { return e.reloadOK.Load() }
 // handler builds the HTTP surface: /metrics serves the custops, build-info, Go and process
 // metrics.
 func (e *exporter) handler(extra map[string]http.Handler) (http.Handler, error) {
+	routes := map[string]http.Handler{
+		"GET /customers/{id}/report": report.Handler(func() report.Source { return e.current() }),
+	}
+	maps.Copy(routes, extra)
 	opts := server.Options{
 		Current: func() server.Backend { return e.current() },
 		Metrics: e.metrics,
 		Logger:  e.logger,
 		Version: version.Info(),
-		Extra:   extra,
+		Extra:   routes,
 	}
 	if e.load != nil {
 		opts.Reload = e.reload
