@@ -188,6 +188,9 @@ func (c *client) decode(body io.ReadCloser, v any) error {
 	if n > maxBody {
 		return fmt.Errorf("body larger than %d bytes", maxBody)
 	}
+	if d, ok := v.(bodyDecoder); ok {
+		return d.decodeBody(c.buf.Bytes())
+	}
 	return json.Unmarshal(c.buf.Bytes(), v)
 }
 

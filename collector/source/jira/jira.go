@@ -23,7 +23,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -169,7 +168,7 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 	jql := incrementalJQL(s.filter, cur, s.loc, s.zoneSlack)
 	props := url.Values{"properties": {"request.channel.type"}}
 	l := s.m.l
-	newPage := func() any { return l.newPage(s.pageSize).Interface() }
+	newPage := func() any { return &pollPage{l: l, size: s.pageSize} }
 
 	// Pages are normalized and applied on a second goroutine, in order, while the next page is
 	// fetched and decoded: on a cold sync both halves cost about the same.
@@ -205,7 +204,8 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 		if aerr != nil {
 			return pageMeta{}, 0, aerr
 		}
-		page := l.read(reflect.ValueOf(v))
+		pp := v.(*pollPage)
+		page := decodedPage{meta: pp.meta, issues: pp.records()}
 		select {
 		case pages <- page:
 		case <-ctx.Done():
