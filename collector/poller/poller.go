@@ -18,6 +18,7 @@ import (
 	"github.com/custops/custops/collector"
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/match"
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/store"
@@ -54,6 +55,7 @@ type Poller struct {
 	opts    Options
 	logger  *slog.Logger
 	matcher *match.Matcher
+	sla     *sla.Engine // nil when every source uses its native SLA data
 	sources []*polled
 	kick    chan struct{}
 
@@ -61,8 +63,9 @@ type Poller struct {
 }
 
 type served struct {
-	snap *snapshot.Snapshot
-	took time.Duration
+	snap    *snapshot.Snapshot
+	took    time.Duration
+	tickets []*ticket.Ticket // the tickets behind snap, computed SLA clocks included
 }
 
 // polled is one source with its health.
@@ -107,6 +110,16 @@ func New(opts Options) (*Poller, error) {
 		logger:  opts.Logger,
 		matcher: match.New(opts.Config),
 		kick:    make(chan struct{}, 1),
+	}
+	for _, sc := range opts.Config.Sources {
+		if sc.SLA == config.SLAComputed || sc.SLA == config.SLABoth {
+			engine, err := sla.NewEngine(opts.Config)
+			if err != nil {
+				return nil, fmt.Errorf("SLA engine: %w", err)
+			}
+			p.sla = engine
+			break
+		}
 	}
 	for _, sc := range opts.Config.Sources {
 		factory, ok := opts.Factories[sc.Type]
@@ -253,13 +266,18 @@ func (p *Poller) runSnapshots(ctx context.Context) {
 
 func (p *Poller) recompute() {
 	started := time.Now()
+	now := p.opts.Now()
+	tickets := p.storedTickets()
+	if p.sla != nil {
+		tickets = p.sla.Apply(tickets, p.matcher.Customer, now)
+	}
 	snap := snapshot.Compute(snapshot.Input{
-		Tickets:    p.Tickets(),
-		Now:        p.opts.Now(),
+		Tickets:    tickets,
+		Now:        now,
 		Config:     p.opts.Config,
 		CustomerOf: p.matcher.Customer,
 	})
-	p.snap.Store(&served{snap: snap, took: time.Since(started)})
+	p.snap.Store(&served{snap: snap, took: time.Since(started), tickets: tickets})
 	if p.opts.OnSnapshot != nil {
 		p.opts.OnSnapshot()
 	}
@@ -325,8 +343,17 @@ func (p *Poller) Config() *config.Config { return p.opts.Config }
 // CustomerOf returns the id of the customer a ticket maps to under this configuration, or "".
 func (p *Poller) CustomerOf(t *ticket.Ticket) string { return p.matcher.Customer(t) }
 
-// Tickets returns the stored tickets of the configured sources, for the ticket pages.
+// Tickets returns the tickets behind the served snapshot, computed SLA clocks included, so a
+// ticket list always adds up to the numbers on the boards.
 func (p *Poller) Tickets() []*ticket.Ticket {
+	if s := p.snap.Load(); s != nil {
+		return s.tickets
+	}
+	return nil
+}
+
+// storedTickets returns the stored tickets of the configured sources.
+func (p *Poller) storedTickets() []*ticket.Ticket {
 	names := make([]string, len(p.sources))
 	for i, s := range p.sources {
 		names[i] = s.name

@@ -272,3 +272,40 @@ func TestSnapshotsAreSwappedAtomically(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestComputedSLAClocks: a source in `both` mode serves its native clocks and the contract's
+// computed ones side by side, in the snapshot and in the tickets behind it.
+func TestComputedSLAClocks(t *testing.T) {
+	cfg := demoConfig(t, t.TempDir())
+	cfg.Sources[0].SLA = config.SLABoth
+	r := startPoller(t, cfg, t0)
+	waitUntil(t, "sync", func() bool { ok, _ := r.p.Ready(); return ok && allUp(r.p) })
+	r.p.recompute()
+
+	contract := 0
+	for _, tk := range r.p.Tickets() {
+		if tk.Source != cfg.Sources[0].Name {
+			continue
+		}
+		for _, c := range tk.Clocks {
+			if c.Name == "first_response_contract" && c.Origin == "computed" {
+				contract++
+			}
+		}
+	}
+	if contract == 0 {
+		t.Fatalf("no computed first_response_contract clocks on %s tickets", cfg.Sources[0].Name)
+	}
+	snap, _ := r.p.Snapshot()
+	found := false
+	for _, c := range snap.Customers {
+		for _, s := range c.SLAs {
+			if s.Name == "first_response_contract" && s.Met[2]+s.BreachedCycles[2] > 0 {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the snapshot has no completed first_response_contract cycles")
+	}
+}
