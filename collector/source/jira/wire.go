@@ -33,12 +33,6 @@ func isNull(raw json.RawMessage) bool {
 	return len(raw) == 0 || string(raw) == "null"
 }
 
-type wireNamed struct {
-	ID   string `json:"id"`
-	Key  string `json:"key"`
-	Name string `json:"name"`
-}
-
 type wireStatus struct {
 	Name           string `json:"name"`
 	StatusCategory struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	jira "github.com/andygrunwald/go-jira"
@@ -294,6 +295,14 @@ type stored struct {
 	created    time.Time
 	updated    time.Time
 	fieldNames []string // sorted, for "*all"
+
+	enc atomic.Pointer[encoded] // the last answer for this issue, by selection
+}
+
+// encoded is an issue's JSON for one selection of fields and properties.
+type encoded struct {
+	key  string
+	json []byte
 }
 
 func index(is Issue) (*stored, error) {

@@ -464,11 +464,20 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 	if strings.HasPrefix(r.URL.Path, "/rest/api/3/") {
 		api = "/rest/api/3/issue/"
 	}
+	selKey := strings.Join(q["fields"], ",") + "\x00" + strings.Join(props, ",") + "\x00" + base + api
 	for i, st := range page {
 		if i > 0 {
 			b.WriteByte(',')
 		}
+		// An issue's answer for a selection is kept until it changes (Put replaces the whole
+		// stored issue), so paging a large desk again costs the fake a copy, not an encoding.
+		if e := st.enc.Load(); e != nil && e.key == selKey {
+			b.Write(e.json)
+			continue
+		}
+		start := b.Len()
 		writeIssue(b, st, sel, props, base+api)
+		st.enc.Store(&encoded{key: selKey, json: bytes.Clone(b.Bytes()[start:])})
 	}
 	b.WriteString(`]`)
 	if cloud {
