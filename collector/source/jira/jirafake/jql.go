@@ -86,12 +86,14 @@ func (c timeClause) eval(is *stored) bool {
 	}
 }
 
-// jqlError is a query the fake refuses; its message goes into Jira's errorMessages.
-type jqlError struct{ msg string }
+// jqlError is a query the fake refuses; its messages go into Jira's errorMessages.
+type jqlError struct{ msgs []string }
 
-func (e *jqlError) Error() string { return e.msg }
+func (e *jqlError) Error() string { return strings.Join(e.msgs, " ") }
 
-func errf(format string, args ...any) error { return &jqlError{fmt.Sprintf(format, args...)} }
+func errf(format string, args ...any) error {
+	return &jqlError{[]string{fmt.Sprintf(format, args...)}}
+}
 
 // token kinds.
 const (
@@ -362,13 +364,17 @@ func (p *parser) parseClause() (node, error) {
 	case "project":
 		return set(func(is *stored) []string { return []string{is.project} })
 	case "key", "issuekey", "issue", "id":
-		var known []string
+		// Jira names every missing key, one message each.
+		var known, missing []string
 		for _, k := range vals {
 			if p.keys(k) {
 				known = append(known, k)
-			} else if !p.warn {
-				return nil, errf("An issue with key '%s' does not exist for field '%s'.", k, ft.text)
+			} else {
+				missing = append(missing, fmt.Sprintf("An issue with key '%s' does not exist for field '%s'.", k, ft.text))
 			}
+		}
+		if len(missing) > 0 && !p.warn {
+			return nil, &jqlError{missing}
 		}
 		vals = known
 		return set(func(is *stored) []string { return []string{is.issue.Key} })

@@ -421,7 +421,11 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 	warnMode := !cloud && (q.Get("validateQuery") == "warn" || q.Get("validateQuery") == "false" || q.Get("validateQuery") == "none")
 	list, warnings, err := s.run(jql, warnMode, cloud)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
+		msgs := []string{err.Error()}
+		if je, ok := err.(*jqlError); ok {
+			msgs = je.msgs
+		}
+		writeErrors(w, http.StatusBadRequest, msgs)
 		return
 	}
 	start := 0
@@ -688,9 +692,13 @@ func writeJSON(w http.ResponseWriter, v any) {
 
 // writeError answers with Jira's error collection shape.
 func writeError(w http.ResponseWriter, status int, msg string) {
+	writeErrors(w, status, []string{msg})
+}
+
+func writeErrors(w http.ResponseWriter, status int, msgs []string) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"errorMessages": []string{msg}, "errors": map[string]string{}})
+	json.NewEncoder(w).Encode(map[string]any{"errorMessages": msgs, "errors": map[string]string{}})
 }
 
 func writeUnauthorized(w http.ResponseWriter) {
