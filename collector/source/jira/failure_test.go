@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -279,5 +280,50 @@ func TestNewRejects(t *testing.T) {
 				t.Errorf("New: got %v, want an error containing %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestRedirectElsewhereKeepsToken: a redirect to another host is refused, so the credential the
+// transport adds to every request never reaches it.
+func TestRedirectElsewhereKeepsToken(t *testing.T) {
+	const secret = "s3cr3t-t0ken-do-not-send"
+	var leaked []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked = append(leaked, r.Header.Get("Authorization"))
+	}))
+	defer other.Close()
+	jiraSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusFound)
+	}))
+	defer jiraSrv.Close()
+	t.Setenv("CUSTOPS_TEST_JIRA_TOKEN", secret)
+	src, err := New(config.Source{Name: "jsm", URL: jiraSrv.URL, Flavor: "cloud",
+		Auth: config.Auth{Email: "ops@example.com", TokenEnv: "CUSTOPS_TEST_JIRA_TOKEN"}},
+		source.Deps{Sleep: func(context.Context, time.Duration) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = src.Poll(context.Background(), newMemStore())
+	if err == nil || !strings.Contains(err.Error(), "refusing a redirect") || strings.Contains(err.Error(), secret) {
+		t.Errorf("Poll: got %v, want a refused redirect without the token", err)
+	}
+	if len(leaked) > 0 {
+		t.Errorf("the other host got %d requests (Authorization %q)", len(leaked), leaked)
+	}
+}
+
+func TestUnknownTimeZoneWidensTheWindow(t *testing.T) {
+	e := newEnv(t, jirafake.Options{TimeZone: "Mars/Olympus_Mons"}, config.Source{JQL: "project = SUP"})
+	e.put(t, mk(keyN(1), t0.Add(-time.Hour)))
+	e.poll(t)
+	e.fake.ResetRequests()
+	e.poll(t)
+	s := e.searches()
+	// 13:30 UTC minus the 1m overlap minus 14h, written in UTC.
+	if len(s) != 1 || s[0].JQL() != `(project = SUP) AND updated >= "2026-03-09 23:29" ORDER BY updated ASC` {
+		t.Errorf("searches: got %v", s)
+	}
+	if !strings.Contains(e.logs.String(), "time_zone_unknown") {
+		t.Errorf("no warning logged: %s", e.logs.String())
 	}
 }

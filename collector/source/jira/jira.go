@@ -13,6 +13,22 @@
 // JSM specifics (SLA fields, organizations, satisfaction, request type) are found by their
 // schema type in /rest/api/2/field; SLA cycles are read natively; the request channel comes
 // from the request.channel.type issue property.
+//
+// Mapping decisions:
+//   - state: config statuses, then the stock JSM names (Waiting for customer, Waiting for
+//     support, Pending, Waiting for third party, Closed), then the status category (new,
+//     indeterminate, done); none of these: in_progress and quality unknown_status.
+//   - priority: config priorities over the stock names (Highest/Blocker/Critical p1,
+//     High/Major p2, Medium p3, Low/Lowest/Minor/Trivial p4); unknown or missing: the
+//     default priority and quality unknown_priority.
+//   - channel: portal, email, api as such, jira (an agent raised it) as agent, others as other.
+//     A JSM request (one with a request type) without the property gets quality
+//     unknown_channel, since JSM sets it on every request; a plain Jira issue does not.
+//   - escalated: a label or status in escalation (default: label "escalated", status
+//     "Escalated"); incident: an issue type in incident_types (default: Incident).
+//   - CSAT: satisfaction rating 1-5, good at >= 4, dated by the satisfaction date field, else
+//     by the update that first carried it. First reply: the first completed first_response
+//     cycle's stop. Reopened: a ticket held resolved that comes back open.
 package jira
 
 import (
@@ -120,6 +136,7 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 		hc.Timeout = defaultTimeout
 	}
 	hc.Transport = authTransport(cfg.Auth, token, hc.Transport)
+	hc.CheckRedirect = sameHostRedirects
 	jc, err := jira.NewClient(hc, base)
 	if err != nil {
 		return nil, fmt.Errorf("jira source %q: %w", cfg.Name, err)
@@ -139,6 +156,18 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 		filter:   strings.TrimSpace(cfg.JQL),
 		flavor:   cfg.Flavor,
 	}, nil
+}
+
+// sameHostRedirects follows redirects within the Jira host only: the auth transport adds the
+// credential to every request it sends, so a redirect elsewhere would hand the token over.
+func sameHostRedirects(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	if req.URL.Host != via[0].URL.Host {
+		return fmt.Errorf("refusing a redirect to another host (%s)", req.URL.Host)
+	}
+	return nil
 }
 
 // scope fingerprints the config the stored tickets were built with.
