@@ -49,18 +49,12 @@ type wireFeedback struct {
 	Rating int `json:"rating"`
 }
 
-// Jira writes date-times as "2015-12-02T07:39:15.000-0800": RFC 3339 but for the offset's
-// missing colon. The other layouts are for values written by other tools.
-var jiraTimeLayouts = []string{
-	"2006-01-02T15:04:05.000-0700",
-	"2006-01-02T15:04:05-0700",
-	time.RFC3339Nano,
-}
-
-// Times are kept in UTC: the store and the snapshot compare instants, and tickets from
-// every source then print alike.
+// parseJiraTime reads Jira's date-times, "2015-12-02T07:39:15.000-0800": RFC 3339 but for the
+// offset's missing colon; the other layouts are for values written by other tools. Times are
+// returned in UTC: the store and the snapshot compare instants, and tickets of every source
+// print alike.
 func parseJiraTime(s string) (time.Time, error) {
-	for _, l := range jiraTimeLayouts {
+	for _, l := range [...]string{"2006-01-02T15:04:05.000-0700", "2006-01-02T15:04:05-0700", time.RFC3339Nano} {
 		if t, err := time.Parse(l, s); err == nil {
 			return t.UTC(), nil
 		}
