@@ -219,22 +219,27 @@ func TestUnauthorizedNamesSourceNotToken(t *testing.T) {
 		{"cloud wrong token", jirafake.Cloud, "ops@example.com", secret, false},
 		{"datacenter wrong pat", jirafake.DataCenter, "", secret, false},
 		{"cloud token revoked mid-way", jirafake.Cloud, "ops@example.com", "right-token", true},
+		{"datacenter forbidden", jirafake.DataCenter, "", "right-token", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("CUSTOPS_TEST_JIRA_TOKEN", tc.token)
 			e := newEnv(t, jirafake.Options{Flavor: tc.flavor, Email: tc.email, Token: "right-token"},
 				config.Source{JQL: "project = SUP", Auth: config.Auth{Email: tc.email, TokenEnv: "CUSTOPS_TEST_JIRA_TOKEN"}})
-			path := "/rest/api/2/field"
-			if tc.fault {
+			path, code := "/rest/api/2/field", "401"
+			switch {
+			case tc.fault && tc.flavor == jirafake.Cloud:
 				e.fake.FailNext(1, jirafake.Fault{Endpoint: "search", Status: 401})
 				path = "/rest/api/3/search/jql"
+			case tc.fault:
+				e.fake.FailNext(1, jirafake.Fault{Endpoint: "search", Status: 403})
+				path, code = "/rest/api/2/search", "403"
 			}
 			err := e.src.Poll(context.Background(), e.st)
 			if !errors.Is(err, ErrUnauthorized) {
 				t.Fatalf("Poll: got %v, want ErrUnauthorized", err)
 			}
 			msg := err.Error()
-			for _, want := range []string{`"jsm"`, e.http.URL + path, "401"} {
+			for _, want := range []string{`"jsm"`, e.http.URL + path, code} {
 				if !strings.Contains(msg, want) {
 					t.Errorf("error %q lacks %q", msg, want)
 				}
@@ -325,5 +330,32 @@ func TestUnknownTimeZoneWidensTheWindow(t *testing.T) {
 	}
 	if !strings.Contains(e.logs.String(), "time_zone_unknown") {
 		t.Errorf("no warning logged: %s", e.logs.String())
+	}
+}
+
+func TestCanceledPollStops(t *testing.T) {
+	e := newEnv(t, jirafake.Options{}, config.Source{JQL: "project = SUP"})
+	e.put(t, mk(keyN(1), t0))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := e.src.Poll(ctx, e.st); !errors.Is(err, context.Canceled) {
+		t.Errorf("Poll: got %v, want context.Canceled", err)
+	}
+	if e.st.len() != 0 {
+		t.Errorf("stored: got %d, want 0", e.st.len())
+	}
+}
+
+func TestUnreadableCursorResyncs(t *testing.T) {
+	e := newEnv(t, jirafake.Options{}, config.Source{JQL: "project = SUP"})
+	e.put(t, mk(keyN(1), t0.Add(-time.Hour)))
+	e.st.cursor = []byte("{not json")
+	e.poll(t)
+	s := e.searches()
+	if len(s) != 1 || s[0].JQL() != "(project = SUP) ORDER BY updated ASC" || e.st.len() != 1 {
+		t.Errorf("after an unreadable cursor: searches %v, stored %d; want one full sync", s, e.st.len())
+	}
+	if !strings.Contains(e.logs.String(), "cursor_unreadable_resync") {
+		t.Errorf("no warning logged")
 	}
 }
