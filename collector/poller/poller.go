@@ -66,6 +66,8 @@ type served struct {
 	snap    *snapshot.Snapshot
 	took    time.Duration
 	tickets []*ticket.Ticket // the tickets behind snap, computed SLA clocks included
+	// complete: every source had synced before snap was computed, so snap shows all of them.
+	complete bool
 }
 
 // polled is one source with its health.
@@ -267,6 +269,7 @@ func (p *Poller) runSnapshots(ctx context.Context) {
 func (p *Poller) recompute() {
 	started := time.Now()
 	now := p.opts.Now()
+	complete := len(p.waiting()) == 0
 	tickets := p.storedTickets()
 	if p.sla != nil {
 		tickets = p.sla.Apply(tickets, p.matcher.Customer, now)
@@ -277,7 +280,7 @@ func (p *Poller) recompute() {
 		Config:     p.opts.Config,
 		CustomerOf: p.matcher.Customer,
 	})
-	p.snap.Store(&served{snap: snap, took: time.Since(started), tickets: tickets})
+	p.snap.Store(&served{snap: snap, took: time.Since(started), tickets: tickets, complete: complete})
 	if p.opts.OnSnapshot != nil {
 		p.opts.OnSnapshot()
 	}
@@ -311,20 +314,30 @@ func (p *Poller) Sources() []collector.SourceHealth {
 	return out
 }
 
-// Ready reports whether every source has data to serve: a successful poll, or a completed sync
-// persisted by an earlier run. It returns the names of the sources still waiting.
+// Ready reports whether the served snapshot shows every source: each had a successful poll, or
+// a completed sync persisted by an earlier run, before the snapshot was computed. It returns the
+// names of the sources still waiting.
 func (p *Poller) Ready() (bool, []string) {
+	waiting := p.waiting()
+	if s := p.snap.Load(); len(waiting) == 0 && (s == nil || !s.complete) {
+		return false, []string{"the first complete snapshot"}
+	}
+	return len(waiting) == 0, waiting
+}
+
+// waiting returns the sources that have neither polled successfully nor a persisted sync.
+func (p *Poller) waiting() []string {
 	var waiting []string
 	for _, s := range p.sources {
 		s.mu.Lock()
-		ok := s.lastSuccess != (time.Time{}) || p.opts.Store.Synced(s.name)
+		ok := !s.lastSuccess.IsZero() || p.opts.Store.Synced(s.name)
 		s.mu.Unlock()
 		if !ok {
 			waiting = append(waiting, s.name)
 		}
 	}
 	sort.Strings(waiting)
-	return len(waiting) == 0, waiting
+	return waiting
 }
 
 // Source returns the built source by name, for the demo's controls.
