@@ -94,8 +94,8 @@ func BenchmarkColdSync(b *testing.B) {
 				if err := src.Poll(context.Background(), st); err != nil {
 					b.Fatal(err)
 				}
-				if st.len() != n {
-					b.Fatalf("stored %d, want %d", st.len(), n)
+				if st.Len() != n {
+					b.Fatalf("stored %d, want %d", st.Len(), n)
 				}
 			}
 			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "tickets/s")

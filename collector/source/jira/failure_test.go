@@ -55,8 +55,8 @@ func TestRateLimitStormHonoursRetryAfter(t *testing.T) {
 			if got := countOf(e.stats, "search", "429"); got != float64(tc.n) {
 				t.Errorf("search 429 counter: got %v, want %d", got, tc.n)
 			}
-			if e.st.len() != 1 {
-				t.Errorf("stored after the storm: got %d, want 1", e.st.len())
+			if e.st.Len() != 1 {
+				t.Errorf("stored after the storm: got %d, want 1", e.st.Len())
 			}
 		})
 	}
@@ -100,8 +100,8 @@ func TestRateLimitGivesUp(t *testing.T) {
 		}
 		e.clock.Advance(50 * time.Minute)
 		e.poll(t)
-		if e.st.len() != 1 {
-			t.Errorf("stored after the hour: got %d, want 1", e.st.len())
+		if e.st.Len() != 1 {
+			t.Errorf("stored after the hour: got %d, want 1", e.st.Len())
 		}
 	})
 }
@@ -193,14 +193,14 @@ func TestServerErrorsFailThePollAndKeepData(t *testing.T) {
 			}
 			// The first page (SUP-4 and 5 again through the overlap, SUP-6..13 new) stays
 			// applied and its cursor with it.
-			if got := e.st.len(); got != 13 {
+			if got := e.st.Len(); got != 13 {
 				t.Errorf("stored after the failed poll: got %d, want 13", got)
 			}
 			if string(e.st.Cursor()) == string(goodCursor) {
 				t.Errorf("cursor did not advance over the applied page")
 			}
 			e.poll(t)
-			if got := e.st.len(); got != 30 {
+			if got := e.st.Len(); got != 30 {
 				t.Errorf("stored after recovery: got %d, want 30", got)
 			}
 		})
@@ -260,8 +260,8 @@ func TestUnauthorizedNamesSourceNotToken(t *testing.T) {
 				config.Source{JQL: "project = SUP", Auth: config.Auth{Email: email, TokenEnv: "CUSTOPS_TEST_JIRA_TOKEN"}})
 			e.put(t, mk(keyN(1), t0))
 			e.poll(t)
-			if e.st.len() != 1 {
-				t.Errorf("%s: stored %d, want 1", flavor, e.st.len())
+			if e.st.Len() != 1 {
+				t.Errorf("%s: stored %d, want 1", flavor, e.st.Len())
 			}
 		}
 	})
@@ -341,19 +341,19 @@ func TestCanceledPollStops(t *testing.T) {
 	if err := e.src.Poll(ctx, e.st); !errors.Is(err, context.Canceled) {
 		t.Errorf("Poll: got %v, want context.Canceled", err)
 	}
-	if e.st.len() != 0 {
-		t.Errorf("stored: got %d, want 0", e.st.len())
+	if e.st.Len() != 0 {
+		t.Errorf("stored: got %d, want 0", e.st.Len())
 	}
 }
 
 func TestUnreadableCursorResyncs(t *testing.T) {
 	e := newEnv(t, jirafake.Options{}, config.Source{JQL: "project = SUP"})
 	e.put(t, mk(keyN(1), t0.Add(-time.Hour)))
-	e.st.cursor = []byte("{not json")
+	e.st.CursorBytes = []byte("{not json")
 	e.poll(t)
 	s := e.searches()
-	if len(s) != 1 || s[0].JQL() != "(project = SUP) ORDER BY updated ASC" || e.st.len() != 1 {
-		t.Errorf("after an unreadable cursor: searches %v, stored %d; want one full sync", s, e.st.len())
+	if len(s) != 1 || s[0].JQL() != "(project = SUP) ORDER BY updated ASC" || e.st.Len() != 1 {
+		t.Errorf("after an unreadable cursor: searches %v, stored %d; want one full sync", s, e.st.Len())
 	}
 	if !strings.Contains(e.logs.String(), "cursor_unreadable_resync") {
 		t.Errorf("no warning logged")

@@ -125,7 +125,7 @@ func TestRecordedSearchPage(t *testing.T) {
 	e.poll(t)
 	tk, ok := e.st.Get("AR-86")
 	if !ok {
-		t.Fatalf("AR-86 not stored; have %d tickets", e.st.len())
+		t.Fatalf("AR-86 not stored; have %d tickets", e.st.Len())
 	}
 	pst := time.FixedZone("", -8*3600)
 	want := &ticket.Ticket{

@@ -14,76 +14,14 @@ import (
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/source/jira/jirafake"
+	"github.com/custops/custops/collector/source/sourcetest"
 	"github.com/custops/custops/collector/ticket"
 )
 
-// memStore is an in-memory source.Store that records the batches applied to it.
-type memStore struct {
-	mu      sync.Mutex
-	tickets map[string]*ticket.Ticket
-	cursor  []byte
-	batches []source.Batch
-}
+// memStore is the shared in-memory store with this package's helpers.
+type memStore struct{ *sourcetest.MemStore }
 
-func newMemStore() *memStore { return &memStore{tickets: map[string]*ticket.Ticket{}} }
-
-func (m *memStore) Cursor() []byte {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.cursor
-}
-
-func (m *memStore) Get(key string) (*ticket.Ticket, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t, ok := m.tickets[key]
-	return t, ok
-}
-
-func (m *memStore) OpenKeys() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var keys []string
-	for k, t := range m.tickets {
-		if t.Open() {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func (m *memStore) Apply(b source.Batch) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for _, t := range b.Upserts {
-		m.tickets[t.Key] = t
-	}
-	for _, k := range b.Deletes {
-		delete(m.tickets, k)
-	}
-	if b.Cursor != nil {
-		m.cursor = b.Cursor
-	}
-	m.batches = append(m.batches, b)
-	return nil
-}
-
-func (m *memStore) len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.tickets)
-}
-
-func (m *memStore) upserts() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	n := 0
-	for _, b := range m.batches {
-		n += len(b.Upserts)
-	}
-	return n
-}
+func newMemStore() *memStore { return &memStore{sourcetest.NewMemStore()} }
 
 // fakeClock is the injected clock: Sleep advances it and records what was asked.
 type fakeClock struct {

@@ -31,7 +31,7 @@ func TestPollMultiPage(t *testing.T) {
 			e.put(t, tickets...)
 			e.poll(t)
 
-			if got := e.st.len(); got != 25 {
+			if got := e.st.Len(); got != 25 {
 				t.Errorf("stored tickets: got %d, want 25", got)
 			}
 			s := e.searches()
@@ -59,10 +59,10 @@ func TestPollMultiPage(t *testing.T) {
 				}
 			}
 			// One batch per page, each carrying the cursor that resumes after it.
-			if got := len(e.st.batches); got != 3 {
+			if got := len(e.st.Batches); got != 3 {
 				t.Errorf("batches: got %d, want 3", got)
 			}
-			for i, b := range e.st.batches {
+			for i, b := range e.st.Batches {
 				c, err := decodeCursor(b.Cursor)
 				if err != nil {
 					t.Fatalf("batch %d cursor: %v", i, err)
@@ -96,7 +96,7 @@ func TestIncrementalAsksOnlyForChanges(t *testing.T) {
 	e.fake.ResetRequests()
 	e.put(t, mk(keyN(2), t0.Add(10*time.Minute), func(tk *ticket.Ticket) { tk.Summary = "changed" }),
 		mk(keyN(6), t0.Add(11*time.Minute)))
-	before := e.st.upserts()
+	before := e.st.Upserts()
 	e.poll(t)
 	s := e.searches()
 	if len(s) != 1 {
@@ -105,7 +105,7 @@ func TestIncrementalAsksOnlyForChanges(t *testing.T) {
 	if got, want := s[0].JQL(), `(project = SUP) AND updated >= "2026-03-10 05:29" ORDER BY updated ASC`; got != want {
 		t.Errorf("incremental JQL: got %q, want %q", got, want)
 	}
-	if got := e.st.upserts() - before; got != 2 {
+	if got := e.st.Upserts() - before; got != 2 {
 		t.Errorf("tickets applied by the incremental poll: got %d, want 2 (SUP-2, SUP-6)", got)
 	}
 	if tk, _ := e.st.Get(keyN(2)); tk == nil || tk.Summary != "changed" {
@@ -126,11 +126,11 @@ func TestOverlapDoesNotDoubleCount(t *testing.T) {
 		tk.State, tk.Resolved = ticket.StateResolved, at
 	}))
 	e.poll(t)
-	batches := len(e.st.batches)
+	batches := len(e.st.Batches)
 
 	// Nothing changed: the overlap fetches both again, nothing is applied.
 	e.poll(t)
-	if got := len(e.st.batches); got != batches {
+	if got := len(e.st.Batches); got != batches {
 		t.Errorf("batches after an idle poll: got %d, want %d (no write)", got, batches)
 	}
 
@@ -138,7 +138,7 @@ func TestOverlapDoesNotDoubleCount(t *testing.T) {
 	// through the overlap untouched.
 	e.put(t, mk(keyN(2), at.Add(time.Second)), mk(keyN(3), at))
 	e.poll(t)
-	last := e.st.batches[len(e.st.batches)-1]
+	last := e.st.Batches[len(e.st.Batches)-1]
 	var keys []string
 	for _, tk := range last.Upserts {
 		keys = append(keys, tk.Key)
@@ -176,7 +176,7 @@ func TestRequestCost(t *testing.T) {
 			for i := 1; i <= k; i++ {
 				e.put(t, mk(keyN(i), t0.Add(time.Duration(i)*time.Second)))
 			}
-			before := e.st.upserts()
+			before := e.st.Upserts()
 			e.poll(t)
 			got := len(e.fake.Requests())
 			want := (k + 1 + pageSize - 1) / pageSize
@@ -187,7 +187,7 @@ func TestRequestCost(t *testing.T) {
 				t.Errorf("requests: got %d, want at most ceil(k/page)+1 = %d", got, bound)
 			}
 			t.Logf("k=%d changed, page size %d: %d requests", k, pageSize, got)
-			if applied := e.st.upserts() - before; applied != k {
+			if applied := e.st.Upserts() - before; applied != k {
 				t.Errorf("applied: got %d, want %d", applied, k)
 			}
 		})
@@ -221,8 +221,8 @@ func TestFlavorDetection(t *testing.T) {
 			if got := strings.Join(paths, ","); got != want {
 				t.Errorf("requests: got %s, want %s", got, want)
 			}
-			if e.st.len() != 1 {
-				t.Errorf("stored: got %d, want 1", e.st.len())
+			if e.st.Len() != 1 {
+				t.Errorf("stored: got %d, want 1", e.st.Len())
 			}
 		})
 	}
@@ -242,8 +242,8 @@ func TestReconcileDeletes(t *testing.T) {
 			e.fake.Delete(keyN(5))
 			e.put(t, mk(keyN(4), t0.Add(-4*time.Hour), func(tk *ticket.Ticket) { tk.Attributes.Project = "OPS" }))
 			e.poll(t)
-			if e.st.len() != 5 {
-				t.Fatalf("before reconcile: got %d tickets, want 5", e.st.len())
+			if e.st.Len() != 5 {
+				t.Fatalf("before reconcile: got %d tickets, want 5", e.st.Len())
 			}
 			e.fake.ResetRequests()
 			if err := e.src.Reconcile(context.Background(), e.st); err != nil {
@@ -283,8 +283,8 @@ func TestReconcileChunks(t *testing.T) {
 	if got := len(e.searches()); got != 3 {
 		t.Errorf("reconcile requests for 250 open tickets: got %d, want 3 chunks", got)
 	}
-	if e.st.len() != 250 {
-		t.Errorf("tickets after a reconcile that found all: got %d, want 250", e.st.len())
+	if e.st.Len() != 250 {
+		t.Errorf("tickets after a reconcile that found all: got %d, want 250", e.st.Len())
 	}
 }
 

@@ -47,7 +47,7 @@ func TestDemoConfigParsesAndMaps(t *testing.T) {
 				t.Fatalf("Poll: %v", err)
 			}
 			perCustomer := map[string]int{}
-			for _, tk := range st.tickets {
+			for _, tk := range st.Tickets {
 				got, want := m.Customer(tk), customerOf(tk)
 				if got != want {
 					t.Errorf("%s (%v) maps to %q, want %q", tk.Key, tk.Attributes.Organizations, got, want)

@@ -1,12 +1,11 @@
 package sim
 
 import (
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/source/sourcetest"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -62,77 +61,18 @@ func clockTrouble(tk *ticket.Ticket, now time.Time) (breached, atRisk []string) 
 	return breached, atRisk
 }
 
-// memStore is a source.Store in memory that records the batches applied to it.
-type memStore struct {
-	mu      sync.Mutex
-	cursor  []byte
-	tickets map[string]*ticket.Ticket
-	applied []source.Batch
-	fail    error // returned by Apply when set
-}
+// memStore is the shared in-memory store with this package's helpers.
+type memStore struct{ *sourcetest.MemStore }
 
-func newMemStore() *memStore { return &memStore{tickets: map[string]*ticket.Ticket{}} }
-
-func (m *memStore) Cursor() []byte {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return slices.Clone(m.cursor)
-}
-
-func (m *memStore) Get(key string) (*ticket.Ticket, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t, ok := m.tickets[key]
-	return t, ok
-}
-
-func (m *memStore) OpenKeys() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []string
-	for k, t := range m.tickets {
-		if t.Open() {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-func (m *memStore) Apply(b source.Batch) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.fail != nil {
-		return m.fail
-	}
-	for _, t := range b.Upserts {
-		m.tickets[t.Key] = t
-	}
-	for _, k := range b.Deletes {
-		delete(m.tickets, k)
-	}
-	if b.Cursor != nil {
-		m.cursor = slices.Clone(b.Cursor)
-	}
-	m.applied = append(m.applied, b)
-	return nil
-}
+func newMemStore() *memStore { return &memStore{sourcetest.NewMemStore()} }
 
 // upserted counts the tickets written since batch i.
 func (m *memStore) upserted(from int) int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	n := 0
-	for _, b := range m.applied[from:] {
+	for _, b := range m.Batches[from:] {
 		n += len(b.Upserts)
 	}
 	return n
-}
-
-func (m *memStore) batches() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.applied)
 }
 
 // fakeClock is a settable clock.

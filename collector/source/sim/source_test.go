@@ -78,10 +78,10 @@ func TestPoll(t *testing.T) {
 		t.Fatalf("first poll: %v", err)
 	}
 	all := src.World().Tickets()
-	if got, want := len(st.tickets), len(all); got != want {
+	if got, want := len(st.Tickets), len(all); got != want {
 		t.Fatalf("after the first poll the store holds %d tickets, the world %d", got, want)
 	}
-	if got, want := st.batches(), (len(all)+BatchSize-1)/BatchSize; got != want {
+	if got, want := len(st.Batches), (len(all)+BatchSize-1)/BatchSize; got != want {
 		t.Errorf("first poll applied %d batches, want %d", got, want)
 	}
 	latest := time.Time{}
@@ -93,14 +93,14 @@ func TestPoll(t *testing.T) {
 	if got, want := string(st.Cursor()), latest.UTC().Format(time.RFC3339Nano); got != want {
 		t.Errorf("cursor %q, want the last change %q", got, want)
 	}
-	for _, tk := range st.tickets {
+	for _, tk := range st.Tickets {
 		if tk.Source != "jsm" {
 			t.Fatalf("%s has source %q, want the configured name jsm", tk.Key, tk.Source)
 		}
 	}
 
 	// Nothing happens in no time: a poll at the same instant applies nothing.
-	before := st.batches()
+	before := len(st.Batches)
 	if err := src.Poll(ctx, st); err != nil {
 		t.Fatalf("second poll: %v", err)
 	}
@@ -118,12 +118,12 @@ func TestPoll(t *testing.T) {
 		for _, tk := range reference.ChangedSince(cursor) {
 			want[tk.Key] = true
 		}
-		before := st.batches()
+		before := len(st.Batches)
 		if err := src.Poll(ctx, st); err != nil {
 			t.Fatalf("poll %d: %v", step, err)
 		}
 		got := map[string]bool{}
-		for _, b := range st.applied[before:] {
+		for _, b := range st.Batches[before:] {
 			for _, tk := range b.Upserts {
 				got[tk.Key] = true
 			}
@@ -155,11 +155,11 @@ func TestPoll(t *testing.T) {
 func TestPollUnreadableCursor(t *testing.T) {
 	src, _, _, logs := newTestSource(t, simConfig(DeskZendesk))
 	st := newMemStore()
-	st.cursor = []byte("not a time")
+	st.CursorBytes = []byte("not a time")
 	if err := src.Poll(context.Background(), st); err != nil {
 		t.Fatalf("poll: %v", err)
 	}
-	if got, want := len(st.tickets), len(src.World().Tickets()); got != want {
+	if got, want := len(st.Tickets), len(src.World().Tickets()); got != want {
 		t.Errorf("store holds %d tickets, want all %d", got, want)
 	}
 	if !strings.Contains(logs.String(), "unreadable cursor") {
@@ -170,7 +170,7 @@ func TestPollUnreadableCursor(t *testing.T) {
 func TestPollApplyFails(t *testing.T) {
 	src, _, _, _ := newTestSource(t, simConfig(DeskJira))
 	st := newMemStore()
-	st.fail = errors.New("disk full")
+	st.Fail = errors.New("disk full")
 	err := src.Poll(context.Background(), st)
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("poll error = %v, want the store's error", err)
@@ -193,7 +193,7 @@ func TestSetDown(t *testing.T) {
 	if err := src.Poll(ctx, st); err != nil {
 		t.Fatalf("poll: %v", err)
 	}
-	held, cursor := len(st.tickets), string(st.Cursor())
+	held, cursor := len(st.Tickets), string(st.Cursor())
 
 	src.SetDown(true)
 	clock.Add(time.Hour)
@@ -203,8 +203,8 @@ func TestSetDown(t *testing.T) {
 			t.Errorf("%s while down: error %v, want ErrDown naming the source", name, err)
 		}
 	}
-	if len(st.tickets) != held || string(st.Cursor()) != cursor {
-		t.Errorf("while down the store changed: %d tickets (had %d), cursor %q (had %q)", len(st.tickets), held, st.Cursor(), cursor)
+	if len(st.Tickets) != held || string(st.Cursor()) != cursor {
+		t.Errorf("while down the store changed: %d tickets (had %d), cursor %q (had %q)", len(st.Tickets), held, st.Cursor(), cursor)
 	}
 	if got := requests(stats)["sim/503"]; got != 2 {
 		t.Errorf("sim/503 requests %v, want 2", got)
@@ -227,7 +227,7 @@ func TestReconcile(t *testing.T) {
 		t.Fatalf("poll: %v", err)
 	}
 	// A ticket the world never had, open in the store: it left the desk's scope.
-	st.tickets["SUP-1"] = &ticket.Ticket{Source: "jsm", Key: "SUP-1", State: ticket.StateInProgress}
+	st.Tickets["SUP-1"] = &ticket.Ticket{Source: "jsm", Key: "SUP-1", State: ticket.StateInProgress}
 	open := len(st.OpenKeys())
 	if err := src.Reconcile(ctx, st); err != nil {
 		t.Fatalf("reconcile: %v", err)
@@ -243,14 +243,14 @@ func TestReconcile(t *testing.T) {
 	deleted := 0
 	for range 21 * 6 {
 		clock.Add(4 * time.Hour)
-		before := st.batches()
+		before := len(st.Batches)
 		if err := src.Poll(ctx, st); err != nil {
 			t.Fatal(err)
 		}
 		if err := src.Reconcile(ctx, st); err != nil {
 			t.Fatal(err)
 		}
-		for _, b := range st.applied[before:] {
+		for _, b := range st.Batches[before:] {
 			deleted += len(b.Deletes)
 		}
 	}

@@ -52,7 +52,7 @@ func longSync(tb testing.TB, tickets, perPage, eventsPerTicket int) (map[string]
 	if err := h.src.Poll(context.Background(), h.st); err != nil {
 		tb.Fatal(err)
 	}
-	if got := h.st.len(); got != tickets {
+	if got := h.st.Len(); got != tickets {
 		tb.Fatalf("stored: got %d, want %d", got, tickets)
 	}
 	return st.times, h

@@ -14,71 +14,14 @@ import (
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/source/sourcetest"
 	"github.com/custops/custops/collector/source/zendesk/zendeskfake"
-	"github.com/custops/custops/collector/ticket"
 )
 
-// memStore is a source.Store in memory that records what was applied.
-type memStore struct {
-	mu      sync.Mutex
-	cursor  []byte
-	tickets map[string]*ticket.Ticket
-	applies int
-	fail    error
-}
+// memStore is the shared in-memory store with this package's helpers.
+type memStore struct{ *sourcetest.MemStore }
 
-func newMemStore() *memStore { return &memStore{tickets: map[string]*ticket.Ticket{}} }
-
-func (m *memStore) Cursor() []byte {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return slices.Clone(m.cursor)
-}
-
-func (m *memStore) Get(key string) (*ticket.Ticket, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	t, ok := m.tickets[key]
-	return t, ok
-}
-
-func (m *memStore) OpenKeys() []string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var keys []string
-	for k, t := range m.tickets {
-		if t.Open() {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func (m *memStore) Apply(b source.Batch) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.fail != nil {
-		return m.fail
-	}
-	m.applies++
-	for _, t := range b.Upserts {
-		m.tickets[t.Key] = t
-	}
-	for _, k := range b.Deletes {
-		delete(m.tickets, k)
-	}
-	if b.Cursor != nil {
-		m.cursor = slices.Clone(b.Cursor)
-	}
-	return nil
-}
-
-func (m *memStore) len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.tickets)
-}
+func newMemStore() *memStore { return &memStore{sourcetest.NewMemStore()} }
 
 // fakeClock is an injected clock whose Sleep advances time and records the waits.
 type fakeClock struct {

@@ -25,7 +25,7 @@ func TestPollPagesThroughCursor(t *testing.T) {
 	}
 	h.mustPoll(t)
 
-	if got := h.st.len(); got != 25 {
+	if got := h.st.Len(); got != 25 {
 		t.Fatalf("stored tickets: got %d, want 25", got)
 	}
 	var exports []zendeskfake.Request
@@ -56,7 +56,7 @@ func TestPollPagesThroughCursor(t *testing.T) {
 		t.Errorf("pages 2 and 3 sent the same cursor %q", exports[1].Query.Get("cursor"))
 	}
 	// One batch per page plus the metric events page: the cursor is stored with each page.
-	if got := h.st.applies; got != 4 {
+	if got := len(h.st.Batches); got != 4 {
 		t.Errorf("applied batches: got %d, want 4", got)
 	}
 	cur, ok := decodeCursor(h.st.Cursor())
@@ -258,8 +258,8 @@ func TestPollFailuresKeepPreviousData(t *testing.T) {
 			if got := len(h.fake.Requests()); got != tc.tries {
 				t.Errorf("requests: got %d, want %d", got, tc.tries)
 			}
-			if _, ok := h.st.Get("1"); !ok || h.st.len() != 1 || string(h.st.Cursor()) != string(cursor) {
-				t.Errorf("store after the failed poll: got %d tickets, cursor changed %v; want the previous data", h.st.len(), string(h.st.Cursor()) != string(cursor))
+			if _, ok := h.st.Get("1"); !ok || h.st.Len() != 1 || string(h.st.Cursor()) != string(cursor) {
+				t.Errorf("store after the failed poll: got %d tickets, cursor changed %v; want the previous data", h.st.Len(), string(h.st.Cursor()) != string(cursor))
 			}
 		})
 	}
@@ -293,8 +293,8 @@ func TestRetryAfterHonoured(t *testing.T) {
 	if n := h.requestCount(endpointTickets, "429"); n != 1 {
 		t.Errorf("429s counted: got %v, want 1", n)
 	}
-	if h.st.len() != 1 {
-		t.Errorf("stored: got %d, want 1 (the retry succeeded)", h.st.len())
+	if h.st.Len() != 1 {
+		t.Errorf("stored: got %d, want 1 (the retry succeeded)", h.st.Len())
 	}
 }
 
@@ -362,7 +362,7 @@ func TestReconcile(t *testing.T) {
 			t.Errorf("ticket %s: got kept, want deleted", k)
 		}
 	}
-	if got := h.st.len(); got != 248 {
+	if got := h.st.Len(); got != 248 {
 		t.Errorf("stored: got %d, want 248", got)
 	}
 }
@@ -432,7 +432,7 @@ func TestBearerTokenWithoutEmail(t *testing.T) {
 	h := newHarness(t, zendeskfake.Options{Token: testToken}, func(c *config.Source) { c.Auth.Email = "" })
 	h.fake.Put(zTicket(1, t0.Add(-time.Hour)))
 	h.mustPoll(t)
-	if reqs := h.fake.Requests(); len(reqs) == 0 || !reqs[0].Authorized || h.st.len() != 1 {
-		t.Errorf("got %+v and %d tickets, want authorized bearer requests and 1 ticket", reqs, h.st.len())
+	if reqs := h.fake.Requests(); len(reqs) == 0 || !reqs[0].Authorized || h.st.Len() != 1 {
+		t.Errorf("got %+v and %d tickets, want authorized bearer requests and 1 ticket", reqs, h.st.Len())
 	}
 }
