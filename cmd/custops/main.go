@@ -25,7 +25,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	app.HelpFlag.Short('h')
 	app.UsageWriter(stdout)
 	app.ErrorWriter(stderr)
-	app.Terminate(nil)
+	terminated := -1 // --help and --version end the program without running a command
+	app.Terminate(func(code int) { terminated = code })
 	logConfig := &promslog.Config{}
 	promslogflag.AddFlags(app, logConfig)
 
@@ -59,12 +60,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	healthURL := healthCmd.Flag("url", "Endpoint to check.").Default("http://127.0.0.1" + links.DefaultListenAddress + "/-/healthy").String()
 
 	cmd, err := app.Parse(args)
+	if terminated >= 0 {
+		return terminated
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "custops: %v\n", err)
 		return 2
-	}
-	if cmd == "" { // --help or --version
-		return 0
 	}
 	logger := promslog.New(logConfig)
 
