@@ -31,7 +31,13 @@ func Customer(opts Options) (dashboard.Dashboard, error) {
 			Url(tickets).
 			Icon("doc").
 			TargetBlank(true).
-			Tooltip("The exporter's list of this customer's open tickets"))
+			Tooltip("The exporter's list of this customer's open tickets")).
+		Link(dashboard.NewDashboardLinkBuilder("Weekly report").
+			Type(dashboard.DashboardLinkTypeLink).
+			Url(links.CustomerReport(opts.ExporterURL, "${"+customerVar+"}")).
+			Icon("doc").
+			TargetBlank(true).
+			Tooltip("The printable weekly report to hand to this customer"))
 	for _, p := range []cog.Builder[dashboard.Panel]{
 		// Row 1, y=0 h=5: now.
 		riskGauge(1, 0), breachedStat(2, 4), atRiskStat(3, 7), nextBreachStat(4, 10),

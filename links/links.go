@@ -42,3 +42,8 @@ func maybeEscape(s string) string {
 	}
 	return url.QueryEscape(s)
 }
+
+// CustomerReport is the exporter's printable weekly report for a customer.
+func CustomerReport(exporterURL, customer string) string {
+	return strings.TrimSuffix(exporterURL, "/") + "/customers/" + maybeEscape(customer) + "/report"
+}
