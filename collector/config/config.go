@@ -22,9 +22,6 @@ type Config struct {
 	Calendars         map[string]Calendar `yaml:"calendars"`
 	OfficialChannels  []ticket.Channel    `yaml:"official_channels"` // default [portal, email, api]
 	Risk              Risk                `yaml:"risk"`
-	// TicketBaseURL is where the exporter's own ticket pages are reachable from a browser, for
-	// links from dashboards and alerts; default: derived from --web.listen-address.
-	ExternalURL string `yaml:"external_url"`
 }
 
 // Source is one ticketing system to poll.

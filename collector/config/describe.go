@@ -21,9 +21,6 @@ func (c *Config) Describe(w io.Writer) error {
 	p("  poll interval\t%s\n", c.PollInterval)
 	p("  reconcile interval\t%s\n", c.ReconcileInterval)
 	p("  state dir\t%s\n", c.StateDir)
-	if c.ExternalURL != "" {
-		p("  external url\t%s\n", c.ExternalURL)
-	}
 	p("  official channels\t%s\n", join(c.OfficialChannels))
 
 	for _, s := range c.Sources {

@@ -124,11 +124,6 @@ func (v *validator) config(c *Config) {
 	if strings.TrimSpace(c.StateDir) == "" {
 		v.errf("state_dir", "must not be empty")
 	}
-	if c.ExternalURL != "" {
-		if u, err := url.Parse(c.ExternalURL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-			v.errf("external_url", "invalid URL %q (want http(s)://host[:port][/path])", c.ExternalURL)
-		}
-	}
 	v.sources(c)
 	v.calendars(c)
 	v.tiers(c)
