@@ -138,7 +138,7 @@ func clock(name string, cycles ...ticket.Cycle) opt {
 
 // running is a running cycle with a 1h goal that breaches at now+left.
 func running(left time.Duration) ticket.Cycle {
-	return ticket.Cycle{Start: ago(time.Hour - left), Goal: time.Hour, BreachAt: now.Add(left), Elapsed: time.Hour - left, ObservedAt: now}
+	return ticket.Cycle{Start: ago(time.Hour - left), Goal: time.Hour, BreachAt: now.Add(left), Elapsed: time.Hour - left}
 }
 
 // stopped is a completed cycle that stopped at the given instant.

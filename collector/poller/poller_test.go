@@ -288,7 +288,7 @@ func TestComputedSLAClocks(t *testing.T) {
 			continue
 		}
 		for _, c := range tk.Clocks {
-			if c.Name == "first_response_contract" && c.Origin == "computed" {
+			if c.Name == "first_response_contract" {
 				contract++
 			}
 		}

@@ -16,7 +16,7 @@ import (
 func TestApplyModes(t *testing.T) {
 	vil := zone(t, "Europe/Vilnius")
 	now := wallIn(t, vil, "2026-11-03 12:00")
-	nativeClocks := []ticket.Clock{{Name: ticket.SLAResolution, Origin: "native", Cycles: []ticket.Cycle{{Start: wallIn(t, vil, "2026-11-02 09:00"), Goal: time.Hour}}}}
+	nativeClocks := []ticket.Clock{{Name: ticket.SLAResolution, Cycles: []ticket.Cycle{{Start: wallIn(t, vil, "2026-11-02 09:00"), Goal: time.Hour}}}}
 	mk := func(source, customer string) *ticket.Ticket {
 		return &ticket.Ticket{
 			Source: source, Key: "K-1", Priority: ticket.P2, State: ticket.StateInProgress,
@@ -257,7 +257,7 @@ func TestApplyReusesFinalTickets(t *testing.T) {
 	if got, want := res(second[1]).Elapsed, 5*time.Hour+30*time.Minute; got != want {
 		t.Errorf("running elapsed at 14:30 = %v, want %v", got, want)
 	}
-	if got, want := res(second[0]).ObservedAt, final.Resolved; !got.Equal(want) {
-		t.Errorf("final cycle observed at %v, want its stop %v", got, want)
+	if got, want := res(second[0]).Stop, final.Resolved; !got.Equal(want) {
+		t.Errorf("final cycle stopped at %v, want the resolution %v", got, want)
 	}
 }

@@ -85,8 +85,8 @@ func planCycle(cal *Calendar, s span, pauses []span, goal time.Duration, anchor 
 }
 
 // at finishes the cycle as observed at now: a running clock's elapsed time grows with now, and a
-// paused one's breach instant moves with now until it resumes. A completed cycle is final: it is
-// observed at its stop, so that it (and a ticket whose clocks all stopped) does not change from
+// paused one's breach instant moves with now until it resumes. A completed cycle is final: it
+// does not depend on now, so that it (and a ticket whose clocks all stopped) does not change from
 // one poll to the next and can be handed out again as it is.
 // With wNow set (the cumulative working time at now from the same anchor), a running unpaused
 // cycle costs no calendar walk.
@@ -94,9 +94,8 @@ func (cp *cyclePlan) at(cal *Calendar, now time.Time, wNow *time.Duration) ticke
 	c := cp.c
 	switch {
 	case !cp.running:
-		c.ObservedAt = c.Stop
+		// Final as planned.
 	case cp.paused:
-		c.ObservedAt = now
 		c.Paused = true
 		c.Elapsed = cp.prior
 		c.Breached = cp.reached
@@ -104,11 +103,9 @@ func (cp *cyclePlan) at(cal *Calendar, now time.Time, wNow *time.Duration) ticke
 			c.BreachAt = cal.Add(latest(now, cp.since), c.Goal-cp.prior)
 		}
 	case cp.hasW && wNow != nil:
-		c.ObservedAt = now
 		c.Elapsed = cp.prior + max(0, *wNow-cp.wSince)
 		c.Breached = c.Elapsed >= c.Goal
 	default:
-		c.ObservedAt = now
 		c.Elapsed = cp.prior + cal.Elapsed(cp.since, now)
 		c.Breached = c.Elapsed >= c.Goal
 	}

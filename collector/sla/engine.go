@@ -12,9 +12,6 @@ import (
 	"github.com/custops/custops/collector/ticket"
 )
 
-// OriginComputed is the Clock.Origin of clocks this package computes.
-const OriginComputed = "computed"
-
 // Names of the computed clocks in "both" mode, spelled out so that naming costs no allocation.
 const (
 	firstResponseContract = ticket.SLAFirstResponse + ContractSuffix
@@ -139,10 +136,9 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 // and resolution (one cycle from Created, and one more from each reopen, to the resolution that
 // ended it). Both pause in the policy's pause states per the ticket's Transitions. Each cycle has
 // its Goal for the ticket's priority, Elapsed working time as of now (or its stop), BreachAt (the
-// instant the goal is reached on the calendar, shifted by pauses), Breached, Paused and
-// ObservedAt: now for a running cycle, its stop for a completed one (whose values are final, so
-// that a resolved ticket's clocks are the same at every poll). Origin is OriginComputed. A clock
-// whose goal the policy does not set is absent; an unknown customer has none.
+// instant the goal is reached on the calendar, shifted by pauses), Breached and Paused; a
+// completed cycle's values are final, so that a resolved ticket's clocks are the same at every
+// poll. A clock whose goal the policy does not set is absent; an unknown customer has none.
 func (e *Engine) Clocks(t *ticket.Ticket, customerID string, now time.Time) []ticket.Clock {
 	var ent entry
 	e.plan(&ent, t, e.policies[customerID], false, timeline{}, time.Time{})
@@ -291,7 +287,7 @@ func appendClocks(dst []ticket.Clock, plans []clockPlan, buf []ticket.Cycle, now
 		for j := range p.cycles {
 			buf = append(buf, p.cycles[j].at(p.cal, now, w))
 		}
-		dst = append(dst, ticket.Clock{Name: p.name, Origin: OriginComputed, Cycles: buf[start:len(buf):len(buf)]})
+		dst = append(dst, ticket.Clock{Name: p.name, Cycles: buf[start:len(buf):len(buf)]})
 	}
 	return dst
 }

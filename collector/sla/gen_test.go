@@ -69,7 +69,7 @@ func genTickets(n int, seed uint64, now time.Time) []*ticket.Ticket {
 			t.Transitions = nil
 		}
 		if r.IntN(2) == 0 {
-			t.Clocks = []ticket.Clock{{Name: ticket.SLAResolution, Origin: "native", Cycles: []ticket.Cycle{{Start: created, Goal: 8 * time.Hour, ObservedAt: now}}}}
+			t.Clocks = []ticket.Clock{{Name: ticket.SLAResolution, Cycles: []ticket.Cycle{{Start: created, Goal: 8 * time.Hour}}}}
 		}
 		out[i] = t
 	}

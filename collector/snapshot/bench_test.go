@@ -72,7 +72,7 @@ func benchInput(n, customers int) Input {
 		goal := time.Duration(goals[p][ticket.SLAResolution])
 		first := ticket.Cycle{Start: created, Goal: time.Duration(goals[p][ticket.SLAFirstResponse]), Stop: t.FirstReply}
 		first.Breached = !t.FirstReply.IsZero() && t.FirstReply.Sub(created) > first.Goal
-		res := ticket.Cycle{Start: created, Goal: goal, BreachAt: created.Add(goal), ObservedAt: now.Add(-time.Minute)}
+		res := ticket.Cycle{Start: created, Goal: goal, BreachAt: created.Add(goal)}
 		if rng.IntN(5) != 0 { // 80% resolved
 			t.State = ticket.StateResolved
 			t.Resolved = created.Add(time.Duration(rng.Int64N(int64(10 * day))))

@@ -108,7 +108,7 @@ func clock(name string, cycles ...ticket.Cycle) opt {
 
 // running is a running, unpaused cycle of the given goal that breaches at breachAt.
 func running(goal time.Duration, breachAt time.Time) ticket.Cycle {
-	return ticket.Cycle{Start: breachAt.Add(-goal), Goal: goal, BreachAt: breachAt, ObservedAt: ago(time.Minute)}
+	return ticket.Cycle{Start: breachAt.Add(-goal), Goal: goal, BreachAt: breachAt}
 }
 
 // stopped is a completed cycle that stopped at stop, breached or not.

@@ -26,8 +26,9 @@ import (
 // files are then moved aside and re-synced). TestCodecCoversEveryField fails when a field is
 // added to ticket.Ticket and not here.
 
-// recordVersion is the first byte of every record.
-const recordVersion = 1
+// recordVersion is the first byte of every record. Version 2 dropped Clock.Origin and
+// Cycle.ObservedAt.
+const recordVersion = 2
 
 // Time encodings: a tag, then the Unix seconds (varint) and, for the sub-second tags, the
 // milliseconds or nanoseconds (uvarint). Jira times have milliseconds, Zendesk times seconds.
@@ -135,7 +136,6 @@ func encodeTicket(t *ticket.Ticket) []byte {
 	e.uvarint(uint64(len(t.Clocks)))
 	for _, c := range t.Clocks {
 		e.str(c.Name)
-		e.str(c.Origin)
 		e.uvarint(uint64(len(c.Cycles)))
 		for _, y := range c.Cycles {
 			e.time(y.Start)
@@ -151,7 +151,6 @@ func encodeTicket(t *ticket.Ticket) []byte {
 				flags |= flagPaused
 			}
 			e.byte(flags)
-			e.time(y.ObservedAt)
 		}
 	}
 	e.strs(t.Quality)
@@ -399,7 +398,7 @@ func (d *decoder) clocks() []ticket.Clock {
 	var endsBuf [4]int
 	ends := endsBuf[:0]
 	for i := range clocks {
-		clocks[i].Name, clocks[i].Origin = d.istr(), d.istr()
+		clocks[i].Name = d.istr()
 		for range d.count() {
 			var y ticket.Cycle
 			y.Start = d.time()
@@ -412,7 +411,6 @@ func (d *decoder) clocks() []ticket.Clock {
 				d.fail("unknown cycle flags")
 			}
 			y.Breached, y.Paused = flags&flagBreached != 0, flags&flagPaused != 0
-			y.ObservedAt = d.time()
 			cycles = append(cycles, y)
 		}
 		ends = append(ends, len(cycles))

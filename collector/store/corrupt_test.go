@@ -81,6 +81,13 @@ func TestUnusableFileIsMovedAside(t *testing.T) {
 			wantReason: "schema version",
 		},
 		{
+			name: "schema version 1 (records with Clock.Origin and Cycle.ObservedAt)",
+			make: func(t *testing.T, path string) {
+				writeBolt(t, path, func(tx *bolt.Tx) error { return putSchema(tx, "1") })
+			},
+			wantReason: "schema version",
+		},
+		{
 			name: "bbolt file of something else",
 			make: func(t *testing.T, path string) {
 				writeBolt(t, path, func(tx *bolt.Tx) error {

@@ -27,8 +27,9 @@ var (
 )
 
 // schemaVersion is bumped whenever the layout or record changes in a way old files cannot be read
-// with; an old file is then moved aside and the sources re-sync.
-const schemaVersion = "1"
+// with; an old file is then moved aside and the sources re-sync. Version 2: records without
+// Clock.Origin and Cycle.ObservedAt (recordVersion 2).
+const schemaVersion = "2"
 
 // errPanic marks a panic from bbolt turned into an error.
 var errPanic = errors.New("bbolt panicked")

@@ -120,19 +120,20 @@ type Attributes struct {
 
 // Cycle is one run of an SLA clock: from Start to Stop (zero while running).
 //
-// Elapsed and Remaining are working time on the SLA's calendar as observed at ObservedAt (the poll
-// that read them); Remaining goes negative once breached. BreachAt is the wall-clock instant the
-// goal is (or was) reached: for a running, unpaused clock consumers compare it with now, so a
-// breach is seen between polls.
+// Elapsed is working time on the SLA's calendar elapsed as of the poll that last read the clock
+// (final for a stopped cycle); for a running, unpaused clock consumers use BreachAt instead. Goal
+// minus Elapsed, the remaining time, goes negative once breached. BreachAt is the wall-clock
+// instant the goal is (or was) reached: for a running, unpaused clock consumers compare it with
+// now, so a breach is seen between polls. The Cycle carries no observation instant: it would cost
+// a size class per cycle in the store's heap.
 type Cycle struct {
-	Start      time.Time     `json:"start"`
-	Stop       time.Time     `json:"stop,omitzero"`
-	Goal       time.Duration `json:"goal"`
-	Elapsed    time.Duration `json:"elapsed"`
-	BreachAt   time.Time     `json:"breach_at,omitzero"`
-	Breached   bool          `json:"breached,omitempty"`
-	Paused     bool          `json:"paused,omitempty"`
-	ObservedAt time.Time     `json:"observed_at,omitzero"`
+	Start    time.Time     `json:"start"`
+	Stop     time.Time     `json:"stop,omitzero"`
+	Goal     time.Duration `json:"goal"`
+	Elapsed  time.Duration `json:"elapsed"`
+	BreachAt time.Time     `json:"breach_at,omitzero"`
+	Breached bool          `json:"breached,omitempty"`
+	Paused   bool          `json:"paused,omitempty"`
 }
 
 // Running reports whether the cycle has not stopped.
@@ -161,9 +162,10 @@ func (c Cycle) RemainingAt(now time.Time) time.Duration {
 }
 
 // Clock is a named SLA on a ticket with its cycles, oldest first; at most the last one runs.
+// Clocks computed by collector/sla next to a source's own (sla mode "both") are told apart by
+// their name's "_contract" suffix.
 type Clock struct {
 	Name   string  `json:"name"`
-	Origin string  `json:"origin,omitempty"` // "native" (from the source) or "computed" (collector/sla)
 	Cycles []Cycle `json:"cycles"`
 }
 

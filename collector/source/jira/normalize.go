@@ -253,7 +253,7 @@ func (m *mapper) toTicket(r *issueRec, prev *ticket.Ticket, now time.Time) (*tic
 	}
 
 	for i, id := range l.slaIDs {
-		if c, ok := clockFromSLA(r.sla(l, i), m.fields.slaFieldName[id], m.slaNames, now); ok {
+		if c, ok := clockFromSLA(r.sla(l, i), m.fields.slaFieldName[id], m.slaNames); ok {
 			t.Clocks = append(t.Clocks, c)
 		}
 	}

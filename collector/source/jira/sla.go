@@ -106,9 +106,9 @@ func snakeCase(s string) string {
 }
 
 // clockFromSLA turns a JSM SLA field value into a native clock: completed cycles oldest first,
-// then the ongoing one. observed is the poll instant, when elapsed and remaining were read.
-// fallbackName names the SLA when the value carries no name (the field's own name).
-func clockFromSLA(v *slaValue, fallbackName string, overrides map[string]string, observed time.Time) (ticket.Clock, bool) {
+// then the ongoing one, whose elapsed time is as of this poll. fallbackName names the SLA when
+// the value carries no name (the field's own name).
+func clockFromSLA(v *slaValue, fallbackName string, overrides map[string]string) (ticket.Clock, bool) {
 	if len(v.CompletedCycles) == 0 && v.OngoingCycle == nil {
 		return ticket.Clock{}, false // no SLA applies to this request (no goal matched)
 	}
@@ -116,7 +116,7 @@ func clockFromSLA(v *slaValue, fallbackName string, overrides map[string]string,
 	if name == "" {
 		name = fallbackName
 	}
-	c := ticket.Clock{Name: slaName(name, overrides), Origin: "native"}
+	c := ticket.Clock{Name: slaName(name, overrides)}
 	for _, cy := range v.CompletedCycles {
 		c.Cycles = append(c.Cycles, ticket.Cycle{
 			Start:    cy.StartTime.time(),
@@ -129,13 +129,12 @@ func clockFromSLA(v *slaValue, fallbackName string, overrides map[string]string,
 	}
 	if on := v.OngoingCycle; on != nil {
 		cy := ticket.Cycle{
-			Start:      on.StartTime.time(),
-			Goal:       on.GoalDuration.duration(),
-			Elapsed:    elapsed(*on),
-			BreachAt:   on.BreachTime.time(),
-			Breached:   on.Breached,
-			Paused:     on.Paused,
-			ObservedAt: observed,
+			Start:    on.StartTime.time(),
+			Goal:     on.GoalDuration.duration(),
+			Elapsed:  elapsed(*on),
+			BreachAt: on.BreachTime.time(),
+			Breached: on.Breached,
+			Paused:   on.Paused,
 		}
 		c.Cycles = append(c.Cycles, cy)
 	}

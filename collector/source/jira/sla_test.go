@@ -56,18 +56,17 @@ const (
 )
 
 // parseSLA decodes an SLA field value as a page decode would and reads the clock.
-func parseSLA(raw json.RawMessage, fallback string, overrides map[string]string, observed time.Time) (ticket.Clock, bool) {
+func parseSLA(raw json.RawMessage, fallback string, overrides map[string]string) (ticket.Clock, bool) {
 	var v slaValue
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return ticket.Clock{}, false
 	}
-	return clockFromSLA(&v, fallback, overrides, observed)
+	return clockFromSLA(&v, fallback, overrides)
 }
 
 func ms(n int64) time.Time { return time.UnixMilli(n).UTC() }
 
 func TestParseSLA(t *testing.T) {
-	observed := t0
 	for _, tc := range []struct {
 		name      string
 		raw       string
@@ -78,30 +77,30 @@ func TestParseSLA(t *testing.T) {
 		wantBreached bool
 		wantRemain   time.Duration
 	}{
-		{"readme: completed met, ongoing running", slaReadme, nil, ticket.Clock{Name: "resolution", Origin: "native", Cycles: []ticket.Cycle{
+		{"readme: completed met, ongoing running", slaReadme, nil, ticket.Clock{Name: "resolution", Cycles: []ticket.Cycle{
 			{Start: ms(1760000000000), Stop: ms(1760003600000), Goal: 4 * time.Hour, Elapsed: time.Hour, BreachAt: ms(1760014400000)},
-			{Start: ms(1760509504062), Goal: 152 * time.Hour, Elapsed: 208301424 * time.Millisecond, BreachAt: ms(1762772983324), ObservedAt: observed},
+			{Start: ms(1760509504062), Goal: 152 * time.Hour, Elapsed: 208301424 * time.Millisecond, BreachAt: ms(1762772983324)},
 		}}, true, true /* t0 (March 2026) is past the Nov 2025 breach instant */, ms(1762772983324).Sub(t0)},
-		{"ongoing breached", slaOngoingBreached, nil, ticket.Clock{Name: "first_response", Origin: "native", Cycles: []ticket.Cycle{
-			{Start: ms(1760000000000), Goal: time.Hour, Elapsed: 90 * time.Minute, BreachAt: ms(1760003600000), Breached: true, ObservedAt: observed},
+		{"ongoing breached", slaOngoingBreached, nil, ticket.Clock{Name: "first_response", Cycles: []ticket.Cycle{
+			{Start: ms(1760000000000), Goal: time.Hour, Elapsed: 90 * time.Minute, BreachAt: ms(1760003600000), Breached: true},
 		}}, true, true, ms(1760003600000).Sub(t0)},
-		{"ongoing paused", slaOngoingPaused, nil, ticket.Clock{Name: "resolution", Origin: "native", Cycles: []ticket.Cycle{
-			{Start: ms(1760000000000), Goal: 4 * time.Hour, Elapsed: 2 * time.Hour, Paused: true, ObservedAt: observed},
+		{"ongoing paused", slaOngoingPaused, nil, ticket.Clock{Name: "resolution", Cycles: []ticket.Cycle{
+			{Start: ms(1760000000000), Goal: 4 * time.Hour, Elapsed: 2 * time.Hour, Paused: true},
 		}}, true, false, 2 * time.Hour},
-		{"ongoing at risk", slaOngoingAtRisk, nil, ticket.Clock{Name: "resolution", Origin: "native", Cycles: []ticket.Cycle{
-			{Start: ms(1760000000000), Goal: 4 * time.Hour, Elapsed: 230 * time.Minute, BreachAt: ms(1760014400000), ObservedAt: observed},
+		{"ongoing at risk", slaOngoingAtRisk, nil, ticket.Clock{Name: "resolution", Cycles: []ticket.Cycle{
+			{Start: ms(1760000000000), Goal: 4 * time.Hour, Elapsed: 230 * time.Minute, BreachAt: ms(1760014400000)},
 		}}, true, true, ms(1760014400000).Sub(t0)},
-		{"completed breached, other name snake_cased", slaCompletedBreached, nil, ticket.Clock{Name: "time_to_close_after_resolution", Origin: "native", Cycles: []ticket.Cycle{
+		{"completed breached, other name snake_cased", slaCompletedBreached, nil, ticket.Clock{Name: "time_to_close_after_resolution", Cycles: []ticket.Cycle{
 			{Start: ms(1760000000000), Stop: ms(1760010000000), Goal: time.Hour, Elapsed: 10000 * time.Second, BreachAt: ms(1760003600000), Breached: true},
 		}}, true, true, 0},
-		{"sla_names override", slaCompletedBreached, map[string]string{"time to close after resolution": "closure"}, ticket.Clock{Name: "closure", Origin: "native", Cycles: []ticket.Cycle{
+		{"sla_names override", slaCompletedBreached, map[string]string{"time to close after resolution": "closure"}, ticket.Clock{Name: "closure", Cycles: []ticket.Cycle{
 			{Start: ms(1760000000000), Stop: ms(1760010000000), Goal: time.Hour, Elapsed: 10000 * time.Second, BreachAt: ms(1760003600000), Breached: true},
 		}}, true, true, 0},
 		{"no goal applies", slaNoGoal, nil, ticket.Clock{}, false, false, 0},
 		{"null", "null", nil, ticket.Clock{}, false, false, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, ok := parseSLA(json.RawMessage(tc.raw), "field name", tc.overrides, observed)
+			got, ok := parseSLA(json.RawMessage(tc.raw), "field name", tc.overrides)
 			if ok != tc.wantOK {
 				t.Fatalf("ok: got %v, want %v", ok, tc.wantOK)
 			}
@@ -127,8 +126,8 @@ func TestParseSLA(t *testing.T) {
 }
 
 func TestParseSLAAtRiskBeforeBreach(t *testing.T) {
-	// Seen 5 minutes after the at-risk observation: 5 of the 10 minutes are left.
-	c, _ := parseSLA(json.RawMessage(slaOngoingAtRisk), "", nil, ms(1760013800000))
+	// Seen 5 minutes after the at-risk observation (at 1760013800000): 5 of the 10 minutes are left.
+	c, _ := parseSLA(json.RawMessage(slaOngoingAtRisk), "", nil)
 	cy, ok := c.Ongoing()
 	if !ok {
 		t.Fatal("no ongoing cycle")
@@ -143,7 +142,7 @@ func TestParseSLAAtRiskBeforeBreach(t *testing.T) {
 	if !cy.AtRiskAt(now, time.Hour) || cy.AtRiskAt(now, time.Minute) {
 		t.Errorf("AtRiskAt(now, 1h) / (now, 1m): got %v / %v, want true / false", cy.AtRiskAt(now, time.Hour), cy.AtRiskAt(now, time.Minute))
 	}
-	paused, _ := parseSLA(json.RawMessage(slaOngoingPaused), "", nil, now)
+	paused, _ := parseSLA(json.RawMessage(slaOngoingPaused), "", nil)
 	if cy, _ := paused.Ongoing(); cy.AtRiskAt(now, 24*time.Hour) {
 		t.Errorf("a paused clock is not at risk")
 	}

@@ -101,15 +101,15 @@ func (pl *plan) ticketAt(d desk, now time.Time) *ticket.Ticket {
 		waitingSince = pauseStart
 	}
 	t.Clocks = []ticket.Clock{
-		{Name: ticket.SLAFirstResponse, Origin: "native", Cycles: []ticket.Cycle{firstResponse(pl, t.FirstReply, now)}},
-		{Name: ticket.SLAResolution, Origin: "native", Cycles: resolution(pl.resGoal, runs, waitingSince, now)},
+		{Name: ticket.SLAFirstResponse, Cycles: []ticket.Cycle{firstResponse(pl, t.FirstReply, now)}},
+		{Name: ticket.SLAResolution, Cycles: resolution(pl.resGoal, runs, waitingSince, now)},
 	}
 	return t
 }
 
 // firstResponse is the one cycle of the first-response clock: from creation to the first reply.
 func firstResponse(pl *plan, reply, now time.Time) ticket.Cycle {
-	c := ticket.Cycle{Start: pl.created, Stop: reply, Goal: pl.frGoal, BreachAt: pl.created.Add(pl.frGoal), ObservedAt: now}
+	c := ticket.Cycle{Start: pl.created, Stop: reply, Goal: pl.frGoal, BreachAt: pl.created.Add(pl.frGoal)}
 	if reply.IsZero() {
 		c.Elapsed = now.Sub(pl.created)
 		c.Breached = c.Elapsed >= c.Goal
@@ -126,7 +126,7 @@ func firstResponse(pl *plan, reply, now time.Time) ticket.Cycle {
 func resolution(goal time.Duration, runs []cycleRun, waitingSince, now time.Time) []ticket.Cycle {
 	out := make([]ticket.Cycle, len(runs))
 	for i, r := range runs {
-		c := ticket.Cycle{Start: r.start, Stop: r.stop, Goal: goal, ObservedAt: now}
+		c := ticket.Cycle{Start: r.start, Stop: r.stop, Goal: goal}
 		end, paused := r.stop, r.paused
 		if end.IsZero() {
 			end = now

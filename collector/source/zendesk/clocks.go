@@ -53,11 +53,22 @@ func cycleIndex(name string, instance int64) int {
 // business is the apply_sla business_hours flag; the Cycle has no room for it, so it lives in
 // the cursor (cursorState.Business) while it matters: from apply_sla until update_status.
 //
-// The stored Cycle is enough to resume from events of a later poll because ObservedAt is the
-// instant of the last state change (activate, pause, fulfill): while running and not paused the
-// clock has been active since ObservedAt, with Elapsed accumulated before it.
+// observed is the instant of the last state change (activate, pause, fulfill): while running and
+// not paused the clock has been active since observed, with Elapsed accumulated before it. The
+// Cycle does not carry it (a field would cost the store a size class per cycle); the stored Cycle
+// is still enough to resume from events of a later poll because project keeps
+// BreachAt = observed + Goal - Elapsed for a running, unpaused cycle, so resume derives it back.
+// A paused or stopped cycle needs no observed instant: activate sets it before it is read again.
+//
+// LIMITATION(breach event): a Zendesk breach event replaces BreachAt with Zendesk's own instant,
+// which differs from the projection for a business-hours target that spans closed hours. A
+// running cycle stored so resumes from BreachAt - (Goal - Elapsed), not from its activation: a
+// pause or fulfil in a later poll sets Elapsed to at least the goal less the wall time left to
+// Zendesk's breach instant, not to the wall time since activation (both are estimates of
+// business time; update_status replaces Elapsed with Zendesk's minutes once it is fulfilled).
 type cycleState struct {
 	c        ticket.Cycle
+	observed time.Time
 	name     string
 	idx      int // position in the clock's cycles
 	business bool
@@ -65,16 +76,25 @@ type cycleState struct {
 	breachEv bool // BreachAt comes from a Zendesk breach event, not from our wall-time sum
 }
 
+// resume loads a stored cycle. A running, unpaused one has been active since the instant project
+// anchored its BreachAt on.
+func (cs *cycleState) resume(c ticket.Cycle) {
+	cs.c = c
+	if c.Running() && !c.Paused && !c.BreachAt.IsZero() {
+		cs.observed = c.BreachAt.Add(-(c.Goal - c.Elapsed))
+	}
+}
+
 func (cs *cycleState) activate(t time.Time) {
 	switch {
 	case cs.c.Start.IsZero():
-		cs.c.Start, cs.c.ObservedAt = t, t
+		cs.c.Start, cs.observed = t, t
 	case !cs.c.Stop.IsZero():
 		// "Activate events are also used to indicate that a ticket metric is no longer [...]
 		// fulfilled": a reopened ticket resumes the same instance, with its elapsed time.
-		cs.c.Stop, cs.c.Paused, cs.c.ObservedAt = time.Time{}, false, t
+		cs.c.Stop, cs.c.Paused, cs.observed = time.Time{}, false, t
 	case cs.c.Paused:
-		cs.c.Paused, cs.c.ObservedAt = false, t
+		cs.c.Paused, cs.observed = false, t
 	default:
 		return
 	}
@@ -85,8 +105,8 @@ func (cs *cycleState) pause(t time.Time) {
 	if !cs.c.Running() || cs.c.Paused || cs.c.Start.IsZero() {
 		return
 	}
-	cs.c.Elapsed += nonNeg(t.Sub(cs.c.ObservedAt))
-	cs.c.ObservedAt, cs.c.Paused = t, true
+	cs.c.Elapsed += nonNeg(t.Sub(cs.observed))
+	cs.observed, cs.c.Paused = t, true
 	if !cs.c.Breached && !cs.breachEv {
 		// While paused the breach instant is unknown: it depends on when the clock resumes.
 		cs.c.BreachAt = time.Time{}
@@ -98,9 +118,9 @@ func (cs *cycleState) fulfill(t time.Time) {
 		return
 	}
 	if !cs.c.Paused {
-		cs.c.Elapsed += nonNeg(t.Sub(cs.c.ObservedAt))
+		cs.c.Elapsed += nonNeg(t.Sub(cs.observed))
 	}
-	cs.c.Stop, cs.c.ObservedAt, cs.c.Paused = t, t, false
+	cs.c.Stop, cs.observed, cs.c.Paused = t, t, false
 	// Met when fulfilled before the breach instant, breached when after it. A business-hours
 	// target's wall-time projection is not trusted for this: Zendesk's breach event or its
 	// update_status minutes decide.
@@ -148,19 +168,20 @@ func (cs *cycleState) updateStatus(st apiEventStat) {
 }
 
 // project sets BreachAt for a running, unpaused clock: the instant it became active plus the goal
-// left, which shifts the breach by every pause/activate span before it.
+// left, which shifts the breach by every pause/activate span before it. resume relies on this
+// relation to recover observed in a later poll.
 func (cs *cycleState) project() {
 	if cs.c.Goal <= 0 || !cs.c.Running() || cs.c.Paused || cs.c.Start.IsZero() {
 		return
 	}
 	cs.breachEv = false
-	cs.c.BreachAt = cs.c.ObservedAt.Add(cs.c.Goal - cs.c.Elapsed)
+	cs.c.BreachAt = cs.observed.Add(cs.c.Goal - cs.c.Elapsed)
 }
 
 func nonNeg(d time.Duration) time.Duration { return max(d, 0) }
 
 // mergeEvents applies metric events (oldest first, all for t) to a copy of t and returns it:
-// clocks with Origin "native", FirstReply from the first reply_time fulfil, Resolved from the
+// the source's own clocks, FirstReply from the first reply_time fulfil, Resolved from the
 // solve that fulfilled requester_wait_time/resolution_time. Metrics without an SLA (no
 // apply_sla, now or before) yield no clock: a goal-less clock would read as breached downstream.
 //
@@ -186,7 +207,7 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 		cs := &cycleState{name: name, idx: cycleIndex(name, ev.InstanceID), business: business[businessKey(ev)]}
 		c, _ := out.Clock(name)
 		if cs.idx < len(c.Cycles) {
-			cs.c = c.Cycles[cs.idx]
+			cs.resume(c.Cycles[cs.idx])
 		} else {
 			// A new instance goes after the stored ones and those already seen in this batch.
 			cs.idx = max(next[name], len(c.Cycles))
@@ -226,7 +247,7 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 				if ev.InstanceID <= 1 && !t.Created.IsZero() {
 					start = t.Created
 				}
-				cs.c.Start, cs.c.ObservedAt = start, start
+				cs.c.Start, cs.observed = start, start
 			}
 			cs.applySLA(goal, ev.SLA.BusinessHours)
 		case "breach":
@@ -277,11 +298,11 @@ func slaTarget(sla *apiEventSLA) (time.Duration, bool) {
 	return 0, false
 }
 
-// setCycle stores c as cycle idx of the named native clock, creating the clock or appending.
+// setCycle stores c as cycle idx of the named clock, creating the clock or appending.
 func setCycle(t *ticket.Ticket, name string, idx int, c ticket.Cycle) {
 	i := slices.IndexFunc(t.Clocks, func(k ticket.Clock) bool { return k.Name == name })
 	if i < 0 {
-		t.Clocks = append(t.Clocks, ticket.Clock{Name: name, Origin: "native"})
+		t.Clocks = append(t.Clocks, ticket.Clock{Name: name})
 		i = len(t.Clocks) - 1
 	}
 	cl := t.Clocks[i]

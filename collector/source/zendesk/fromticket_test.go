@@ -20,10 +20,10 @@ func TestFromTicketRoundTrip(t *testing.T) {
 		Attributes: ticket.Attributes{Labels: []string{"customer-northwind"}, Organizations: []ticket.Organization{{ID: "360001"}}},
 		CSAT:       ticket.CSATGood, CSATAt: t0.Add(-90 * time.Minute),
 		Clocks: []ticket.Clock{
-			{Name: ticket.SLAFirstResponse, Origin: "native", Cycles: []ticket.Cycle{{
+			{Name: ticket.SLAFirstResponse, Cycles: []ticket.Cycle{{
 				Start: created, Stop: created.Add(30 * time.Minute), Goal: time.Hour, Elapsed: 30 * time.Minute,
 			}}},
-			{Name: ticket.SLAResolution, Origin: "native", Cycles: []ticket.Cycle{{
+			{Name: ticket.SLAResolution, Cycles: []ticket.Cycle{{
 				Start: created, Goal: 8 * time.Hour, BreachAt: created.Add(10 * time.Hour),
 			}}},
 		},

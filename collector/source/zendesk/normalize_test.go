@@ -176,7 +176,7 @@ func TestNormalizeCarriesOverAndDetectsReopen(t *testing.T) {
 	prev := &ticket.Ticket{
 		Key: "35436", State: ticket.StateResolved, Resolved: solvedAt, Reopened: 1,
 		FirstReply: t0.Add(-5 * time.Hour), CSAT: ticket.CSATBad, CSATAt: solvedAt,
-		Clocks:     []ticket.Clock{{Name: ticket.SLAResolution, Origin: "native"}},
+		Clocks:     []ticket.Clock{{Name: ticket.SLAResolution}},
 		Attributes: ticket.Attributes{ReporterDomain: "northwind.example", Organizations: []ticket.Organization{{ID: "7", Name: "Northwind"}}},
 	}
 	cases := []struct {
