@@ -8,8 +8,8 @@ import (
 )
 
 // runGenerate writes every generated artifact under out.
-func runGenerate(out string, stdout, stderr io.Writer) int {
-	written, err := generate.Write(out)
+func runGenerate(out string, opts generate.Options, stdout, stderr io.Writer) int {
+	written, err := generate.Write(out, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "custops generate: %v\n", err)
 		return 1

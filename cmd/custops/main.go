@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/common/version"
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
+	"github.com/custops/custops/internal/generate"
 	"github.com/custops/custops/links"
 )
 
@@ -39,6 +40,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	generateCmd := app.Command("generate", "Write the Grafana dashboards, Prometheus rules, Alertmanager config and deploy files.")
 	generateOut := generateCmd.Flag("out", "Directory to write into.").Default("deploy").String()
+	gen := generate.DefaultOptions()
+	generateCmd.Flag("grafana.url", "Grafana's URL, for dashboard links in alerts.").Default(gen.Alerts.GrafanaURL).StringVar(&gen.Alerts.GrafanaURL)
+	generateCmd.Flag("exporter.url", "The exporter's URL as a browser reaches it, for ticket-list and report links on the boards.").Default(gen.Dashboards.ExporterURL).StringVar(&gen.Dashboards.ExporterURL)
+	generateCmd.Flag("runbook.url", "The runbook's URL; alerts link to its sections.").Default(gen.Alerts.RunbookURL).StringVar(&gen.Alerts.RunbookURL)
+	generateCmd.Flag("alertmanager.page-webhook", "Webhook that receives pages (severity critical).").Default(gen.Alerts.PageWebhookURL).StringVar(&gen.Alerts.PageWebhookURL)
+	generateCmd.Flag("alertmanager.warning-webhook", "Webhook that receives warnings.").Default(gen.Alerts.WarningWebhookURL).StringVar(&gen.Alerts.WarningWebhookURL)
+	generateCmd.Flag("image", "custops image for compose and Kubernetes.").Default(gen.Manifests.Image).StringVar(&gen.Manifests.Image)
 
 	demoCmd := app.Command("demo", "Run the exporter on built-in simulated Jira and Zendesk desks.")
 	demoWeb := kingpinflag.AddFlags(demoCmd, links.DefaultListenAddress)
@@ -73,7 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case checkCmd.FullCommand():
 		return runCheck(*checkConfig, stdout, stderr)
 	case generateCmd.FullCommand():
-		return runGenerate(*generateOut, stdout, stderr)
+		return runGenerate(*generateOut, gen, stdout, stderr)
 	case reportCmd.FullCommand():
 		return runReport(*reportConfig, *reportCustomer, *reportOut, *reportAt, stdout, stderr)
 	case healthCmd.FullCommand():

@@ -17,8 +17,20 @@ import (
 	"github.com/custops/custops/manifests"
 )
 
+// Options are the URLs and receivers baked into the generated files.
+type Options struct {
+	Alerts     alerts.Options
+	Dashboards dashboards.Options
+	Manifests  manifests.Options
+}
+
+// DefaultOptions are what the committed deploy/ files are generated with.
+func DefaultOptions() Options {
+	return Options{alerts.DefaultOptions(), dashboards.DefaultOptions(), manifests.DefaultOptions()}
+}
+
 // Files returns every generated file by path relative to deploy/.
-func Files() (map[string][]byte, error) {
+func Files(opts Options) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	add := func(name string, files map[string][]byte, err error) error {
 		if err != nil {
@@ -32,15 +44,15 @@ func Files() (map[string][]byte, error) {
 		}
 		return nil
 	}
-	a, err := alerts.Files(alerts.DefaultOptions())
+	a, err := alerts.Files(opts.Alerts)
 	if err := add("alerts", a, err); err != nil {
 		return nil, err
 	}
-	d, err := dashboards.Files(dashboards.DefaultOptions())
+	d, err := dashboards.Files(opts.Dashboards)
 	if err := add("dashboards", d, err); err != nil {
 		return nil, err
 	}
-	m, err := manifests.Files(manifests.DefaultOptions(), alerts.DefaultOptions(), dashboards.DefaultOptions())
+	m, err := manifests.Files(opts.Manifests, opts.Alerts, opts.Dashboards)
 	if err := add("manifests", m, err); err != nil {
 		return nil, err
 	}
@@ -48,8 +60,8 @@ func Files() (map[string][]byte, error) {
 }
 
 // Write writes every generated file under dir and returns their paths, sorted.
-func Write(dir string) ([]string, error) {
-	files, err := Files()
+func Write(dir string, opts Options) ([]string, error) {
+	files, err := Files(opts)
 	if err != nil {
 		return nil, err
 	}

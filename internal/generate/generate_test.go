@@ -25,7 +25,7 @@ var handWritten = map[string]bool{
 // TestDeployUpToDate fails when a committed file under deploy/ differs from what the code
 // generates, or when deploy/ holds a file no generator writes.
 func TestDeployUpToDate(t *testing.T) {
-	files, err := Files()
+	files, err := Files(DefaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
