@@ -156,19 +156,6 @@ func toRecord(t *ticket.Ticket) (*record, error) {
 	return r, nil
 }
 
-// jsonEncode returns the JSON bytes of t.
-func jsonEncode(t *ticket.Ticket) ([]byte, *record, error) {
-	r, err := toRecord(t)
-	if err != nil {
-		return nil, nil, err
-	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		return nil, nil, err
-	}
-	return b, r, nil
-}
-
 // jsonDecode parses JSON bytes into a record.
 func jsonDecode(b []byte) (*record, error) {
 	var r record
