@@ -18,6 +18,7 @@ func pageTemplates() *template.Template {
 		"age":      humanAge,
 		"seconds":  func(f float64) string { return humanAge(time.Duration(f * float64(time.Second))) },
 		"deref":    func(f *float64) float64 { return *f },
+		"neg":      func(f float64) float64 { return -f },
 		"datetime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"round":    func(f float64) string { return formatFloat(f) },
 	}).ParseFS(templateFS, "templates/*.html"))

@@ -224,6 +224,9 @@ func TestPagesAreCustomerSafe(t *testing.T) {
 	if !strings.Contains(page, "Payouts &lt;delayed&gt; SUP-1") {
 		t.Errorf("ticket summary not escaped or missing")
 	}
+	if !strings.Contains(page, "(30m over)") || !strings.Contains(page, "(10m left)") {
+		t.Errorf("clock times not shown as over/left:\n%s", page)
+	}
 }
 
 func TestHealthAndReady(t *testing.T) {
