@@ -128,6 +128,7 @@ type demoSwitch struct {
 	desks map[string]*demodesk.Desk
 }
 
+// ServeHTTP switches the named desk (or in-process simulated source) down or up.
 func (s *demoSwitch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	name, state := r.PathValue("name"), r.PathValue("state")
 	if state != "down" && state != "up" {
