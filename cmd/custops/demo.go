@@ -29,6 +29,8 @@ type demoOptions struct {
 	PollInterval time.Duration
 	// Direct polls the simulator in process instead of over the Jira and Zendesk wire formats.
 	Direct bool
+	// Start is the simulated instant the demo starts at; zero means now.
+	Start time.Time
 }
 
 // demoConfig is the embedded demo configuration with the flags applied.
@@ -56,8 +58,13 @@ func applyDemoFlags(cfg *config.Config, o demoOptions) {
 }
 
 func runDemo(o demoOptions, logger *slog.Logger, stdout io.Writer) int {
-	if o.Speed <= 0 {
-		logger.Error("--demo.speed must be positive", "speed", o.Speed)
+	switch {
+	case o.Speed < 0:
+		logger.Error("--demo.speed must not be negative", "speed", o.Speed)
+		return 1
+	case o.Speed == 0 && !o.Direct:
+		// A frozen clock would also freeze the sources' rate-limit pacing.
+		logger.Error("--demo.speed=0 (a frozen clock) needs --demo.direct")
 		return 1
 	}
 	if o.StateDir == "" {
@@ -69,7 +76,11 @@ func runDemo(o demoOptions, logger *slog.Logger, stdout io.Writer) int {
 		defer os.RemoveAll(dir)
 		o.StateDir = dir
 	}
-	now := scaledClock(time.Now(), o.Speed, time.Now)
+	wallStart := time.Now()
+	if o.Start.IsZero() {
+		o.Start = wallStart
+	}
+	now := scaledClock(o.Start, wallStart, o.Speed, time.Now)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var (
@@ -154,13 +165,14 @@ func (s *demoSwitch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "source %s is %s\n", name, state)
 }
 
-// scaledClock runs speed times faster than wall from start on, so a demo hour can pass in a
-// minute. At speed 1 it is wall itself.
-func scaledClock(start time.Time, speed float64, wall func() time.Time) func() time.Time {
-	if speed == 1 {
+// scaledClock is the demo's ticket clock: it reads start at wallStart and runs speed times faster
+// than wall from then on, so a demo hour can pass in a minute; speed 0 freezes it at start, for
+// reproducible output. With speed 1 and no chosen start it is wall itself.
+func scaledClock(start, wallStart time.Time, speed float64, wall func() time.Time) func() time.Time {
+	if speed == 1 && start.Equal(wallStart) {
 		return wall
 	}
 	return func() time.Time {
-		return start.Add(time.Duration(float64(wall().Sub(start)) * speed))
+		return start.Add(time.Duration(float64(wall().Sub(wallStart)) * speed))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/common/promslog"
@@ -51,7 +52,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	demoCmd := app.Command("demo", "Run the exporter on built-in simulated Jira and Zendesk desks.")
 	demoWeb := kingpinflag.AddFlags(demoCmd, links.DefaultListenAddress)
 	demo := demoOptions{}
-	demoCmd.Flag("demo.speed", "Simulated seconds per real second: 60 makes a demo hour pass in a minute. Alerts that compare timestamps with time() need 1.").Default("1").Float64Var(&demo.Speed)
+	demoCmd.Flag("demo.speed", "Simulated seconds per real second: 60 makes a demo hour pass in a minute; 0 freezes the clock (with --demo.direct). Alerts that compare timestamps with time() need 1.").Default("1").Float64Var(&demo.Speed)
+	demoStart := demoCmd.Flag("demo.start", "Simulated instant the demo starts at, RFC 3339; default now. With --demo.speed=0 the output is reproducible.").Default("").String()
 	demoCmd.Flag("demo.scenario", "Simulated scenario: default, or breach-soon (one customer breaches within minutes, another stays healthy).").Default("default").EnumVar(&demo.Scenario, "default", "breach-soon")
 	demoCmd.Flag("demo.seed", "Random seed of the simulated desks; the same seed replays the same tickets.").Default("1").Int64Var(&demo.Seed)
 	demoCmd.Flag("demo.state-dir", "Where the demo keeps its store; a fresh temporary directory when empty.").Default("").StringVar(&demo.StateDir)
@@ -88,6 +90,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runHealthcheck(*healthURL, stderr)
 	case demoCmd.FullCommand():
 		demo.Web = demoWeb
+		if *demoStart != "" {
+			if demo.Start, err = time.Parse(time.RFC3339, *demoStart); err != nil {
+				fmt.Fprintf(stderr, "custops: --demo.start: %v\n", err)
+				return 2
+			}
+		}
 		return runDemo(demo, logger, stdout)
 	default:
 		return runServe(*serveConfig, serveWeb, logger)
