@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -57,23 +58,57 @@ func cycleIndex(name string, instance int64) int {
 // not paused the clock has been active since observed, with Elapsed accumulated before it. The
 // Cycle does not carry it (a field would cost the store a size class per cycle); the stored Cycle
 // is still enough to resume from events of a later poll because project keeps
-// BreachAt = observed + Goal - Elapsed for a running, unpaused cycle, so resume derives it back.
+// BreachAt = observed + (Goal - Elapsed) for a running, unpaused cycle, so resume derives it back.
 // A paused or stopped cycle needs no observed instant: activate sets it before it is read again.
 //
+// Time is counted on the cycle's calendar: the account's business hours for a business-hours
+// target when the schedule is known (cal), wall time otherwise. "+" above is then calendar
+// addition, and resume finds the latest instant with Goal - Elapsed of working time before
+// BreachAt, which counts the same working time to any later instant as the activation did.
+//
 // LIMITATION(breach event): a Zendesk breach event replaces BreachAt with Zendesk's own instant,
-// which differs from the projection for a business-hours target that spans closed hours. A
-// running cycle stored so resumes from BreachAt - (Goal - Elapsed), not from its activation: a
-// pause or fulfil in a later poll sets Elapsed to at least the goal less the wall time left to
-// Zendesk's breach instant, not to the wall time since activation (both are estimates of
-// business time; update_status replaces Elapsed with Zendesk's minutes once it is fulfilled).
+// which differs from the projection when Zendesk's calendar is not ours (a ticket on another
+// schedule than the default, a business-hours target without a readable schedule). A running
+// cycle stored so resumes from BreachAt - (Goal - Elapsed), not from its activation: a pause or
+// fulfil in a later poll sets Elapsed to at least the goal less the time left to Zendesk's
+// breach instant (update_status replaces Elapsed with Zendesk's minutes once it is fulfilled).
 type cycleState struct {
 	c        ticket.Cycle
 	observed time.Time
 	name     string
 	idx      int // position in the clock's cycles
 	business bool
-	measured bool // update_status applied: Zendesk's minutes are in Elapsed
-	breachEv bool // BreachAt comes from a Zendesk breach event, not from our wall-time sum
+	measured bool          // update_status applied: Zendesk's minutes are in Elapsed
+	breachEv bool          // BreachAt comes from a Zendesk breach event, not from our projection
+	cal      *sla.Calendar // the business calendar, used while business is set; nil: wall time
+}
+
+// calendar returns the calendar the cycle counts in: nil for wall time.
+func (cs *cycleState) calendar() *sla.Calendar {
+	if cs.business {
+		return cs.cal
+	}
+	return nil
+}
+
+// worked returns the time the clock counts between two instants.
+func (cs *cycleState) worked(from, to time.Time) time.Duration {
+	if cal := cs.calendar(); cal != nil {
+		return cal.Elapsed(from, to)
+	}
+	return nonNeg(to.Sub(from))
+}
+
+// shift returns the instant d of counted time after t (before it when d is negative).
+func (cs *cycleState) shift(t time.Time, d time.Duration) time.Time {
+	cal := cs.calendar()
+	switch {
+	case cal == nil:
+		return t.Add(d)
+	case d >= 0:
+		return cal.Add(t, d)
+	}
+	return workBefore(cal, t, -d)
 }
 
 // resume loads a stored cycle. A running, unpaused one has been active since the instant project
@@ -81,8 +116,39 @@ type cycleState struct {
 func (cs *cycleState) resume(c ticket.Cycle) {
 	cs.c = c
 	if c.Running() && !c.Paused && !c.BreachAt.IsZero() {
-		cs.observed = c.BreachAt.Add(-(c.Goal - c.Elapsed))
+		cs.observed = cs.shift(c.BreachAt, -(c.Goal - c.Elapsed))
 	}
+}
+
+// maxLookBack bounds workBefore's search: a calendar with no working time that far back (a
+// holiday list gone wrong) falls back to wall time.
+const maxLookBack = 5 * 365 * 24 * time.Hour
+
+// workBefore returns the latest instant x with d of working time between x and t: the inverse of
+// Calendar.Add. Working time before t grows with the look-back and never faster than it, so a
+// doubling then a bisection on the look-back finds it to the nanosecond in about 60 Elapsed
+// calls, each costing O(weeks) like Add.
+func workBefore(cal *sla.Calendar, t time.Time, d time.Duration) time.Time {
+	if d <= 0 {
+		return t
+	}
+	enough := func(back time.Duration) bool { return cal.Elapsed(t.Add(-back), t) >= d }
+	lo, hi := time.Duration(0), d // enough(lo) is false, enough(hi) is the question
+	for !enough(hi) {
+		if hi > maxLookBack {
+			return t.Add(-d)
+		}
+		lo, hi = hi, 2*hi
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if enough(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return t.Add(-hi)
 }
 
 func (cs *cycleState) activate(t time.Time) {
@@ -105,7 +171,7 @@ func (cs *cycleState) pause(t time.Time) {
 	if !cs.c.Running() || cs.c.Paused || cs.c.Start.IsZero() {
 		return
 	}
-	cs.c.Elapsed += nonNeg(t.Sub(cs.observed))
+	cs.c.Elapsed += cs.worked(cs.observed, t)
 	cs.observed, cs.c.Paused = t, true
 	if !cs.c.Breached && !cs.breachEv {
 		// While paused the breach instant is unknown: it depends on when the clock resumes.
@@ -118,23 +184,25 @@ func (cs *cycleState) fulfill(t time.Time) {
 		return
 	}
 	if !cs.c.Paused {
-		cs.c.Elapsed += nonNeg(t.Sub(cs.observed))
+		cs.c.Elapsed += cs.worked(cs.observed, t)
 	}
 	cs.c.Stop, cs.observed, cs.c.Paused = t, t, false
 	// Met when fulfilled before the breach instant, breached when after it. A business-hours
-	// target's wall-time projection is not trusted for this: Zendesk's breach event or its
-	// update_status minutes decide.
-	if cs.c.Goal > 0 && !cs.c.BreachAt.IsZero() && t.After(cs.c.BreachAt) && (!cs.business || cs.breachEv) {
+	// target projected in wall time (no schedule) is not trusted for this: Zendesk's breach event
+	// or its update_status minutes decide.
+	trusted := !cs.business || cs.cal != nil || cs.breachEv
+	if cs.c.Goal > 0 && !cs.c.BreachAt.IsZero() && t.After(cs.c.BreachAt) && trusted {
 		cs.c.Breached = true
 	}
 }
 
-// applySLA sets the goal. When the target counts business hours, custops computes the breach
-// instant in wall time: this package has no business calendar (collector/sla builds them, and
-// Zendesk's schedules would have to be read from /api/v2/business_hours/schedules).
-// LIMITATION(calendar): a business-hours target is projected in calendar time, so BreachAt comes
-// early outside business hours; a Zendesk breach event, when one arrives, replaces the projection
-// with Zendesk's own instant, and update_status replaces Elapsed with Zendesk's business minutes.
+// applySLA sets the goal. A target in business hours is projected on the account's default
+// schedule (cal) when it could be read.
+// LIMITATION(calendar): without a schedule (none on the account, unreadable, an unknown zone) a
+// business-hours target is projected in wall time, so BreachAt comes early outside business
+// hours; a Zendesk breach event, when one arrives, replaces the projection with Zendesk's own
+// instant, and update_status replaces Elapsed with Zendesk's business minutes. A ticket on
+// another schedule than the default is projected on the default one (see schedules.go).
 func (cs *cycleState) applySLA(goal time.Duration, business bool) {
 	cs.c.Goal, cs.business = goal, business
 	cs.breachEv = false
@@ -168,14 +236,14 @@ func (cs *cycleState) updateStatus(st apiEventStat) {
 }
 
 // project sets BreachAt for a running, unpaused clock: the instant it became active plus the goal
-// left, which shifts the breach by every pause/activate span before it. resume relies on this
-// relation to recover observed in a later poll.
+// left on the cycle's calendar, which shifts the breach by every pause/activate span before it.
+// resume relies on this relation to recover observed in a later poll.
 func (cs *cycleState) project() {
 	if cs.c.Goal <= 0 || !cs.c.Running() || cs.c.Paused || cs.c.Start.IsZero() {
 		return
 	}
 	cs.breachEv = false
-	cs.c.BreachAt = cs.observed.Add(cs.c.Goal - cs.c.Elapsed)
+	cs.c.BreachAt = cs.shift(cs.observed, cs.c.Goal-cs.c.Elapsed)
 }
 
 func nonNeg(d time.Duration) time.Duration { return max(d, 0) }
@@ -186,8 +254,9 @@ func nonNeg(d time.Duration) time.Duration { return max(d, 0) }
 // apply_sla, now or before) yield no clock: a goal-less clock would read as breached downstream.
 //
 // business holds the keys (businessKey) of cycles whose SLA counts business hours; mergeEvents
-// reads and updates it. nil means no such cycles are tracked.
-func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Time, business map[string]bool) *ticket.Ticket {
+// reads and updates it. nil means no such cycles are tracked. cal is the business calendar those
+// cycles count in; nil counts them in wall time.
+func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Time, business map[string]bool, cal *sla.Calendar) *ticket.Ticket {
 	out := *t
 	out.Clocks = slices.Clone(t.Clocks)
 	type key struct {
@@ -204,7 +273,7 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 			return cs
 		}
 		name := s.clockName(ev.Metric, ev.InstanceID)
-		cs := &cycleState{name: name, idx: cycleIndex(name, ev.InstanceID), business: business[businessKey(ev)]}
+		cs := &cycleState{name: name, idx: cycleIndex(name, ev.InstanceID), business: business[businessKey(ev)], cal: cal}
 		c, _ := out.Clock(name)
 		if cs.idx < len(c.Cycles) {
 			cs.resume(c.Cycles[cs.idx])

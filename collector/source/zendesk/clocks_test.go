@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -34,10 +35,20 @@ func TestMergeEventsClocks(t *testing.T) {
 		e.Status = &apiEventStat{Calendar: cal, Business: bus}
 		return e
 	}
+	// Business-hours schedules: Mon-Fri 09:00-18:00 UTC, and Mon-Fri 09:00-17:00 New York time,
+	// whose DST ends on Sunday 2026-11-01.
+	utc := mustCalendar(t, weekdaySchedule("UTC", 9*60, 18*60))
+	ny := mustCalendar(t, weekdaySchedule("Eastern Time (US & Canada)", 9*60, 17*60))
+	fri := func(h int) time.Time { return time.Date(2026, 11, 20, h, 0, 0, 0, time.UTC) }
+	sat := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	mon := func(h int) time.Time { return time.Date(2026, 11, 23, h, 0, 0, 0, time.UTC) }
+	nyFri16 := time.Date(2026, 10, 30, 20, 0, 0, 0, time.UTC)                                   // 16:00 EDT
+	nyMon := func(h, m int) time.Time { return time.Date(2026, 11, 2, h+5, m, 0, 0, time.UTC) } // EST
 	cases := []struct {
 		name  string
 		evs   []apiMetricEvent
 		clock string
+		cal   *sla.Calendar
 		want  ticket.Cycle
 	}{
 		{
@@ -140,6 +151,49 @@ func TestMergeEventsClocks(t *testing.T) {
 			want:  ticket.Cycle{Start: s1, Goal: 30 * time.Minute, BreachAt: s1.Add(30 * time.Minute)},
 		},
 		{
+			name:  "business hours on the schedule: activated Friday 17:00 with 2h breaches Monday 10:00",
+			evs:   []apiMetricEvent{ev(rt, 1, "activate", fri(17)), applySLAEv(rt, 1, fri(17), 120, true)},
+			clock: ticket.SLAFirstResponse,
+			cal:   utc,
+			want:  ticket.Cycle{Start: fri(17), Goal: 2 * time.Hour, BreachAt: mon(10)},
+		},
+		{
+			name: "business hours on the schedule: a pause across the weekend counts working time only",
+			evs: []apiMetricEvent{ev(rt, 1, "activate", fri(16)), applySLAEv(rt, 1, fri(16), 240, true),
+				ev(rt, 1, "pause", fri(17)), ev(rt, 1, "activate", sat), ev(rt, 1, "fulfill", mon(11))},
+			clock: ticket.SLAFirstResponse,
+			cal:   utc,
+			want: ticket.Cycle{Start: fri(16), Stop: mon(11), Goal: 4 * time.Hour, Elapsed: 3 * time.Hour,
+				BreachAt: mon(12)},
+		},
+		{
+			name: "business hours on the schedule: fulfilled after the projected breach is breached",
+			evs: []apiMetricEvent{ev(rt, 1, "activate", fri(16)), applySLAEv(rt, 1, fri(16), 240, true),
+				ev(rt, 1, "pause", fri(17)), ev(rt, 1, "activate", sat), ev(rt, 1, "fulfill", mon(13))},
+			clock: ticket.SLAFirstResponse,
+			cal:   utc,
+			want: ticket.Cycle{Start: fri(16), Stop: mon(13), Goal: 4 * time.Hour, Elapsed: 5 * time.Hour,
+				BreachAt: mon(12), Breached: true},
+		},
+		{
+			// Friday 16:00-17:00 EDT is one hour, Monday from 09:00 EST another: 15:00 UTC, not
+			// the 14:00 a fixed offset would give. Split polls resume across the change.
+			name: "business hours in a DST zone: the breach follows the zone's offset change",
+			evs: []apiMetricEvent{ev(rt, 1, "activate", nyFri16), applySLAEv(rt, 1, nyFri16, 120, true),
+				ev(rt, 1, "pause", nyMon(9, 30)), ev(rt, 1, "activate", nyMon(12, 0))},
+			clock: ticket.SLAFirstResponse,
+			cal:   ny,
+			want: ticket.Cycle{Start: nyFri16, Goal: 2 * time.Hour, Elapsed: 90 * time.Minute,
+				BreachAt: nyMon(12, 30)},
+		},
+		{
+			name:  "calendar-hours target ignores the schedule",
+			evs:   []apiMetricEvent{ev(rt, 1, "activate", fri(17)), applySLAEv(rt, 1, fri(17), 120, false)},
+			clock: ticket.SLAFirstResponse,
+			cal:   utc,
+			want:  ticket.Cycle{Start: fri(17), Goal: 2 * time.Hour, BreachAt: fri(19)},
+		},
+		{
 			name:  "agent_work_time keeps its name",
 			evs:   []apiMetricEvent{ev("agent_work_time", 1, "activate", s1), applySLAEv("agent_work_time", 1, s1, 120, false)},
 			clock: "agent_work_time",
@@ -150,7 +204,7 @@ func TestMergeEventsClocks(t *testing.T) {
 	base := &ticket.Ticket{Key: "1", Created: s0, State: ticket.StateInProgress}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := s.mergeEvents(base, tc.evs, now, map[string]bool{})
+			got := s.mergeEvents(base, tc.evs, now, map[string]bool{}, tc.cal)
 			c, ok := got.Clock(tc.clock)
 			if !ok || len(c.Cycles) != 1 {
 				t.Fatalf("clock %s: got %+v (found %v), want one cycle", tc.clock, got.Clocks, ok)
@@ -161,8 +215,8 @@ func TestMergeEventsClocks(t *testing.T) {
 			// Events split over two polls give the same cycle: the stored Cycle carries the state.
 			for cut := 1; cut < len(tc.evs); cut++ {
 				business := map[string]bool{} // what the cursor carries from one poll to the next
-				mid := s.mergeEvents(base, tc.evs[:cut], now, business)
-				split := s.mergeEvents(mid, tc.evs[cut:], now, business)
+				mid := s.mergeEvents(base, tc.evs[:cut], now, business, tc.cal)
+				split := s.mergeEvents(mid, tc.evs[cut:], now, business, tc.cal)
 				sc, _ := split.Clock(tc.clock)
 				if tc.evs[0].Type != "apply_sla" && cut == 1 {
 					continue // an activate alone is not kept: no SLA yet, so no clock
@@ -181,7 +235,7 @@ func TestMergeEventsWithoutSLAKeepsNoClock(t *testing.T) {
 	got := s.mergeEvents(&ticket.Ticket{Key: "1"}, []apiMetricEvent{
 		ev(metricReplyTime, 1, "activate", t0.Add(-2*time.Hour)),
 		ev(metricReplyTime, 1, "fulfill", reply),
-	}, t0, nil)
+	}, t0, nil, nil)
 	if len(got.Clocks) != 0 {
 		t.Errorf("clocks: got %+v, want none (no SLA applied)", got.Clocks)
 	}
@@ -199,7 +253,7 @@ func TestMergeEventsResolutionMetricAndSolveTime(t *testing.T) {
 		ev(metricResolutionTime, 1, "activate", s0), applySLAEv(metricResolutionTime, 1, s0, 600, false),
 		ev(metricResolutionTime, 1, "fulfill", solved),
 		ev(metricRequesterWaitTime, 1, "activate", s0), applySLAEv(metricRequesterWaitTime, 1, s0, 600, false),
-	}, t0, nil)
+	}, t0, nil, nil)
 	if _, ok := got.Clock(ticket.SLAResolution); !ok {
 		t.Errorf("clocks: got %+v, want resolution_time as resolution", got.Clocks)
 	}
@@ -211,5 +265,20 @@ func TestMergeEventsResolutionMetricAndSolveTime(t *testing.T) {
 	}
 	if !in.Resolved.Equal(t0) || len(in.Clocks) != 0 {
 		t.Errorf("input ticket modified: got %+v", in)
+	}
+}
+
+func TestMergeEventsBusinessDSTBreachMonday(t *testing.T) {
+	// The DST case's projection right after the apply, before the pause: Monday 10:00 EST.
+	s := &Source{resolutionMetric: metricRequesterWaitTime}
+	ny := mustCalendar(t, weekdaySchedule("Eastern Time (US & Canada)", 9*60, 17*60))
+	act := time.Date(2026, 10, 30, 20, 0, 0, 0, time.UTC)
+	got := s.mergeEvents(&ticket.Ticket{Key: "1", Created: act}, []apiMetricEvent{
+		ev(metricReplyTime, 1, "activate", act), applySLAEv(metricReplyTime, 1, act, 120, true),
+	}, t0, map[string]bool{}, ny)
+	c, _ := got.Clock(ticket.SLAFirstResponse)
+	want := time.Date(2026, 11, 2, 15, 0, 0, 0, time.UTC)
+	if len(c.Cycles) != 1 || !c.Cycles[0].BreachAt.Equal(want) {
+		t.Errorf("breach: got %+v, want %v (10:00 EST)", c.Cycles, want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/ticket"
 )
@@ -179,7 +180,7 @@ func (s *Source) pollEvents(ctx context.Context, st source.Store, cur *cursorSta
 			cur.Pending = append(pending, cur.Pending...)
 			return err
 		}
-		evs := pending
+		evs, held := pending, len(pending)
 		pending = nil
 		fresh := 0
 		for _, ev := range page.Events {
@@ -189,7 +190,16 @@ func (s *Source) pollEvents(ctx context.Context, st source.Store, cur *cursorSta
 			evs = append(evs, ev)
 			fresh++
 		}
-		b := s.mergeBatch(st, evs, cur, now, business)
+		var cal *sla.Calendar
+		if needsCalendar(business, evs) {
+			var err error
+			if cal, err = s.businessCalendar(ctx, now); err != nil {
+				// The page is asked again next poll; the held events wait with it.
+				cur.Pending = append(evs[:held:held], cur.Pending...)
+				return err
+			}
+		}
+		b := s.mergeBatch(st, evs, cur, now, business, cal)
 		cur.Business = slices.Sorted(maps.Keys(business))
 		if n := len(cur.Business); n > maxBusiness {
 			cur.Business = cur.Business[n-maxBusiness:] // bounded: past the cap the lexically first keys go
@@ -228,7 +238,7 @@ func (s *Source) pollEvents(ctx context.Context, st source.Store, cur *cursorSta
 
 // mergeBatch groups events by ticket, merges them into the stored tickets and keeps those for
 // unknown tickets in cur.Pending (bounded in age and number).
-func (s *Source) mergeBatch(st source.Store, evs []apiMetricEvent, cur *cursorState, now time.Time, business map[string]bool) source.Batch {
+func (s *Source) mergeBatch(st source.Store, evs []apiMetricEvent, cur *cursorState, now time.Time, business map[string]bool, cal *sla.Calendar) source.Batch {
 	byTicket := map[int64][]apiMetricEvent{}
 	var order []int64
 	for _, ev := range evs {
@@ -252,10 +262,22 @@ func (s *Source) mergeBatch(st source.Store, evs []apiMetricEvent, cur *cursorSt
 			}
 			continue
 		}
-		b.Upserts = append(b.Upserts, s.mergeEvents(prev, tevs, now, business))
+		b.Upserts = append(b.Upserts, s.mergeEvents(prev, tevs, now, business, cal))
 	}
 	if n := len(cur.Pending); n > maxPending {
 		cur.Pending = cur.Pending[n-maxPending:]
 	}
 	return b
+}
+
+// needsCalendar reports whether events touch a business-hours SLA: an apply_sla counting business
+// hours, or any event of an instance whose SLA does (business, from the cursor). Only then is
+// the schedule read, so accounts and polls without such targets never ask for it.
+func needsCalendar(business map[string]bool, evs []apiMetricEvent) bool {
+	for _, ev := range evs {
+		if (ev.Type == "apply_sla" && ev.SLA != nil && ev.SLA.BusinessHours) || business[businessKey(ev)] {
+			return true
+		}
+	}
+	return false
 }

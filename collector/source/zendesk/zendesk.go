@@ -22,8 +22,9 @@
 //   - SLA clocks come from ticket metric events: reply_time instance 1 -> first_response, later
 //     instances -> next_reply_time, resolution_metric (requester_wait_time) -> resolution, other
 //     metrics under their own name; only metrics with an apply_sla become clocks. Business-hours
-//     targets are projected in wall time (see cycleState.applySLA), corrected by Zendesk's breach
-//     events and update_status minutes.
+//     targets are projected on the account's default schedule (schedules.go) with collector/sla's
+//     calendar, in wall time when there is none; Zendesk's breach events and update_status
+//     minutes correct them.
 //   - The first sync starts a year back (initialHistory).
 package zendesk
 
@@ -77,6 +78,9 @@ type Source struct {
 
 	mu   sync.Mutex
 	orgs map[int64]string // organization names learnt from sideloads and the list endpoint
+
+	schedMu sync.Mutex // held across a schedule read, so concurrent polls read it once
+	sched   scheduleCache
 }
 
 // New builds a Zendesk source from its config. The token is read here, once; a missing token

@@ -11,6 +11,9 @@
 //   - https://developer.zendesk.com/api-reference/ticketing/ticket-management/satisfaction_ratings/
 //   - https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/
 //   - https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/ (show, list, show_many)
+//   - https://developer.zendesk.com/api-reference/ticketing/ticket-management/schedules/
+//     (GET /api/v2/business_hours/schedules and /api/v2/business_hours/schedules/{id}/holidays;
+//     schedules set with SetSchedules, none by default)
 //
 // It also serves recorded data as it is (Options.FixtureDir: tickets.json, organizations.json,
 // users.json, sla_policies.json), and injects failures: 429 with Retry-After, 5xx, malformed
@@ -103,6 +106,7 @@ type Server struct {
 	orgIDs    map[int64]int     // id -> index in orgs
 	users     map[int64]json.RawMessage
 	policies  json.RawMessage // sla_policies.json as recorded
+	schedules []Schedule      // business hours schedules, the default first
 	requests  []Request
 	failures  []Failure
 }
@@ -403,6 +407,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.showTicket(w, strings.TrimPrefix(p, "/api/v2/tickets/"))
 	case p == "/api/v2/slas/policies":
 		s.slaPolicies(w)
+	case p == "/api/v2/business_hours/schedules":
+		s.listSchedules(w)
+	case strings.HasPrefix(p, "/api/v2/business_hours/schedules/"):
+		s.scheduleHolidays(w, strings.TrimPrefix(p, "/api/v2/business_hours/schedules/"))
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "InvalidEndpoint", "description": "Not found"})
 	}
