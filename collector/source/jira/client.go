@@ -80,6 +80,18 @@ type client struct {
 // get sends GET path?query and decodes a 2xx JSON answer into v. endpoint is the bounded name
 // the request is counted under.
 func (c *client) get(ctx context.Context, endpoint, path string, query url.Values, v any) error {
+	return c.do(ctx, http.MethodGet, endpoint, path, query, nil, v)
+}
+
+// post sends POST path with body encoded as JSON and decodes a 2xx JSON answer into v. Only
+// reads are posted (the changelog bulk fetch), so a retry cannot repeat a change.
+func (c *client) post(ctx context.Context, endpoint, path string, body, v any) error {
+	return c.do(ctx, http.MethodPost, endpoint, path, nil, body, v)
+}
+
+// do sends one request, retrying as the package doc says. body, when not nil, is encoded as
+// JSON anew for every attempt.
+func (c *client) do(ctx context.Context, method, endpoint, path string, query url.Values, body, v any) error {
 	target := path
 	if len(query) > 0 {
 		target += "?" + query.Encode()
@@ -89,33 +101,33 @@ func (c *client) get(ctx context.Context, endpoint, path string, query url.Value
 	for {
 		if wait := c.notBefore.Sub(c.now()); wait > 0 {
 			if wait > maxRateLimitWait {
-				return fmt.Errorf("jira source %q: GET %s: %w: next request allowed in %s", c.name, shown, ErrRateLimited, wait.Round(time.Second))
+				return fmt.Errorf("jira source %q: %s %s: %w: next request allowed in %s", c.name, method, shown, ErrRateLimited, wait.Round(time.Second))
 			}
 			c.stats.RateLimitWait(wait)
 			c.log.Debug("rate_limit_pacing", "endpoint", endpoint, "wait", wait)
 			if err := c.sleep(ctx, wait); err != nil {
-				return fmt.Errorf("jira source %q: GET %s: %w", c.name, shown, err)
+				return fmt.Errorf("jira source %q: %s %s: %w", c.name, method, shown, err)
 			}
 		}
-		req, err := c.jc.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+		req, err := c.jc.NewRequestWithContext(ctx, method, target, body)
 		if err != nil {
-			return fmt.Errorf("jira source %q: building request for %s: %w", c.name, shown, err)
+			return fmt.Errorf("jira source %q: building request for %s %s: %w", c.name, method, shown, err)
 		}
 		req.Header.Set("Accept", "application/json")
 		resp, err := c.jc.Do(req, nil) // nil: the body is ours to decode, stream and close
 		if err != nil && resp == nil {
 			c.stats.Request(endpoint, "0")
 			if ctx.Err() != nil {
-				return fmt.Errorf("jira source %q: GET %s: %w", c.name, shown, ctx.Err())
+				return fmt.Errorf("jira source %q: %s %s: %w", c.name, method, shown, ctx.Err())
 			}
 			if failures < maxRetries {
 				if err := c.backoff(ctx, failures, 0); err != nil {
-					return fmt.Errorf("jira source %q: GET %s: %w", c.name, shown, err)
+					return fmt.Errorf("jira source %q: %s %s: %w", c.name, method, shown, err)
 				}
 				failures++
 				continue
 			}
-			return fmt.Errorf("jira source %q: GET %s: %w after %d attempts: %w", c.name, shown, ErrServer, failures+1, transportCause(err))
+			return fmt.Errorf("jira source %q: %s %s: %w after %d attempts: %w", c.name, method, shown, ErrServer, failures+1, transportCause(err))
 		}
 		code := resp.StatusCode
 		c.stats.Request(endpoint, strconv.Itoa(code))
@@ -134,7 +146,7 @@ func (c *client) get(ctx context.Context, endpoint, path string, query url.Value
 				err = nil
 			}
 			if err != nil {
-				return fmt.Errorf("jira source %q: GET %s: %w: %w", c.name, shown, ErrMalformed, err)
+				return fmt.Errorf("jira source %q: %s %s: %w: %w", c.name, method, shown, ErrMalformed, err)
 			}
 			return nil
 		case code == http.StatusTooManyRequests:
@@ -145,32 +157,32 @@ func (c *client) get(ctx context.Context, endpoint, path string, query url.Value
 			}
 			if limited >= maxRateLimitRetries || wait > maxRateLimitWait {
 				c.notBefore = c.now().Add(wait) // the next poll starts by honouring it, not by asking again
-				return fmt.Errorf("jira source %q: GET %s: %w: still 429 after %d waits (next wait %s)", c.name, shown, ErrRateLimited, limited, wait.Round(time.Second))
+				return fmt.Errorf("jira source %q: %s %s: %w: still 429 after %d waits (next wait %s)", c.name, method, shown, ErrRateLimited, limited, wait.Round(time.Second))
 			}
 			limited++
 			c.stats.RateLimitWait(wait)
 			c.log.Debug("rate_limited", "endpoint", endpoint, "wait", wait)
 			if err := c.sleep(ctx, wait); err != nil {
-				return fmt.Errorf("jira source %q: GET %s: %w", c.name, shown, err)
+				return fmt.Errorf("jira source %q: %s %s: %w", c.name, method, shown, err)
 			}
 		case code == http.StatusUnauthorized || code == http.StatusForbidden:
 			drain(resp.Body)
-			return fmt.Errorf("jira source %q: GET %s: %d %s: %w: check auth.email and the token that auth.token_env or auth.token_file names (Cloud: email + API token; Data Center: a personal access token)",
-				c.name, shown, code, http.StatusText(code), ErrUnauthorized)
+			return fmt.Errorf("jira source %q: %s %s: %d %s: %w: check auth.email and the token that auth.token_env or auth.token_file names (Cloud: email + API token; Data Center: a personal access token)",
+				c.name, method, shown, code, http.StatusText(code), ErrUnauthorized)
 		case code >= 500:
 			drain(resp.Body)
 			if failures < maxRetries {
 				ra, _ := retryAfter(resp.Header, c.now())
 				if err := c.backoff(ctx, failures, ra); err != nil {
-					return fmt.Errorf("jira source %q: GET %s: %w", c.name, shown, err)
+					return fmt.Errorf("jira source %q: %s %s: %w", c.name, method, shown, err)
 				}
 				failures++
 				continue
 			}
-			return fmt.Errorf("jira source %q: GET %s: %w: %d %s after %d attempts", c.name, shown, ErrServer, code, http.StatusText(code), failures+1)
+			return fmt.Errorf("jira source %q: %s %s: %w: %d %s after %d attempts", c.name, method, shown, ErrServer, code, http.StatusText(code), failures+1)
 		default:
 			e := &apiError{Status: code, Messages: errorMessages(resp.Body)}
-			return fmt.Errorf("jira source %q: GET %s: %w", c.name, shown, e)
+			return fmt.Errorf("jira source %q: %s %s: %w", c.name, method, shown, e)
 		}
 	}
 }

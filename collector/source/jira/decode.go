@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+
+	"github.com/custops/custops/collector/ticket"
 )
 
 // sysFields are the system fields every search asks for, typed.
@@ -140,6 +142,9 @@ type issueRec struct {
 type decodedPage struct {
 	meta   pageMeta
 	issues []issueRec
+	// history is the state history fetched for the issues that needed one, by key (computed
+	// SLAs only; see history.go).
+	history map[string][]ticket.Transition
 }
 
 // newPage returns a page value to decode into, its issues slice sized for a full page so the

@@ -10,6 +10,10 @@
 // applied to the store with the cursor that resumes after it. A reconcile pass asks which of the
 // stored open tickets still match the filter, keys only, and deletes the others.
 //
+// With sla computed or both, tickets carry their state history for collector/sla, read from
+// the changelog of only the issues whose status changed (history.go: Cloud's bulk changelog,
+// Data Center's search with expand=changelog). With sla native no changelog is asked.
+//
 // JSM specifics (SLA fields, organizations, satisfaction, request type) are found by their
 // schema type in /rest/api/2/field; SLA cycles are read natively; the request channel comes
 // from the request.channel.type issue property.
@@ -72,6 +76,14 @@ type Source struct {
 	now      func() time.Time
 	pageSize int
 	filter   string
+	// computed: the source's SLAs are computed by custops (sla: computed or both), which needs
+	// each ticket's state history from the changelog (history.go).
+	computed bool
+
+	// categories maps a lowercased status name to its category key, learnt from the issues
+	// polled, for the statuses a changelog names. Used on the fetch side of a poll only.
+	categories map[string]string
+	statusesAt time.Time // when the site's status list was last read for them
 
 	// Learnt by prepare.
 	ready     bool
@@ -154,6 +166,7 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 		now:      now,
 		pageSize: pageSize,
 		filter:   strings.TrimSpace(cfg.JQL),
+		computed: cfg.SLA == config.SLAComputed || cfg.SLA == config.SLABoth,
 		flavor:   cfg.Flavor,
 	}, nil
 }
@@ -226,7 +239,16 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 			mu.Unlock()
 		}
 	}()
-	err = s.searchPages(ctx, jql, s.fields, props, s.pageSize, newPage, func(v any) (pageMeta, int, error) {
+	send := func(page decodedPage) error {
+		select {
+		case pages <- page:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	var hb historyBatch // computed SLAs: pages waiting for their issues' changelogs
+	err = s.searchPages(ctx, "search", jql, s.fields, props, s.pageSize, newPage, func(v any) (pageMeta, int, error) {
 		mu.Lock()
 		aerr := applyErr
 		mu.Unlock()
@@ -235,13 +257,18 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 		}
 		pp := v.(*pollPage)
 		page := decodedPage{meta: pp.meta, issues: pp.records()}
-		select {
-		case pages <- page:
-		case <-ctx.Done():
-			return page.meta, 0, ctx.Err()
+		if !s.computed {
+			return page.meta, len(page.issues), send(page)
+		}
+		hb.add(page, s.needing(st, page.issues))
+		if hb.ready() {
+			return page.meta, len(page.issues), s.flushHistories(ctx, &hb, send, false)
 		}
 		return page.meta, len(page.issues), nil
 	})
+	if err == nil && s.computed {
+		err = s.flushHistories(ctx, &hb, send, true)
+	}
 	close(pages)
 	<-finished
 	if applyErr != nil {
@@ -271,6 +298,10 @@ func (s *Source) applyPage(page decodedPage, st source.Store, cur *cursor, resyn
 		t, err := s.m.toTicket(r, prev, now)
 		if err != nil {
 			return 0, fmt.Errorf("jira source %q: %w: %w", s.cfg.Name, ErrMalformed, err)
+		}
+		if s.computed {
+			h, ok := page.history[t.Key]
+			t.Transitions = mergeHistory(t, prev, h, ok)
 		}
 		batch.Upserts = append(batch.Upserts, t)
 		next.advance(t.Key, t.Updated)
@@ -330,7 +361,7 @@ func (s *Source) reconcileChunk(ctx context.Context, chunk []string) ([]string, 
 		}
 		present := map[string]bool{}
 		newPage := func() any { return &searchPage{} }
-		err := s.searchPages(ctx, reconcileJQL(s.filter, chunk), []string{"key"}, extra, len(chunk), newPage, func(v any) (pageMeta, int, error) {
+		err := s.searchPages(ctx, "search", reconcileJQL(s.filter, chunk), []string{"key"}, extra, len(chunk), newPage, func(v any) (pageMeta, int, error) {
 			page := v.(*searchPage)
 			for _, is := range page.Issues {
 				present[is.Key] = true
@@ -367,10 +398,10 @@ func (s *Source) reconcileChunk(ctx context.Context, chunk []string) ([]string, 
 	return gone, nil
 }
 
-// searchPages runs a search page by page: each page decodes into a fresh newPage() value and
-// goes to fn, which returns its paging fields and issue count, before the next is asked for;
-// so a failure part-way leaves the earlier pages applied.
-func (s *Source) searchPages(ctx context.Context, jql string, fields []string, extra url.Values, maxResults int,
+// searchPages runs a search page by page, its requests counted under endpoint: each page
+// decodes into a fresh newPage() value and goes to fn, which returns its paging fields and issue
+// count, before the next is asked for; so a failure part-way leaves the earlier pages applied.
+func (s *Source) searchPages(ctx context.Context, endpoint, jql string, fields []string, extra url.Values, maxResults int,
 	newPage func() any, fn func(page any) (pageMeta, int, error)) error {
 	cloud := s.flavor == flavorCloud
 	path := "/rest/api/2/search"
@@ -392,7 +423,7 @@ func (s *Source) searchPages(ctx context.Context, jql string, fields []string, e
 			q.Set("startAt", strconv.Itoa(startAt))
 		}
 		page := newPage()
-		if err := s.c.get(ctx, "search", path, q, page); err != nil {
+		if err := s.c.get(ctx, endpoint, path, q, page); err != nil {
 			return err
 		}
 		meta, n, err := fn(page)

@@ -57,27 +57,36 @@ func (pl *plan) ticketAt(d desk, now time.Time) *ticket.Ticket {
 			runs[len(runs)-1].paused += at.Sub(pauseStart)
 		}
 	}
+	// The state history, for computed SLAs: every change of state at its instant, as a desk's
+	// changelog (Jira) or audits (Zendesk) would give it.
+	move := func(at time.Time, s ticket.State) {
+		if s != state {
+			t.Transitions = append(t.Transitions, ticket.Transition{At: at, State: s})
+		}
+		state = s
+	}
 	for _, e := range pl.events[:pl.seen(now)] {
 		t.Updated = e.at
 		switch e.kind {
 		case evCreate:
 			runs = append(runs, cycleRun{start: e.at})
+			t.Transitions = append(t.Transitions, ticket.Transition{At: e.at, State: ticket.StateNew})
 		case evReply:
 			t.FirstReply = e.at
-			state = ticket.StateInProgress
+			move(e.at, ticket.StateInProgress)
 		case evState:
 			leave(e.at)
-			state = e.state
+			move(e.at, e.state)
 			pauseStart = e.at
 		case evEscalate:
 			t.Escalated = true
 		case evResolve:
 			leave(e.at)
-			state = ticket.StateResolved
+			move(e.at, ticket.StateResolved)
 			t.Resolved = e.at
 			runs[len(runs)-1].stop = e.at
 		case evReopen:
-			state = ticket.StateInProgress
+			move(e.at, ticket.StateInProgress)
 			t.Reopened++
 			t.ReopenedAt = e.at
 			t.Resolved = time.Time{}
@@ -85,7 +94,7 @@ func (pl *plan) ticketAt(d desk, now time.Time) *ticket.Ticket {
 		case evCSAT:
 			t.CSAT, t.CSATAt = e.csat, e.at
 		case evClose:
-			state = ticket.StateClosed
+			move(e.at, ticket.StateClosed)
 		}
 	}
 	t.State = state

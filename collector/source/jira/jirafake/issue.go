@@ -21,6 +21,9 @@ type Issue struct {
 	Key        string                     // "SUP-1"
 	Fields     map[string]json.RawMessage // field id -> value, e.g. "summary", "customfield_10030"
 	Properties map[string]json.RawMessage // property key -> value
+	// Changelog is the issue's change history, oldest first, served by the bulk changelog
+	// endpoint and by searches with expand=changelog (changelog.go).
+	Changelog []History
 }
 
 // The custom field ids the fake's default field list uses (shaped like a Jira Cloud site with
@@ -81,8 +84,10 @@ func DefaultFields() []jira.Field {
 // (ticket -> fake -> client -> ticket): key, summary, project, organizations, labels, custom
 // field values, reporter domain, priority, state, channel, created, updated, resolved, incident,
 // escalated (as the label "escalated"), CSAT and its time, and the first_response and resolution
-// clocks (to the millisecond; first reply through the first_response clock). Status becomes the
-// stock JSM status name of the state; Reopened is derived by the client from its own history.
+// clocks (to the millisecond; first reply through the first_response clock), and the state
+// history (Transitions, as status changes in the changelog, when the client asks for it). Status
+// becomes the stock JSM status name of the state; Reopened is derived by the client from its own
+// history.
 func IssueFromTicket(t *ticket.Ticket) Issue {
 	f := map[string]json.RawMessage{}
 	set := func(id string, v any) {
@@ -105,7 +110,7 @@ func IssueFromTicket(t *ticket.Ticket) Issue {
 	set("issuetype", map[string]any{"name": issueType, "subtask": false})
 	set("priority", map[string]string{"name": priorityName(t.Priority)})
 	name, cat := statusOf(t.State)
-	set("status", map[string]any{"name": name, "statusCategory": map[string]string{"key": cat, "name": categoryName(cat)}})
+	set("status", map[string]any{"id": statusID(t.State), "name": name, "statusCategory": map[string]string{"key": cat, "name": categoryName(cat)}})
 	labels := append([]string{}, t.Attributes.Labels...)
 	if t.Escalated && !contains(labels, "escalated") {
 		labels = append(labels, "escalated")
@@ -156,7 +161,7 @@ func IssueFromTicket(t *ticket.Ticket) Issue {
 		b, _ := json.Marshal(map[string]string{"value": channel})
 		props[ChannelProperty] = b
 	}
-	return Issue{Key: t.Key, Fields: f, Properties: props}
+	return Issue{Key: t.Key, Fields: f, Properties: props, Changelog: StatusHistory(t.Transitions)}
 }
 
 // SLAValue renders SLA cycles as a JSM SLA field value (the shape the issue field and

@@ -8,7 +8,9 @@
 //   - Data Center issue search, GET /rest/api/2/search with startAt, maxResults and total:
 //     https://docs.atlassian.com/software/jira/docs/api/REST/latest/#api/2/search-search
 //   - GET /rest/api/2/field, /rest/api/2/serverInfo and /rest/api/2/myself (same references,
-//     groups "Issue fields", "Server info" and "Myself")
+//     groups "Issue fields", "Server info" and "Myself"), and /rest/api/2/status
+//   - issue changelogs: Cloud's POST /rest/api/3/changelog/bulkfetch and searches with
+//     expand=changelog (changelog.go)
 //   - JSM SLA fields in the shape of https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-request/#api-rest-servicedeskapi-request-issueidorkey-sla-get
 //     and the request.channel.type issue property.
 //
@@ -22,6 +24,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -59,7 +62,8 @@ type Options struct {
 	Fields []jira.Field
 	// Metadata, when set, holds recorded metadata served as is: all_priorities.json at
 	// /rest/api/2/priority, all_statuses.json at /rest/api/2/status, all_statuscategories.json
-	// at /rest/api/2/statuscategory, all_resolutions.json at /rest/api/2/resolution.
+	// at /rest/api/2/statuscategory, all_resolutions.json at /rest/api/2/resolution. Without it,
+	// /rest/api/2/status lists the stock statuses IssueFromTicket uses and the others answer 404.
 	Metadata fs.FS
 	// DeploymentType overrides serverInfo.deploymentType ("Cloud" / "Server" by flavor).
 	DeploymentType string
@@ -72,8 +76,9 @@ type RecordedRequest struct {
 	Time     time.Time
 	Method   string
 	Path     string
-	Endpoint string // search | field | serverInfo | myself | metadata | other
+	Endpoint string // search | changelog | field | serverInfo | myself | metadata | other
 	Query    url.Values
+	Body     []byte // the request body (POST only)
 	Status   int
 }
 
@@ -233,9 +238,16 @@ func (s *Server) takeFault(endpoint string) (Fault, bool) {
 	return Fault{}, false
 }
 
-func endpointOf(path string) string {
-	switch path {
+// endpointOf names what a request asks for; a search that expands the changelog counts as
+// "changelog", as the client counts it.
+func endpointOf(r *http.Request) string {
+	switch path := r.URL.Path; path {
+	case BulkChangelogPath:
+		return "changelog"
 	case "/rest/api/3/search/jql", "/rest/api/2/search/jql", "/rest/api/2/search", "/rest/api/3/search":
+		if contains(splitList(r.URL.Query()["expand"]), "changelog") {
+			return "changelog"
+		}
 		return "search"
 	case "/rest/api/2/field", "/rest/api/3/field":
 		return "field"
@@ -252,7 +264,12 @@ func endpointOf(path string) string {
 // ServeHTTP answers one REST call.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	endpoint := endpointOf(r.URL.Path)
+	endpoint := endpointOf(r)
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(io.LimitReader(r.Body, 16<<20))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
 	s.mu.Lock()
 	fault, faulted := s.takeFault(endpoint)
 	s.mu.Unlock()
@@ -264,7 +281,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.requests = append(s.requests, RecordedRequest{
 		Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, Endpoint: endpoint,
-		Query: r.URL.Query(), Status: rec.status,
+		Query: r.URL.Query(), Body: body, Status: rec.status,
 	})
 	s.mu.Unlock()
 }
@@ -304,19 +321,31 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, endpoint string, 
 		writeUnauthorized(w)
 		return
 	}
+	cloud := s.opts.Flavor == Cloud
+	if r.URL.Path == BulkChangelogPath {
+		switch {
+		case !cloud:
+			writeError(w, http.StatusNotFound, "null for uri: "+r.URL.Path)
+		case r.Method != http.MethodPost:
+			writeError(w, http.StatusMethodNotAllowed, "Method not allowed.")
+		default:
+			body, _ := io.ReadAll(r.Body)
+			s.bulkChangelog(w, body)
+		}
+		return
+	}
 	if r.Method != http.MethodGet {
 		writeError(w, http.StatusMethodNotAllowed, "Method not allowed by this fake.")
 		return
 	}
-	cloud := s.opts.Flavor == Cloud
 	switch p := r.URL.Path; {
-	case endpoint == "search" && strings.HasSuffix(p, "/search/jql"):
+	case (endpoint == "search" || endpoint == "changelog") && strings.HasSuffix(p, "/search/jql"):
 		if !cloud {
 			writeError(w, http.StatusNotFound, "null for uri: "+p)
 			return
 		}
 		s.search(w, r, true)
-	case endpoint == "search":
+	case endpoint == "search" || endpoint == "changelog":
 		if cloud {
 			// Cloud removed the offset search in 2025 (CHANGE-2046).
 			writeError(w, http.StatusGone, "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046")
@@ -387,6 +416,10 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 		"/rest/api/2/resolution":     "all_resolutions.json",
 	}[r.URL.Path]
 	if s.opts.Metadata == nil {
+		if r.URL.Path == "/rest/api/2/status" {
+			writeJSON(w, stockStatuses(baseURL(r)))
+			return
+		}
 		writeError(w, http.StatusNotFound, "null for uri: "+r.URL.Path)
 		return
 	}
@@ -448,6 +481,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 
 	sel := selectFields(q["fields"], cloud)
 	props := splitList(q["properties"])
+	changelog := contains(splitList(q["expand"]), "changelog")
 	b := s.bufs.Get().(*bytes.Buffer)
 	defer s.bufs.Put(b)
 	b.Reset()
@@ -468,7 +502,8 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 	if strings.HasPrefix(r.URL.Path, "/rest/api/3/") {
 		api = "/rest/api/3/issue/"
 	}
-	selKey := strings.Join(q["fields"], ",") + "\x00" + strings.Join(props, ",") + "\x00" + base + api
+	selKey := strings.Join(q["fields"], ",") + "\x00" + strings.Join(props, ",") + "\x00" + base + api +
+		"\x00" + strconv.FormatBool(changelog)
 	for i, st := range page {
 		if i > 0 {
 			b.WriteByte(',')
@@ -480,7 +515,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 			continue
 		}
 		start := b.Len()
-		writeIssue(b, st, sel, props, base+api)
+		writeIssue(b, st, sel, props, base+api, changelog, cloud)
 		st.enc.Store(&encoded{key: selKey, json: bytes.Clone(b.Bytes()[start:])})
 	}
 	b.WriteString(`]`)
@@ -575,7 +610,9 @@ func splitList(params []string) []string {
 	return out
 }
 
-func writeIssue(b *bytes.Buffer, st *stored, sel fieldSel, props []string, self string) {
+// writeIssue writes one issue of a search answer; changelog adds its change history (with
+// Cloud's fieldId on the items when cloud).
+func writeIssue(b *bytes.Buffer, st *stored, sel fieldSel, props []string, self string, changelog, cloud bool) {
 	b.WriteString(`{"id":`)
 	writeString(b, st.issue.ID)
 	if sel.none {
@@ -630,6 +667,9 @@ func writeIssue(b *bytes.Buffer, st *stored, sel fieldSel, props []string, self 
 			b.Write(raw)
 		}
 		b.WriteByte('}')
+	}
+	if changelog {
+		writeChangelog(b, st.issue.Changelog, cloud)
 	}
 	b.WriteByte('}')
 }
