@@ -65,6 +65,15 @@ func TestRoundTrip(t *testing.T) {
 			Priority:   ticket.P3, State: ticket.StateNew, Status: "Open", Channel: ticket.ChannelOther,
 			Created: base, Updated: base.Add(7 * time.Hour),
 		},
+		{
+			// Sent with a priority name the default mapping does not know: back as the
+			// default priority, flagged.
+			Key: "SUP-7", Summary: "Priority nobody mapped",
+			Attributes: ticket.Attributes{Project: "SUP"},
+			Priority:   ticket.P3, State: ticket.StateNew, Status: "Open", Channel: ticket.ChannelPortal,
+			Created: base, Updated: base.Add(8 * time.Hour),
+			Quality: []string{ticket.QualityUnknownPriority},
+		},
 	}
 	for _, flavor := range []jirafake.Flavor{jirafake.Cloud, jirafake.DataCenter} {
 		t.Run(string(flavor), func(t *testing.T) {

@@ -3,6 +3,7 @@ package jirafake
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -108,7 +109,11 @@ func IssueFromTicket(t *ticket.Ticket) Issue {
 		issueType = "Incident"
 	}
 	set("issuetype", map[string]any{"name": issueType, "subtask": false})
-	set("priority", map[string]string{"name": priorityName(t.Priority)})
+	prio := priorityName(t.Priority)
+	if slices.Contains(t.Quality, ticket.QualityUnknownPriority) {
+		prio = UnmappedPriority // a name the stock mapping does not know, as a real site has
+	}
+	set("priority", map[string]string{"name": prio})
 	name, cat := statusOf(t.State)
 	set("status", map[string]any{"id": statusID(t.State), "name": name, "statusCategory": map[string]string{"key": cat, "name": categoryName(cat)}})
 	labels := append([]string{}, t.Attributes.Labels...)
@@ -227,6 +232,10 @@ func friendly(d time.Duration) string {
 	}
 	return fmt.Sprintf("%s%dh %dm", sign, h, m)
 }
+
+// UnmappedPriority is the priority name IssueFromTicket gives a ticket flagged with an unknown
+// priority: a site-specific name that the client's default mapping does not know.
+const UnmappedPriority = "Needs triage"
 
 // priorityName is the stock Jira priority name of a normalized priority.
 func priorityName(p ticket.Priority) string {

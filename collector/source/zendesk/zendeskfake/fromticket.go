@@ -34,7 +34,8 @@ func FromTicket(t *ticket.Ticket) (Ticket, []MetricEvent) {
 		Tags:        slices.Clone(t.Attributes.Labels),
 		IsPublic:    true,
 	}
-	if p := priorityOf(t.Priority); p != "" {
+	// A ticket flagged with an unknown priority has none on the wire (Zendesk's null priority).
+	if p := priorityOf(t.Priority); p != "" && !slices.Contains(t.Quality, ticket.QualityUnknownPriority) {
 		zt.Priority = &p
 	}
 	typ := "question"
