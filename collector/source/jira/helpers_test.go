@@ -5,9 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
-	"slices"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,41 +21,8 @@ type memStore struct{ *sourcetest.MemStore }
 
 func newMemStore() *memStore { return &memStore{sourcetest.NewMemStore()} }
 
-// fakeClock is the injected clock: Sleep advances it and records what was asked.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.sleeps = append(c.sleeps, d)
-	c.mu.Unlock()
-	return nil
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-func (c *fakeClock) Sleeps() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return slices.Clone(c.sleeps)
-}
+// fakeClock is the shared injected clock: Sleep advances it and records the wait.
+type fakeClock = sourcetest.Clock
 
 // env is one source wired to one fake server.
 type env struct {
@@ -76,7 +41,7 @@ var t0 = time.Date(2026, 3, 10, 14, 30, 0, 0, time.UTC)
 
 func newEnv(t testing.TB, opts jirafake.Options, cfg config.Source) *env {
 	t.Helper()
-	clock := &fakeClock{now: t0}
+	clock := sourcetest.NewClock(t0)
 	if opts.Now == nil {
 		opts.Now = clock.Now
 	}

@@ -88,7 +88,7 @@ func TestFixturesParse(t *testing.T) {
 
 func TestPollRecordedFixturesThroughFake(t *testing.T) {
 	h := newHarness(t, zendeskfake.Options{FixtureDir: "testdata"}, nil)
-	h.clk.now = time.Date(2019, 7, 1, 0, 0, 0, 0, time.UTC)
+	h.clk.Set(time.Date(2019, 7, 1, 0, 0, 0, 0, time.UTC))
 	h.mustPoll(t)
 	if got := h.st.Len(); got != 2 {
 		t.Fatalf("stored: got %d tickets, want the 2 recorded", got)

@@ -7,8 +7,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,41 +21,8 @@ type memStore struct{ *sourcetest.MemStore }
 
 func newMemStore() *memStore { return &memStore{sourcetest.NewMemStore()} }
 
-// fakeClock is an injected clock whose Sleep advances time and records the waits.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.sleeps = append(c.sleeps, d)
-	c.now = c.now.Add(d)
-	return nil
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func (c *fakeClock) Sleeps() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return slices.Clone(c.sleeps)
-}
+// fakeClock is the shared injected clock: Sleep advances it and records the wait.
+type fakeClock = sourcetest.Clock
 
 // t0 is the tests' "now": far enough from the fixtures (2019) that they fall outside the first
 // sync's year unless a test moves the clock.
@@ -99,7 +64,7 @@ func newHarness(t testing.TB, opts zendeskfake.Options, mod func(*config.Source)
 	if mod != nil {
 		mod(&cfg)
 	}
-	h := &harness{fake: fake, st: newMemStore(), clk: &fakeClock{now: t0}, stats: source.NewStats(), logs: &bytes.Buffer{}, url: srv.URL}
+	h := &harness{fake: fake, st: newMemStore(), clk: sourcetest.NewClock(t0), stats: source.NewStats(), logs: &bytes.Buffer{}, url: srv.URL}
 	src, err := newSource(cfg, source.Deps{
 		Logger:     slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Stats:      h.stats,

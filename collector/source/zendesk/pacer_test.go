@@ -1,6 +1,7 @@
 package zendesk
 
 import (
+	"github.com/custops/custops/collector/source/sourcetest"
 	"net/http"
 	"slices"
 	"testing"
@@ -10,7 +11,7 @@ import (
 )
 
 func TestPacerBudget(t *testing.T) {
-	clk := &fakeClock{now: t0}
+	clk := sourcetest.NewClock(t0)
 	p := newPacer(clk.Now, defaultBudgets())
 	var waits []time.Duration
 	for range 3 {
@@ -48,7 +49,7 @@ func TestPacerHeaders(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			clk := &fakeClock{now: t0}
+			clk := sourcetest.NewClock(t0)
 			p := newPacer(clk.Now, defaultBudgets())
 			p.observe(tc.header)
 			if got := p.reserve(classAccount); got != tc.want {
