@@ -45,7 +45,7 @@ func TestDesksServeTheWorldOverTheWire(t *testing.T) {
 				Name: "desk", Type: string(c.kind), URL: d.URL, PageSize: 100,
 				Auth:             config.Auth{Email: d.Email, TokenEnv: "DEMO_TOKEN"},
 				ResolutionMetric: "requester_wait_time", DefaultPriority: "p3", SLA: config.SLANative,
-				CustomerFrom:     []config.MatchRule{{Kind: config.MatchOrganization}},
+				CustomerFrom: []config.MatchRule{{Kind: config.MatchOrganization}},
 			}, source.Deps{Logger: slog.New(slog.DiscardHandler), Stats: source.NewStats(), Now: clock.Now,
 				HTTPClient: &http.Client{Timeout: 10 * time.Second}, Sleep: clock.Sleep})
 			if err != nil {
