@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/exporter-toolkit/web"
@@ -49,7 +50,7 @@ func New(opts Options) (http.Handler, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if ok, waiting := opts.Current().Ready(); !ok {
 			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = w.Write([]byte("Not ready: waiting for the first sync of " + joinNames(waiting) + "\n"))
+			_, _ = w.Write([]byte("Not ready: waiting for the first sync of " + strings.Join(waiting, ", ") + "\n"))
 			return
 		}
 		_, _ = w.Write([]byte("Ready\n"))
@@ -90,17 +91,6 @@ func New(opts Options) (http.Handler, error) {
 	}
 	mux.Handle("GET /{$}", landing)
 	return mux, nil
-}
-
-func joinNames(names []string) string {
-	out := ""
-	for i, n := range names {
-		if i > 0 {
-			out += ", "
-		}
-		out += n
-	}
-	return out
 }
 
 // apiError is the JSON body of every error answer of the API.

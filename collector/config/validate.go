@@ -148,6 +148,27 @@ func (v *validator) config(c *Config) {
 	}
 }
 
+// identifier checks a required, unique name or id: field is its path, kind names it in the
+// duplicate message, seen maps the values met so far to their index in list.
+func (v *validator) identifier(field, kind, value string, re *regexp.Regexp, want string, seen map[string]int, list string, i int) {
+	word := "name"
+	if strings.HasSuffix(field, ".id") {
+		word = "id"
+	}
+	switch {
+	case value == "":
+		v.errf(field, "is required")
+	case !re.MatchString(value):
+		v.errf(field, "invalid %s %q (want %s)", word, value, want)
+	default:
+		if first, dup := seen[value]; dup {
+			v.errf(field, "duplicate %s %q (first at %s[%d])", kind, value, list, first)
+		} else {
+			seen[value] = i
+		}
+	}
+}
+
 // sources checks every source.
 func (v *validator) sources(c *Config) {
 	if len(c.Sources) == 0 {
@@ -157,18 +178,7 @@ func (v *validator) sources(c *Config) {
 	for i := range c.Sources {
 		s := &c.Sources[i]
 		p := index("sources", i)
-		switch {
-		case s.Name == "":
-			v.errf(p+".name", "is required")
-		case !sourceNameRE.MatchString(s.Name):
-			v.errf(p+".name", "invalid name %q (want lowercase letters, digits, _ and -)", s.Name)
-		default:
-			if first, dup := names[s.Name]; dup {
-				v.errf(p+".name", "duplicate source name %q (first at sources[%d])", s.Name, first)
-			} else {
-				names[s.Name] = i
-			}
-		}
+		v.identifier(p+".name", "source name", s.Name, sourceNameRE, "lowercase letters, digits, _ and -", names, "sources", i)
 		if !slices.Contains(sourceTypes, s.Type) {
 			if s.Type == "" {
 				v.errf(p+".type", "is required %s", known(sourceTypes))

@@ -127,18 +127,7 @@ func (v *validator) customers(c *Config) {
 	for i := range c.Customers {
 		cu := &c.Customers[i]
 		p := index("customers", i)
-		switch {
-		case cu.ID == "":
-			v.errf(p+".id", "is required")
-		case !idRE.MatchString(cu.ID):
-			v.errf(p+".id", "invalid id %q (want lowercase letters, digits, _ and -, starting with a letter or digit)", cu.ID)
-		default:
-			if first, dup := ids[cu.ID]; dup {
-				v.errf(p+".id", "duplicate customer id %q (first at customers[%d])", cu.ID, first)
-			} else {
-				ids[cu.ID] = i
-			}
-		}
+		v.identifier(p+".id", "customer id", cu.ID, idRE, "lowercase letters, digits, _ and -, starting with a letter or digit", ids, "customers", i)
 		switch {
 		case cu.Tier == "":
 			v.errf(p+".tier", "is required %s", known(tiers))
