@@ -125,7 +125,8 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	logger = logger.With("source", cfg.Name)
+	// The poller already names the source on the logger (as ticket_source; promslog keeps
+	// "source" for the code location).
 	stats := deps.Stats
 	if stats == nil {
 		stats = source.NewStats()
