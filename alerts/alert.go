@@ -28,12 +28,6 @@ const (
 	kindExporter = "exporter"
 )
 
-// Window label values of the trend metrics (DESIGN.md metric catalogue).
-const (
-	window7d  = "7d"
-	window30d = "30d"
-)
-
 // alert is one alerting rule before it becomes a rulefmt.Rule.
 type alert struct {
 	name        string

@@ -9,7 +9,7 @@ import (
 	"github.com/prometheus/common/model"
 	"gopkg.in/yaml.v3"
 
-	"github.com/custops/custops/collector"
+	"github.com/custops/custops/collector/catalog"
 )
 
 // Alertmanager receivers, one per severity.
@@ -90,7 +90,7 @@ func AlertmanagerConfig(opts Options) ([]byte, error) {
 		Route: amRoute{
 			// Anything without a severity still reaches a person, through the queue.
 			Receiver:       receiverWarning,
-			GroupBy:        []string{model.AlertNameLabel, collector.LabelCustomer},
+			GroupBy:        []string{model.AlertNameLabel, catalog.LabelCustomer},
 			GroupWait:      model.Duration(opts.GroupWait).String(),
 			GroupInterval:  model.Duration(opts.GroupInterval).String(),
 			RepeatInterval: model.Duration(warningRepeat).String(),
@@ -108,7 +108,7 @@ func AlertmanagerConfig(opts Options) ([]byte, error) {
 			{
 				SourceMatchers: sev(severityCritical),
 				TargetMatchers: sev(severityWarning),
-				Equal:          []string{model.AlertNameLabel, collector.LabelCustomer},
+				Equal:          []string{model.AlertNameLabel, catalog.LabelCustomer},
 			},
 		},
 		Receivers: []amReceiv{

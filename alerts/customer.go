@@ -6,8 +6,7 @@ import (
 
 	"github.com/prometheus/common/model"
 
-	"github.com/custops/custops/collector"
-	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/collector/catalog"
 )
 
 // Timing of the customer alerts. Two mechanisms, on purpose:
@@ -31,7 +30,7 @@ const (
 	backlogFor, csatFor               = time.Hour, time.Hour
 	riskFor, riskWindow               = 30 * time.Minute, 10 * time.Minute
 	customerRef                       = "{{ $labels.name }} ({{ $labels.customer }})"
-	complianceWindows                 = window7d + "|" + window30d
+	complianceWindows                 = catalog.Window7d + "|" + catalog.Window30d
 )
 
 // queryPercentage is an annotation template that shows the first value of a PromQL query as a
@@ -48,17 +47,17 @@ func queryPercentage(format string, withSLA bool) string {
 
 // customerAlerts are the alerts about one customer's tickets, all labelled kind="customer".
 func customerAlerts(opts Options) []alert {
-	c, s := collector.LabelCustomer, collector.LabelSLA
-	created7d := sel(recCreated, eq(collector.LabelWindow, window7d))
-	resolved7d := sel(recResolved, eq(collector.LabelWindow, window7d))
-	csat := func(window string) string { return sel(recCSAT, eq(collector.LabelWindow, window)) }
+	c, s := catalog.LabelCustomer, catalog.LabelSLA
+	created7d := catalog.Sel(recCreated, catalog.Eq(catalog.LabelWindow, catalog.Window7d))
+	resolved7d := catalog.Sel(recResolved, catalog.Eq(catalog.LabelWindow, catalog.Window7d))
+	csat := func(window string) string { return catalog.Sel(recCSAT, catalog.Eq(catalog.LabelWindow, window)) }
 	lead := model.Duration(opts.BreachLeadTime).String()
 
 	alerts := []alert{
 		{
 			name:     "CustopsSLABreachImminent",
 			severity: severityCritical,
-			expr:     withName(recNextBreach() + " < " + num(opts.BreachLeadTime.Seconds()) + " > 0"),
+			expr:     withName(recNextBreach() + " < " + catalog.Num(opts.BreachLeadTime.Seconds()) + " > 0"),
 			forDur:   breachImminentFor,
 			summary:  "{{ $labels.name }}: {{ $labels.sla }} SLA breach in {{ $value | humanizeDuration }}",
 			description: "An open ticket of " + customerRef + " breaches its {{ $labels.sla }} SLA in " +
@@ -68,7 +67,7 @@ func customerAlerts(opts Options) []alert {
 		{
 			name:     "CustopsSLABreached",
 			severity: severityWarning,
-			expr:     withName("max_over_time(" + recBreachedSLA + rng(breachedWindow) + ") > 0"),
+			expr:     withName("max_over_time(" + recBreachedSLA + catalog.Range(breachedWindow) + ") > 0"),
 			forDur:   breachedFor,
 			summary:  "{{ $labels.name }}: open tickets past their {{ $labels.sla }} SLA",
 			description: customerRef + " has {{ $value | humanize }} open ticket(s) past their " +
@@ -77,8 +76,8 @@ func customerAlerts(opts Options) []alert {
 		{
 			name:     "CustopsSLAComplianceBelowTarget",
 			severity: severityWarning,
-			expr: withName("min_over_time(" + sel(recCompliance, fmt.Sprintf("%s=~%q", collector.LabelWindow, complianceWindows)) +
-				rng(complianceWindow) + ") < " + on(c, s) + " group_left () " + recTarget),
+			expr: withName("min_over_time(" + catalog.Sel(recCompliance, fmt.Sprintf("%s=~%q", catalog.LabelWindow, complianceWindows)) +
+				catalog.Range(complianceWindow) + ") < " + catalog.On(c, s) + " group_left () " + recTarget),
 			forDur:  complianceFor,
 			summary: "{{ $labels.name }}: {{ $labels.sla }} SLA compliance over {{ $labels.window }} below target",
 			description: customerRef + " met {{ $value | humanizePercentage }} of its {{ $labels.sla }} SLA over the last " +
@@ -88,8 +87,8 @@ func customerAlerts(opts Options) []alert {
 		{
 			name:     "CustopsOpenP1Incident",
 			severity: severityCritical,
-			expr: withName("max_over_time(" + sel(recIncidents, eq(collector.LabelPriority, string(ticket.P1))) +
-				rng(p1Window) + ") > 0"),
+			expr: withName("max_over_time(" + catalog.Sel(recIncidents, catalog.Eq(catalog.LabelPriority, catalog.PriorityP1)) +
+				catalog.Range(p1Window) + ") > 0"),
 			forDur:  p1For,
 			summary: "{{ $labels.name }}: open P1 incident",
 			description: customerRef + " has {{ $value | humanize }} open P1 incident(s). " +
@@ -98,7 +97,7 @@ func customerAlerts(opts Options) []alert {
 		{
 			name:     "CustopsEscalationsPilingUp",
 			severity: severityWarning,
-			expr:     withName("max_over_time(" + recEscalated + rng(escalationsWindow) + ") >= " + fmt.Sprint(opts.EscalationsThreshold)),
+			expr:     withName("max_over_time(" + recEscalated + catalog.Range(escalationsWindow) + ") >= " + fmt.Sprint(opts.EscalationsThreshold)),
 			forDur:   escalationsFor,
 			summary:  "{{ $labels.name }}: escalated tickets piling up",
 			description: customerRef + " has {{ $value | humanize }} escalated open tickets (threshold " +
@@ -111,31 +110,31 @@ func customerAlerts(opts Options) []alert {
 			name:     "CustopsBacklogGrowing",
 			severity: severityWarning,
 			expr: withName(created7d + " - " + resolved7d + " >= " + fmt.Sprint(opts.BacklogGrowthMin) +
-				" and " + created7d + " > " + num(1+opts.BacklogGrowthRatio) + " * " + resolved7d),
+				" and " + created7d + " > " + catalog.Num(1+opts.BacklogGrowthRatio) + " * " + resolved7d),
 			forDur:  backlogFor,
 			summary: "{{ $labels.name }}: backlog growing week on week",
 			description: customerRef + " raised {{ $value | humanize }} more tickets than we resolved over the last 7 days " +
-				"(created more than " + num(opts.BacklogGrowthRatio*100) + "% above resolved): the backlog is growing.",
+				"(created more than " + catalog.Num(opts.BacklogGrowthRatio*100) + "% above resolved): the backlog is growing.",
 		},
 		{
 			name:     "CustopsCSATDrop",
 			severity: severityWarning,
-			expr: withName(csat(window7d) + " < " + on(c) + " (" + csat(window30d) + " - " + num(opts.CSATDrop) + ")" +
-				" and " + on(c) + " " + sel(recCSATReplies, eq(collector.LabelWindow, window7d)) + " >= " + fmt.Sprint(opts.CSATMinResponses)),
+			expr: withName(csat(catalog.Window7d) + " < " + catalog.On(c) + " (" + csat(catalog.Window30d) + " - " + catalog.Num(opts.CSATDrop) + ")" +
+				" and " + catalog.On(c) + " " + catalog.Sel(recCSATReplies, catalog.Eq(catalog.LabelWindow, catalog.Window7d)) + " >= " + fmt.Sprint(opts.CSATMinResponses)),
 			forDur:  csatFor,
 			summary: "{{ $labels.name }}: CSAT dropped",
 			description: "CSAT of " + customerRef + " over the last 7d is {{ $value | humanizePercentage }}, more than " +
-				num(opts.CSATDrop*100) + " points below its 30d level of " +
-				queryPercentage(sel(recCSAT, c+"=%q", collector.LabelWindow+"='"+window30d+"'"), false) + ".",
+				catalog.Num(opts.CSATDrop*100) + " points below its 30d level of " +
+				queryPercentage(catalog.Sel(recCSAT, c+"=%q", catalog.LabelWindow+"='"+catalog.Window30d+"'"), false) + ".",
 		},
 		{
 			name:     "CustopsCustomerRiskHigh",
 			severity: severityWarning,
-			expr:     withName("max_over_time(" + recRisk + rng(riskWindow) + ") >= " + num(opts.RiskScoreThreshold)),
+			expr:     withName("max_over_time(" + recRisk + catalog.Range(riskWindow) + ") >= " + catalog.Num(opts.RiskScoreThreshold)),
 			forDur:   riskFor,
 			summary:  "{{ $labels.name }}: customer risk high",
 			description: customerRef + " has a risk score of {{ $value | humanize }} out of 100 (threshold " +
-				num(opts.RiskScoreThreshold) + "). The customer board shows which factors add up to it.",
+				catalog.Num(opts.RiskScoreThreshold) + "). The customer board shows which factors add up to it.",
 		},
 	}
 	for i := range alerts {

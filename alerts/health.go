@@ -6,8 +6,7 @@ import (
 
 	"github.com/prometheus/common/model"
 
-	"github.com/custops/custops/collector"
-	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/collector/catalog"
 )
 
 // Timing of the health alerts. A failed poll is retried on the next interval, so one failure is
@@ -31,13 +30,13 @@ const (
 
 // healthAlerts are the alerts about the sources and the exporter.
 func healthAlerts(opts Options) []alert {
-	src := collector.LabelSource
+	src := catalog.LabelSource
 	return []alert{
 		{
 			name:     alertSourceDown,
 			severity: severityWarning,
 			kind:     kindSource,
-			expr:     "max " + by(src) + " (" + collector.MetricSourceUp + ") == 0",
+			expr:     "max " + catalog.By(src) + " (" + catalog.MetricSourceUp + ") == 0",
 			forDur:   sourceDownFor,
 			summary:  "custops source {{ $labels.source }} is down",
 			description: "Every poll of source {{ $labels.source }} has failed for " + durationText(sourceDownFor) +
@@ -49,8 +48,8 @@ func healthAlerts(opts Options) []alert {
 			name:     alertSourceStale,
 			severity: severityCritical,
 			kind:     kindSource,
-			expr: "time() - max " + by(src) + " (" + collector.MetricSourceLastSuccessTimestamp + ") > " +
-				fmt.Sprint(opts.StaleAfter) + " * max " + by(src) + " (" + collector.MetricSourcePollInterval + ")",
+			expr: "time() - max " + catalog.By(src) + " (" + catalog.MetricSourceLastSuccessTimestamp + ") > " +
+				fmt.Sprint(opts.StaleAfter) + " * max " + catalog.By(src) + " (" + catalog.MetricSourcePollInterval + ")",
 			forDur:  sourceStaleFor,
 			summary: "custops source {{ $labels.source }} is stale",
 			// The exporter exposes a last success of 0 until a source's first good poll, so a value
@@ -64,7 +63,7 @@ func healthAlerts(opts Options) []alert {
 			name:     alertExporterAbsent,
 			severity: severityCritical,
 			kind:     kindExporter,
-			expr:     "absent(" + sel("up", eq("job", opts.JobName)) + " == 1)",
+			expr:     "absent(" + catalog.Sel("up", catalog.Eq("job", opts.JobName)) + " == 1)",
 			forDur:   exporterAbsentFor,
 			summary:  "custops exporter is not being scraped",
 			description: "Prometheus has had no successful scrape of job " + opts.JobName + " for " + durationText(exporterAbsentFor) +
@@ -74,8 +73,8 @@ func healthAlerts(opts Options) []alert {
 			name:     "CustopsUnmappedTickets",
 			severity: severityInfo,
 			kind:     kindSource,
-			expr: "max " + by(src) + " (" + sel(collector.MetricDataQualityTickets,
-				eq(collector.LabelCheck, ticket.QualityUnmappedCustomer)) + ") > 0",
+			expr: "max " + catalog.By(src) + " (" + catalog.Sel(catalog.MetricDataQualityTickets,
+				catalog.Eq(catalog.LabelCheck, catalog.CheckUnmappedCustomer)) + ") > 0",
 			forDur:  unmappedFor,
 			summary: "custops source {{ $labels.source }} has tickets of no known customer",
 			description: "{{ $value | humanize }} tickets of source {{ $labels.source }} match no customer, so their SLAs " +

@@ -5,7 +5,7 @@ import (
 
 	"github.com/prometheus/prometheus/model/rulefmt"
 
-	"github.com/custops/custops/collector"
+	"github.com/custops/custops/collector/catalog"
 )
 
 // Recorded series, named level:metric:operation after the Prometheus naming practice. Each
@@ -13,17 +13,17 @@ import (
 // need, so alert label sets are exactly customer plus the alert's own dimension; boards may read
 // them too.
 const (
-	recBreachedSLA = "customer_sla:" + collector.MetricSLABreachedOpenTickets + ":sum"
-	recBreached    = "customer:" + collector.MetricSLABreachedOpenTickets + ":sum"
-	recIncidents   = "customer_priority:" + collector.MetricOpenIncidents + ":sum"
-	recEscalated   = "customer:" + collector.MetricEscalatedOpenTickets + ":sum"
-	recCreated     = "customer_window:" + collector.MetricCreatedTickets + ":sum"
-	recResolved    = "customer_window:" + collector.MetricResolvedTickets + ":sum"
-	recCompliance  = "customer_sla_window:" + collector.MetricSLAComplianceRatio + ":min"
-	recTarget      = "customer_sla:" + collector.MetricCustomerSLATargetRatio + ":max"
-	recCSAT        = "customer_window:" + collector.MetricCSATRatio + ":min"
-	recCSATReplies = "customer_window:" + collector.MetricCSATResponses + ":sum"
-	recRisk        = "customer:" + collector.MetricCustomerRiskScore + ":max"
+	recBreachedSLA = "customer_sla:" + catalog.MetricSLABreachedOpenTickets + ":sum"
+	recBreached    = "customer:" + catalog.MetricSLABreachedOpenTickets + ":sum"
+	recIncidents   = "customer_priority:" + catalog.MetricOpenIncidents + ":sum"
+	recEscalated   = "customer:" + catalog.MetricEscalatedOpenTickets + ":sum"
+	recCreated     = "customer_window:" + catalog.MetricCreatedTickets + ":sum"
+	recResolved    = "customer_window:" + catalog.MetricResolvedTickets + ":sum"
+	recCompliance  = "customer_sla_window:" + catalog.MetricSLAComplianceRatio + ":min"
+	recTarget      = "customer_sla:" + catalog.MetricCustomerSLATargetRatio + ":max"
+	recCSAT        = "customer_window:" + catalog.MetricCSATRatio + ":min"
+	recCSATReplies = "customer_window:" + catalog.MetricCSATResponses + ":sum"
+	recRisk        = "customer:" + catalog.MetricCustomerRiskScore + ":max"
 
 	customerGroup   = "custops.customer"
 	healthGroupName = "custops.health"
@@ -33,29 +33,26 @@ const (
 // the instant; subtracting time() at evaluation makes the countdown move between polls. The
 // recorded metric is the exposed one with "_timestamp_seconds" turned into "_seconds".
 func recNextBreach() string {
-	return "customer_sla:" + strings.TrimSuffix(collector.MetricSLANextBreachTimestamp, "_timestamp_seconds") + "_seconds:min"
+	return "customer_sla:" + strings.TrimSuffix(catalog.MetricSLANextBreachTimestamp, "_timestamp_seconds") + "_seconds:min"
 }
 
 // recordingRules returns the recording rules in evaluation order.
 func recordingRules() []rulefmt.Rule {
-	c, s, w, p := collector.LabelCustomer, collector.LabelSLA, collector.LabelWindow, collector.LabelPriority
-	agg := func(op, metric string, labels ...string) string {
-		return op + " " + by(labels...) + " (" + metric + ")"
-	}
+	c, s, w, p := catalog.LabelCustomer, catalog.LabelSLA, catalog.LabelWindow, catalog.LabelPriority
 	return []rulefmt.Rule{
-		{Record: recNextBreach(), Expr: agg("min", collector.MetricSLANextBreachTimestamp, c, s) + " - time()"},
-		{Record: recBreachedSLA, Expr: agg("sum", collector.MetricSLABreachedOpenTickets, c, s)},
-		{Record: recBreached, Expr: agg("sum", collector.MetricSLABreachedOpenTickets, c)},
-		{Record: recIncidents, Expr: agg("sum", collector.MetricOpenIncidents, c, p)},
-		{Record: recEscalated, Expr: agg("sum", collector.MetricEscalatedOpenTickets, c)},
-		{Record: recCreated, Expr: agg("sum", collector.MetricCreatedTickets, c, w)},
-		{Record: recResolved, Expr: agg("sum", collector.MetricResolvedTickets, c, w)},
+		{Record: recNextBreach(), Expr: catalog.Agg("min", catalog.MetricSLANextBreachTimestamp, c, s) + " - time()"},
+		{Record: recBreachedSLA, Expr: catalog.Agg("sum", catalog.MetricSLABreachedOpenTickets, c, s)},
+		{Record: recBreached, Expr: catalog.Agg("sum", catalog.MetricSLABreachedOpenTickets, c)},
+		{Record: recIncidents, Expr: catalog.Agg("sum", catalog.MetricOpenIncidents, c, p)},
+		{Record: recEscalated, Expr: catalog.Agg("sum", catalog.MetricEscalatedOpenTickets, c)},
+		{Record: recCreated, Expr: catalog.Agg("sum", catalog.MetricCreatedTickets, c, w)},
+		{Record: recResolved, Expr: catalog.Agg("sum", catalog.MetricResolvedTickets, c, w)},
 		// min: with two exporters scraping the same desk, report the worse compliance.
-		{Record: recCompliance, Expr: agg("min", collector.MetricSLAComplianceRatio, c, s, w)},
-		{Record: recTarget, Expr: agg("max", collector.MetricCustomerSLATargetRatio, c, s)},
-		{Record: recCSAT, Expr: agg("min", collector.MetricCSATRatio, c, w)},
+		{Record: recCompliance, Expr: catalog.Agg("min", catalog.MetricSLAComplianceRatio, c, s, w)},
+		{Record: recTarget, Expr: catalog.Agg("max", catalog.MetricCustomerSLATargetRatio, c, s)},
+		{Record: recCSAT, Expr: catalog.Agg("min", catalog.MetricCSATRatio, c, w)},
 		// sum over rating: all responses in the window.
-		{Record: recCSATReplies, Expr: agg("sum", collector.MetricCSATResponses, c, w)},
-		{Record: recRisk, Expr: agg("max", collector.MetricCustomerRiskScore, c)},
+		{Record: recCSATReplies, Expr: catalog.Agg("sum", catalog.MetricCSATResponses, c, w)},
+		{Record: recRisk, Expr: catalog.Agg("max", catalog.MetricCustomerRiskScore, c)},
 	}
 }

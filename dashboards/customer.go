@@ -9,8 +9,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 	"github.com/prometheus/common/model"
 
-	"github.com/custops/custops/collector"
-	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/links"
 )
 
@@ -56,7 +55,7 @@ func Customer(opts Options) (dashboard.Dashboard, error) {
 
 // customerVariable picks one customer; no "All", because the board must show exactly one.
 func customerVariable() *dashboard.QueryVariableBuilder {
-	q := "label_values(" + collector.MetricCustomerInfo + ", " + collector.LabelCustomer + ")"
+	q := "label_values(" + catalog.MetricCustomerInfo + ", " + catalog.LabelCustomer + ")"
 	return dashboard.NewQueryVariableBuilder(customerVar).
 		Label("Customer").
 		Datasource(datasourceRef()).
@@ -71,13 +70,13 @@ func customerVariable() *dashboard.QueryVariableBuilder {
 
 // cust confines a selector to the board's customer.
 func cust(metric string, matchers ...string) string {
-	return sel(metric, append([]string{customerMatcher}, matchers...)...)
+	return catalog.Sel(metric, append([]string{customerMatcher}, matchers...)...)
 }
 
 func riskGauge(id, x uint32) *gauge.PanelBuilder {
 	return gaugePanel(spec{id: id, title: "Risk score", unit: unitNone, x: x, y: 0, w: 4, h: 5,
 		desc: "The exporter's 0-100 risk score: a weighted sum of capped factors (see Risk factors). Green < 30, orange < 60, red."},
-		0, 100, instantQuery("A", agg("max", cust(collector.MetricCustomerRiskScore)), "risk")).
+		0, 100, instantQuery("A", catalog.Agg("max", cust(catalog.MetricCustomerRiskScore)), "risk")).
 		Decimals(0).
 		Thresholds(thresholds(riskThresholds()))
 }
@@ -85,14 +84,14 @@ func riskGauge(id, x uint32) *gauge.PanelBuilder {
 func breachedStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "SLA breached now", unit: unitNone, x: x, y: 0, w: 3, h: 5,
 		desc: "Open tickets whose running SLA clock is already past its goal."},
-		rangeQuery("A", agg("sum", cust(collector.MetricSLABreachedOpenTickets)), "breached")).
+		rangeQuery("A", catalog.Agg("sum", cust(catalog.MetricSLABreachedOpenTickets)), "breached")).
 		Thresholds(thresholds(countThresholds(colorRed)))
 }
 
 func atRiskStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "SLA at risk now", unit: unitNone, x: x, y: 0, w: 3, h: 5,
 		desc: "Open tickets whose running SLA clock is not breached yet but within the at-risk threshold of its goal."},
-		rangeQuery("A", agg("sum", cust(collector.MetricSLAAtRiskOpenTickets)), "at risk")).
+		rangeQuery("A", catalog.Agg("sum", cust(catalog.MetricSLAAtRiskOpenTickets)), "at risk")).
 		Thresholds(thresholds(countThresholds(colorOrange)))
 }
 
@@ -100,7 +99,7 @@ func nextBreachStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Next breach in", unit: unitSeconds, x: x, y: 0, w: 4, h: 5,
 		desc: "Time until the earliest upcoming breach of a running clock, per SLA. Empty when no clock is running. " +
 			"Fixed bands: red under 1h, orange under 4h."},
-		instantQuery("A", agg("min", cust(collector.MetricSLANextBreachTimestamp), collector.LabelSLA)+" - time()", "{{"+collector.LabelSLA+"}}")).
+		instantQuery("A", catalog.Agg("min", cust(catalog.MetricSLANextBreachTimestamp), catalog.LabelSLA)+" - time()", "{{"+catalog.LabelSLA+"}}")).
 		Thresholds(thresholds(levels(colorRed, step{3600, colorOrange}, step{4 * 3600, colorGreen}))).
 		GraphMode(common.BigValueGraphModeNone).
 		TextMode(common.BigValueTextModeValueAndName).
@@ -110,7 +109,7 @@ func nextBreachStat(id, x uint32) *stat.PanelBuilder {
 func backlogStat(id, x uint32, tickets string) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Open tickets", unit: unitNone, x: x, y: 0, w: 3, h: 5,
 		desc: "Open tickets (new, in progress, waiting). The panel link opens the exporter's ticket list."},
-		rangeQuery("A", agg("sum", cust(collector.MetricOpenTickets)), "open")).
+		rangeQuery("A", catalog.Agg("sum", cust(catalog.MetricOpenTickets)), "open")).
 		Thresholds(thresholds(levels(colorBlue))).
 		Links([]cog.Builder[dashboard.DashboardLink]{
 			dashboard.NewDashboardLinkBuilder("Open tickets list").Url(tickets).TargetBlank(true),
@@ -120,7 +119,7 @@ func backlogStat(id, x uint32, tickets string) *stat.PanelBuilder {
 func oldestStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Oldest open ticket", unit: unitSeconds, x: x, y: 0, w: 3, h: 5,
 		desc: "Age of the oldest open ticket, any priority. Fixed bands: orange from 7 days, red from 30 days."},
-		rangeQuery("A", agg("max", cust(collector.MetricOldestOpenTicketAge)), "oldest")).
+		rangeQuery("A", catalog.Agg("max", cust(catalog.MetricOldestOpenTicketAge)), "oldest")).
 		Thresholds(thresholds(levels(colorGreen, step{7 * 86400, colorOrange}, step{30 * 86400, colorRed}))).
 		Decimals(0)
 }
@@ -128,8 +127,8 @@ func oldestStat(id, x uint32) *stat.PanelBuilder {
 func escalationsStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Escalations and incidents", unit: unitNone, x: x, y: 0, w: 4, h: 5,
 		desc: "Open escalated tickets and open incidents, any priority."},
-		rangeQuery("A", agg("sum", cust(collector.MetricEscalatedOpenTickets)), "escalated"),
-		rangeQuery("B", agg("sum", cust(collector.MetricOpenIncidents)), "incidents")).
+		rangeQuery("A", catalog.Agg("sum", cust(catalog.MetricEscalatedOpenTickets)), "escalated"),
+		rangeQuery("B", catalog.Agg("sum", cust(catalog.MetricOpenIncidents)), "incidents")).
 		Thresholds(thresholds(countThresholds(colorOrange))).
 		TextMode(common.BigValueTextModeValueAndName)
 }
@@ -140,9 +139,9 @@ func complianceGraph(id, x uint32) *timeseries.PanelBuilder {
 	return timeseriesPanel(spec{id: id, title: "SLA compliance vs contract", unit: unitPercent, x: x, y: 5, w: 9, h: 8,
 		desc: "Share of SLA cycles completed within goal over the trailing 7 and 30 days, per SLA. " +
 			"Dashed: the contractual target for that SLA. Gaps mean no cycle completed in the window."},
-		rangeQuery("A", agg("max", cust(collector.MetricSLAComplianceRatio, trendWindows), collector.LabelSLA, collector.LabelWindow),
-			"{{"+collector.LabelSLA+"}} {{"+collector.LabelWindow+"}}"),
-		rangeQuery("B", agg("max", cust(collector.MetricCustomerSLATargetRatio), collector.LabelSLA), "{{"+collector.LabelSLA+"}} target")).
+		rangeQuery("A", catalog.Agg("max", cust(catalog.MetricSLAComplianceRatio, trendWindows), catalog.LabelSLA, catalog.LabelWindow),
+			"{{"+catalog.LabelSLA+"}} {{"+catalog.LabelWindow+"}}"),
+		rangeQuery("B", catalog.Agg("max", cust(catalog.MetricCustomerSLATargetRatio), catalog.LabelSLA), "{{"+catalog.LabelSLA+"}} target")).
 		Max(1).
 		Decimals(1).
 		OverrideByQuery("B", append(dashed(), prop("custom.lineWidth", 2)))
@@ -151,17 +150,17 @@ func complianceGraph(id, x uint32) *timeseries.PanelBuilder {
 func cyclesBars(id, x uint32) *bargaugeBuilder {
 	return barGaugePanel(spec{id: id, title: "SLA cycles completed, 30d", unit: unitNone, x: x, y: 5, w: 5, h: 8,
 		desc: "SLA cycles that stopped in the last 30 days, met or breached, per SLA."},
-		instantQuery("A", agg("sum", cust(collector.MetricSLACompletedCycles, eq(collector.LabelWindow, window30d)), collector.LabelSLA, collector.LabelResult),
-			"{{"+collector.LabelSLA+"}} {{"+collector.LabelResult+"}}")).
+		instantQuery("A", catalog.Agg("sum", cust(catalog.MetricSLACompletedCycles, catalog.Eq(catalog.LabelWindow, catalog.Window30d)), catalog.LabelSLA, catalog.LabelResult),
+			"{{"+catalog.LabelSLA+"}} {{"+catalog.LabelResult+"}}")).
 		Thresholds(thresholds(levels(colorBlue))).
-		OverrideByRegexp(".*"+resultMet, []dashboard.DynamicConfigValue{fixedColor(colorGreen)}).
-		OverrideByRegexp(".*"+resultBreached, []dashboard.DynamicConfigValue{fixedColor(colorRed)})
+		OverrideByRegexp(".*"+catalog.ResultMet, []dashboard.DynamicConfigValue{fixedColor(colorGreen)}).
+		OverrideByRegexp(".*"+catalog.ResultBreached, []dashboard.DynamicConfigValue{fixedColor(colorRed)})
 }
 
 func riskFactorBars(id, x uint32) *bargaugeBuilder {
 	return barGaugePanel(spec{id: id, title: "Risk factors", unit: unitNone, x: x, y: 5, w: 5, h: 8,
 		desc: "Points each factor adds to the risk score: why the score is what it is. Fixed bands: orange from 5, red from 10 points."},
-		instantQuery("A", agg("sum", cust(collector.MetricCustomerRiskFactor), collector.LabelFactor), "{{"+collector.LabelFactor+"}}")).
+		instantQuery("A", catalog.Agg("sum", cust(catalog.MetricCustomerRiskFactor), catalog.LabelFactor), "{{"+catalog.LabelFactor+"}}")).
 		Thresholds(thresholds(levels(colorGreen, step{5, colorOrange}, step{10, colorRed})))
 }
 
@@ -170,9 +169,9 @@ func ageingBars(id, x uint32) *bargaugeBuilder {
 	s := spec{id: id, title: "Backlog age", unit: unitNone, x: x, y: 5, w: 5, h: 8,
 		desc: "Open tickets by age since creation. The two oldest buckets are coloured orange and red."}
 	b := barGaugePanel(s).Thresholds(thresholds(levels(colorBlue)))
-	n := len(snapshot.AgeBuckets)
-	for i, bucket := range snapshot.AgeBuckets {
-		b.WithTarget(instantQuery(refID(i), agg("sum", cust(collector.MetricOpenTicketsByAge, eq(collector.LabelAge, bucket.Name))), bucket.Name))
+	n := len(catalog.AgeBuckets)
+	for i, bucket := range catalog.AgeBuckets {
+		b.WithTarget(instantQuery(refID(i), catalog.Agg("sum", cust(catalog.MetricOpenTicketsByAge, catalog.Eq(catalog.LabelAge, bucket.Name))), bucket.Name))
 		switch i {
 		case n - 2:
 			b.OverrideByName(bucket.Name, []dashboard.DynamicConfigValue{fixedColor(colorOrange)})
@@ -184,20 +183,20 @@ func ageingBars(id, x uint32) *bargaugeBuilder {
 }
 
 func createdResolvedGraph(id, x uint32) *timeseries.PanelBuilder {
-	w := collector.LabelWindow
+	w := catalog.LabelWindow
 	return timeseriesPanel(spec{id: id, title: "Created vs resolved", unit: unitNone, x: x, y: 13, w: 8, h: 8,
 		desc: "Tickets created, resolved and reopened over the trailing 7 and 30 days. Created above resolved means the backlog grows."},
-		rangeQuery("A", agg("sum", cust(collector.MetricCreatedTickets, trendWindows), w), "created {{"+w+"}}"),
-		rangeQuery("B", agg("sum", cust(collector.MetricResolvedTickets, trendWindows), w), "resolved {{"+w+"}}"),
-		rangeQuery("C", agg("sum", cust(collector.MetricReopenedTickets, trendWindows), w), "reopened {{"+w+"}}")).
+		rangeQuery("A", catalog.Agg("sum", cust(catalog.MetricCreatedTickets, trendWindows), w), "created {{"+w+"}}"),
+		rangeQuery("B", catalog.Agg("sum", cust(catalog.MetricResolvedTickets, trendWindows), w), "resolved {{"+w+"}}"),
+		rangeQuery("C", catalog.Agg("sum", cust(catalog.MetricReopenedTickets, trendWindows), w), "reopened {{"+w+"}}")).
 		Min(0)
 }
 
 func backlogBars(id, x uint32) *bargaugeBuilder {
 	return barGaugePanel(spec{id: id, title: "Backlog by priority and state", unit: unitNone, x: x, y: 13, w: 8, h: 8,
 		desc: "Open tickets now, by priority and workflow state."},
-		instantQuery("A", agg("sum", cust(collector.MetricOpenTickets), collector.LabelPriority, collector.LabelState),
-			"{{"+collector.LabelPriority+"}} {{"+collector.LabelState+"}}")).
+		instantQuery("A", catalog.Agg("sum", cust(catalog.MetricOpenTickets), catalog.LabelPriority, catalog.LabelState),
+			"{{"+catalog.LabelPriority+"}} {{"+catalog.LabelState+"}}")).
 		Thresholds(thresholds(levels(colorBlue))).
 		DisplayMode(common.BarGaugeDisplayModeBasic)
 }
@@ -207,21 +206,21 @@ func backlogBars(id, x uint32) *bargaugeBuilder {
 // target labels such as job and instance.
 func timesGraph(id, x uint32) *timeseries.PanelBuilder {
 	q := model.QuantileLabel
-	quantiles := re(q, quantileMedian+"|"+quantile90)
+	quantiles := catalog.Re(q, catalog.QuantileMedian+"|"+catalog.Quantile90)
 	return timeseriesPanel(spec{id: id, title: "Response and resolution time", unit: unitSeconds, x: x, y: 13, w: 8, h: 8,
 		desc: "Median (p0.5) and 90th percentile (p0.9) time to first response and to resolution, over tickets of the last 30 days, all priorities."},
-		rangeQuery("A", agg("max", cust(collector.MetricResponseTimeSeconds, quantiles), q), "response p{{"+q+"}}"),
-		rangeQuery("B", agg("max", cust(collector.MetricResolutionTimeSeconds, quantiles), q), "resolution p{{"+q+"}}")).
+		rangeQuery("A", catalog.Agg("max", cust(catalog.MetricResponseTimeSeconds, quantiles), q), "response p{{"+q+"}}"),
+		rangeQuery("B", catalog.Agg("max", cust(catalog.MetricResolutionTimeSeconds, quantiles), q), "resolution p{{"+q+"}}")).
 		Min(0)
 }
 
 func csatGraph(id, x uint32) *timeseries.PanelBuilder {
-	w := collector.LabelWindow
+	w := catalog.LabelWindow
 	return timeseriesPanel(spec{id: id, title: "CSAT", unit: unitPercent, x: x, y: 21, w: 8, h: 8,
 		desc: "Share of good CSAT ratings over the trailing 7 and 30 days (left), and 30-day responses by rating (right, bars). " +
 			"No contractual CSAT target exists, so the dashed bands are fixed: red under 80%, orange under 90%."},
-		rangeQuery("A", agg("max", cust(collector.MetricCSATRatio, trendWindows), w), "CSAT {{"+w+"}}"),
-		rangeQuery("B", agg("sum", cust(collector.MetricCSATResponses, eq(w, window30d)), collector.LabelRating), "{{"+collector.LabelRating+"}} responses 30d")).
+		rangeQuery("A", catalog.Agg("max", cust(catalog.MetricCSATRatio, trendWindows), w), "CSAT {{"+w+"}}"),
+		rangeQuery("B", catalog.Agg("sum", cust(catalog.MetricCSATResponses, catalog.Eq(w, catalog.Window30d)), catalog.LabelRating), "{{"+catalog.LabelRating+"}} responses 30d")).
 		Max(1).
 		Thresholds(thresholds(csatThresholds())).
 		ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeDashed)).
@@ -232,16 +231,16 @@ func csatGraph(id, x uint32) *timeseries.PanelBuilder {
 			prop("custom.drawStyle", string(common.GraphDrawStyleBars)),
 			prop("custom.thresholdsStyle", map[string]any{"mode": string(common.GraphThresholdsStyleModeOff)}),
 		}).
-		OverrideByName(ratingGood+" responses 30d", []dashboard.DynamicConfigValue{fixedColor(colorGreen)}).
-		OverrideByName(ratingBad+" responses 30d", []dashboard.DynamicConfigValue{fixedColor(colorRed)})
+		OverrideByName(catalog.RatingGood+" responses 30d", []dashboard.DynamicConfigValue{fixedColor(colorGreen)}).
+		OverrideByName(catalog.RatingBad+" responses 30d", []dashboard.DynamicConfigValue{fixedColor(colorRed)})
 }
 
 func officialChannelGraph(id, x uint32) *timeseries.PanelBuilder {
-	w := collector.LabelWindow
+	w := catalog.LabelWindow
 	return timeseriesPanel(spec{id: id, title: "Requests through official channels", unit: unitPercent, x: x, y: 21, w: 8, h: 8,
 		desc: "Share of tickets raised through the official channels (portal, email, API) over the trailing 7 and 30 days; " +
 			"the rest bypassed them, e.g. raised by an agent after a call. Fixed dashed bands: red under 80%, orange under 90%."},
-		rangeQuery("A", agg("max", cust(collector.MetricOfficialChannelRatio, trendWindows), w), "official {{"+w+"}}")).
+		rangeQuery("A", catalog.Agg("max", cust(catalog.MetricOfficialChannelRatio, trendWindows), w), "official {{"+w+"}}")).
 		Max(1).
 		Thresholds(thresholds(levels(colorRed, step{0.8, colorOrange}, step{0.9, colorGreen}))).
 		ThresholdsStyle(common.NewGraphThresholdsStyleConfigBuilder().Mode(common.GraphThresholdsStyleModeDashed))
@@ -250,8 +249,8 @@ func officialChannelGraph(id, x uint32) *timeseries.PanelBuilder {
 func channelBars(id, x uint32) *bargaugeBuilder {
 	return barGaugePanel(spec{id: id, title: "Created by channel, 30d", unit: unitNone, x: x, y: 21, w: 8, h: 8,
 		desc: "Tickets created in the last 30 days by the channel they came through. agent means raised by an agent on the customer's behalf."},
-		instantQuery("A", agg("sum", cust(collector.MetricCreatedTicketsByChannel, eq(collector.LabelWindow, window30d)), collector.LabelChannel),
-			"{{"+collector.LabelChannel+"}}")).
+		instantQuery("A", catalog.Agg("sum", cust(catalog.MetricCreatedTicketsByChannel, catalog.Eq(catalog.LabelWindow, catalog.Window30d)), catalog.LabelChannel),
+			"{{"+catalog.LabelChannel+"}}")).
 		Thresholds(thresholds(levels(colorBlue)))
 }
 

@@ -17,8 +17,7 @@ import (
 	"github.com/prometheus/prometheus/tsdb/chunks"
 	"github.com/prometheus/prometheus/util/annotations"
 
-	"github.com/custops/custops/collector"
-	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
 	"github.com/custops/custops/links"
 )
@@ -52,78 +51,78 @@ func syntheticScrape(customers []string) []fakeSeries {
 	}
 	constant := func(v float64) func(int) float64 { return func(int) float64 { return v } }
 	slas := []string{"first_response", "resolution"}
-	cu := collector.LabelCustomer
+	cu := catalog.LabelCustomer
 	for k, c := range customers {
 		f := float64(k + 1)
-		add(collector.MetricCustomerInfo, constant(1), cu, c, collector.LabelName, strings.ToUpper(c), collector.LabelTier, "gold", collector.LabelCSM, "A. Person")
+		add(catalog.MetricCustomerInfo, constant(1), cu, c, catalog.LabelName, strings.ToUpper(c), catalog.LabelTier, "gold", catalog.LabelCSM, "A. Person")
 		for pi, p := range ticket.Priorities {
 			pr := string(p)
 			for si, s := range ticket.OpenStates {
-				add(collector.MetricOpenTickets, constant(f*float64(pi+si+1)), cu, c, collector.LabelPriority, pr, collector.LabelState, string(s))
+				add(catalog.MetricOpenTickets, constant(f*float64(pi+si+1)), cu, c, catalog.LabelPriority, pr, catalog.LabelState, string(s))
 			}
-			for ai, a := range snapshot.AgeBuckets {
-				add(collector.MetricOpenTicketsByAge, constant(f*float64(ai+1)), cu, c, collector.LabelPriority, pr, collector.LabelAge, a.Name)
+			for ai, a := range catalog.AgeBuckets {
+				add(catalog.MetricOpenTicketsByAge, constant(f*float64(ai+1)), cu, c, catalog.LabelPriority, pr, catalog.LabelAge, a.Name)
 			}
-			add(collector.MetricOldestOpenTicketAge, constant(f*86400*float64(pi+1)), cu, c, collector.LabelPriority, pr)
-			add(collector.MetricEscalatedOpenTickets, constant(f), cu, c, collector.LabelPriority, pr)
-			add(collector.MetricOpenIncidents, constant(f), cu, c, collector.LabelPriority, pr)
+			add(catalog.MetricOldestOpenTicketAge, constant(f*86400*float64(pi+1)), cu, c, catalog.LabelPriority, pr)
+			add(catalog.MetricEscalatedOpenTickets, constant(f), cu, c, catalog.LabelPriority, pr)
+			add(catalog.MetricOpenIncidents, constant(f), cu, c, catalog.LabelPriority, pr)
 			for _, s := range slas {
-				add(collector.MetricSLABreachedOpenTickets, constant(f), cu, c, collector.LabelSLA, s, collector.LabelPriority, pr)
-				add(collector.MetricSLAAtRiskOpenTickets, constant(f), cu, c, collector.LabelSLA, s, collector.LabelPriority, pr)
+				add(catalog.MetricSLABreachedOpenTickets, constant(f), cu, c, catalog.LabelSLA, s, catalog.LabelPriority, pr)
+				add(catalog.MetricSLAAtRiskOpenTickets, constant(f), cu, c, catalog.LabelSLA, s, catalog.LabelPriority, pr)
 			}
 		}
 		for si, s := range slas {
 			breach := float64(evalAt.Unix()) + f*3600*float64(si+1)
-			add(collector.MetricSLANextBreachTimestamp, constant(breach), cu, c, collector.LabelSLA, s)
-			add(collector.MetricCustomerSLATargetRatio, constant(0.9+0.01*f), cu, c, collector.LabelSLA, s)
-			for _, w := range snapshot.Windows {
-				add(collector.MetricSLAComplianceRatio, constant(0.95-0.01*f), cu, c, collector.LabelSLA, s, collector.LabelWindow, w.Name)
-				for _, r := range []string{resultMet, resultBreached} {
-					add(collector.MetricSLACompletedCycles, constant(10*f), cu, c, collector.LabelSLA, s, collector.LabelResult, r, collector.LabelWindow, w.Name)
+			add(catalog.MetricSLANextBreachTimestamp, constant(breach), cu, c, catalog.LabelSLA, s)
+			add(catalog.MetricCustomerSLATargetRatio, constant(0.9+0.01*f), cu, c, catalog.LabelSLA, s)
+			for _, w := range catalog.Windows {
+				add(catalog.MetricSLAComplianceRatio, constant(0.95-0.01*f), cu, c, catalog.LabelSLA, s, catalog.LabelWindow, w.Name)
+				for _, r := range []string{catalog.ResultMet, catalog.ResultBreached} {
+					add(catalog.MetricSLACompletedCycles, constant(10*f), cu, c, catalog.LabelSLA, s, catalog.LabelResult, r, catalog.LabelWindow, w.Name)
 				}
 			}
 		}
-		for _, w := range snapshot.Windows {
+		for _, w := range catalog.Windows {
 			wn := w.Name
-			add(collector.MetricCreatedTickets, constant(20*f), cu, c, collector.LabelWindow, wn)
-			add(collector.MetricResolvedTickets, constant(18*f), cu, c, collector.LabelWindow, wn)
-			add(collector.MetricReopenedTickets, constant(f), cu, c, collector.LabelWindow, wn)
+			add(catalog.MetricCreatedTickets, constant(20*f), cu, c, catalog.LabelWindow, wn)
+			add(catalog.MetricResolvedTickets, constant(18*f), cu, c, catalog.LabelWindow, wn)
+			add(catalog.MetricReopenedTickets, constant(f), cu, c, catalog.LabelWindow, wn)
 			for _, ch := range ticket.Channels {
-				add(collector.MetricCreatedTicketsByChannel, constant(f), cu, c, collector.LabelChannel, string(ch), collector.LabelWindow, wn)
+				add(catalog.MetricCreatedTicketsByChannel, constant(f), cu, c, catalog.LabelChannel, string(ch), catalog.LabelWindow, wn)
 			}
-			add(collector.MetricOfficialChannelRatio, constant(0.9-0.01*f), cu, c, collector.LabelWindow, wn)
-			add(collector.MetricCSATResponses, constant(9*f), cu, c, collector.LabelRating, ratingGood, collector.LabelWindow, wn)
-			add(collector.MetricCSATResponses, constant(f), cu, c, collector.LabelRating, ratingBad, collector.LabelWindow, wn)
-			add(collector.MetricCSATRatio, constant(0.9), cu, c, collector.LabelWindow, wn)
+			add(catalog.MetricOfficialChannelRatio, constant(0.9-0.01*f), cu, c, catalog.LabelWindow, wn)
+			add(catalog.MetricCSATResponses, constant(9*f), cu, c, catalog.LabelRating, catalog.RatingGood, catalog.LabelWindow, wn)
+			add(catalog.MetricCSATResponses, constant(f), cu, c, catalog.LabelRating, catalog.RatingBad, catalog.LabelWindow, wn)
+			add(catalog.MetricCSATRatio, constant(0.9), cu, c, catalog.LabelWindow, wn)
 		}
-		for _, q := range []string{quantileMedian, quantile90} {
-			add(collector.MetricResponseTimeSeconds, constant(600*f), cu, c, model.QuantileLabel, q)
-			add(collector.MetricResolutionTimeSeconds, constant(36000*f), cu, c, model.QuantileLabel, q)
+		for _, q := range []string{catalog.QuantileMedian, catalog.Quantile90} {
+			add(catalog.MetricResponseTimeSeconds, constant(600*f), cu, c, model.QuantileLabel, q)
+			add(catalog.MetricResolutionTimeSeconds, constant(36000*f), cu, c, model.QuantileLabel, q)
 		}
-		add(collector.MetricCustomerRiskScore, constant(25*f), cu, c)
-		for _, fa := range snapshot.Factors {
-			add(collector.MetricCustomerRiskFactor, constant(f), cu, c, collector.LabelFactor, fa)
+		add(catalog.MetricCustomerRiskScore, constant(25*f), cu, c)
+		for _, fa := range catalog.Factors {
+			add(catalog.MetricCustomerRiskFactor, constant(f), cu, c, catalog.LabelFactor, fa)
 		}
 	}
 	for k, s := range []string{"jsm", "zendesk"} {
 		f := float64(k + 1)
-		for _, ch := range []string{ticket.QualityUnmappedCustomer, ticket.QualityUnknownPriority} {
-			add(collector.MetricDataQualityTickets, constant(f), collector.LabelSource, s, collector.LabelCheck, ch)
+		for _, ch := range []string{catalog.CheckUnmappedCustomer, ticket.QualityUnknownPriority} {
+			add(catalog.MetricDataQualityTickets, constant(f), catalog.LabelSource, s, catalog.LabelCheck, ch)
 		}
-		add(collector.MetricSourceUp, constant(1), collector.LabelSource, s)
-		add(collector.MetricSourceLastSuccessTimestamp, func(i int) float64 { return float64(evalAt.Unix()) - 30 }, collector.LabelSource, s)
-		add(collector.MetricSourcePollDuration, constant(2*f), collector.LabelSource, s)
-		add(collector.MetricSourcePollInterval, constant(60), collector.LabelSource, s)
+		add(catalog.MetricSourceUp, constant(1), catalog.LabelSource, s)
+		add(catalog.MetricSourceLastSuccessTimestamp, func(i int) float64 { return float64(evalAt.Unix()) - 30 }, catalog.LabelSource, s)
+		add(catalog.MetricSourcePollDuration, constant(2*f), catalog.LabelSource, s)
+		add(catalog.MetricSourcePollInterval, constant(60), catalog.LabelSource, s)
 		for _, code := range []string{"200", "429"} {
-			add(collector.MetricSourceRequestsTotal, func(i int) float64 { return f * float64(i) }, collector.LabelSource, s, collector.LabelEndpoint, "search", collector.LabelCode, code)
+			add(catalog.MetricSourceRequestsTotal, func(i int) float64 { return f * float64(i) }, catalog.LabelSource, s, catalog.LabelEndpoint, "search", catalog.LabelCode, code)
 		}
-		add(collector.MetricSourceRateLimitWaitsTotal, func(i int) float64 { return float64(i / 4) }, collector.LabelSource, s)
-		add(collector.MetricSourceTickets, constant(100*f), collector.LabelSource, s)
+		add(catalog.MetricSourceRateLimitWaitsTotal, func(i int) float64 { return float64(i / 4) }, catalog.LabelSource, s)
+		add(catalog.MetricSourceTickets, constant(100*f), catalog.LabelSource, s)
 	}
-	add(collector.MetricSnapshotTimestamp, constant(float64(evalAt.Unix())-10))
-	add(collector.MetricSnapshotDuration, constant(0.05))
-	add(collector.MetricConfigLastReloadSuccessful, constant(1))
-	add(collector.MetricBuildInfo, constant(1), "version", "0.1.0", "revision", "abc123", "goversion", "go1.26.8")
+	add(catalog.MetricSnapshotTimestamp, constant(float64(evalAt.Unix())-10))
+	add(catalog.MetricSnapshotDuration, constant(0.05))
+	add(catalog.MetricConfigLastReloadSuccessful, constant(1))
+	add(catalog.MetricBuildInfo, constant(1), "version", "0.1.0", "revision", "abc123", "goversion", "go1.26.8")
 	return out
 }
 
@@ -282,7 +281,7 @@ func TestEvaluationCatches(t *testing.T) {
 	alone := queryable(syntheticScrape([]string{"acme"}))
 	crowd := queryable(syntheticScrape([]string{"acme", "globex"}))
 	t.Run("leak", func(t *testing.T) {
-		expr := agg("sum", collector.MetricOpenTickets)
+		expr := catalog.Agg("sum", catalog.MetricOpenTickets)
 		_, a := evaluate(t, alone, expr)
 		_, c := evaluate(t, crowd, expr)
 		if a.text == c.text {
@@ -290,7 +289,7 @@ func TestEvaluationCatches(t *testing.T) {
 		}
 	})
 	t.Run("empty", func(t *testing.T) {
-		expr := sel(collector.MetricOpenTickets, eq(collector.LabelCustomer, "nobody"))
+		expr := catalog.Sel(catalog.MetricOpenTickets, catalog.Eq(catalog.LabelCustomer, "nobody"))
 		i, r := evaluate(t, crowd, expr)
 		if !i.empty || !r.empty {
 			t.Errorf("%s: got instant empty %v range empty %v, want both empty", expr, i.empty, r.empty)

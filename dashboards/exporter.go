@@ -7,7 +7,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/stat"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 
-	"github.com/custops/custops/collector"
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/links"
 )
 
@@ -43,10 +43,10 @@ func upDownMappings(up, down string) []dashboard.ValueMapping {
 }
 
 func sourcesUpStat(id, x uint32) *stat.PanelBuilder {
-	s := collector.LabelSource
+	s := catalog.LabelSource
 	return statPanel(spec{id: id, title: "Sources up", unit: unitNone, x: x, y: 0, w: 6, h: 4,
 		desc: "Whether each source's last poll succeeded. A down source keeps serving its last good data, which then goes stale."},
-		rangeQuery("A", agg("max", collector.MetricSourceUp, s), "{{"+s+"}}")).
+		rangeQuery("A", catalog.Agg("max", catalog.MetricSourceUp, s), "{{"+s+"}}")).
 		Mappings(upDownMappings("UP", "DOWN")).
 		Thresholds(thresholds(levels(colorRed, step{1, colorGreen}))).
 		ColorMode(common.BigValueColorModeBackground).
@@ -55,10 +55,10 @@ func sourcesUpStat(id, x uint32) *stat.PanelBuilder {
 }
 
 func lastSuccessStat(id, x uint32) *stat.PanelBuilder {
-	s := collector.LabelSource
+	s := catalog.LabelSource
 	return statPanel(spec{id: id, title: "Since last successful poll", unit: unitSeconds, x: x, y: 0, w: 6, h: 4,
 		desc: "Time since each source's last successful poll. Fixed bands: orange from 5 minutes, red from 15 minutes (default poll interval 1m)."},
-		rangeQuery("A", "time() - "+agg("max", collector.MetricSourceLastSuccessTimestamp, s), "{{"+s+"}}")).
+		rangeQuery("A", "time() - "+catalog.Agg("max", catalog.MetricSourceLastSuccessTimestamp, s), "{{"+s+"}}")).
 		Thresholds(thresholds(levels(colorGreen, step{300, colorOrange}, step{900, colorRed}))).
 		Decimals(0).
 		TextMode(common.BigValueTextModeValueAndName)
@@ -67,7 +67,7 @@ func lastSuccessStat(id, x uint32) *stat.PanelBuilder {
 func snapshotAgeStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Snapshot age", unit: unitSeconds, x: x, y: 0, w: 4, h: 4,
 		desc: "Time since the served snapshot was computed; every customer metric is this old. Fixed bands: orange from 5 minutes, red from 15."},
-		rangeQuery("A", "time() - "+agg("max", collector.MetricSnapshotTimestamp), "age")).
+		rangeQuery("A", "time() - "+catalog.Agg("max", catalog.MetricSnapshotTimestamp), "age")).
 		Thresholds(thresholds(levels(colorGreen, step{300, colorOrange}, step{900, colorRed}))).
 		Decimals(0)
 }
@@ -75,7 +75,7 @@ func snapshotAgeStat(id, x uint32) *stat.PanelBuilder {
 func reloadStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Config reload", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Whether the last configuration reload (SIGHUP or POST /-/reload) succeeded. A failed reload keeps the previous config."},
-		rangeQuery("A", agg("min", collector.MetricConfigLastReloadSuccessful), "reload")).
+		rangeQuery("A", catalog.Agg("min", catalog.MetricConfigLastReloadSuccessful), "reload")).
 		Mappings(upDownMappings("OK", "FAILED")).
 		Thresholds(thresholds(levels(colorRed, step{1, colorGreen}))).
 		ColorMode(common.BigValueColorModeBackground).
@@ -85,7 +85,7 @@ func reloadStat(id, x uint32) *stat.PanelBuilder {
 func buildStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Version", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Version and revision of the running exporter (custops_build_info)."},
-		instantQuery("A", collector.MetricBuildInfo, "{{version}} ({{revision}})")).
+		instantQuery("A", catalog.MetricBuildInfo, "{{version}} ({{revision}})")).
 		Thresholds(thresholds(levels(colorBlue))).
 		GraphMode(common.BigValueGraphModeNone).
 		TextMode(common.BigValueTextModeName).
@@ -93,53 +93,53 @@ func buildStat(id, x uint32) *stat.PanelBuilder {
 }
 
 func pollDurationGraph(id, x uint32) *timeseries.PanelBuilder {
-	s := collector.LabelSource
+	s := catalog.LabelSource
 	return timeseriesPanel(spec{id: id, title: "Poll duration", unit: unitSeconds, x: x, y: 4, w: 8, h: 8,
 		desc: "How long each source's last poll took (solid) against its configured poll interval (dashed). " +
 			"A poll longer than the interval makes the poller skip ticks."},
-		rangeQuery("A", agg("max", collector.MetricSourcePollDuration, s), "{{"+s+"}}"),
-		rangeQuery("B", agg("max", collector.MetricSourcePollInterval, s), "{{"+s+"}} interval")).
+		rangeQuery("A", catalog.Agg("max", catalog.MetricSourcePollDuration, s), "{{"+s+"}}"),
+		rangeQuery("B", catalog.Agg("max", catalog.MetricSourcePollInterval, s), "{{"+s+"}} interval")).
 		Min(0).
 		OverrideByQuery("B", dashed())
 }
 
 func requestsGraph(id, x uint32) *timeseries.PanelBuilder {
-	s, c := collector.LabelSource, collector.LabelCode
+	s, c := catalog.LabelSource, catalog.LabelCode
 	return timeseriesPanel(spec{id: id, title: "API requests by status code", unit: unitReqPS, x: x, y: 4, w: 8, h: 8,
 		desc: "Requests per second the exporter made to each ticketing API, by HTTP status code. 429s mean rate limiting, 5xx upstream trouble."},
-		rangeQuery("A", agg("sum", "rate("+collector.MetricSourceRequestsTotal+"["+rateInterval+"])", s, c), "{{"+s+"}} {{"+c+"}}")).
+		rangeQuery("A", catalog.Agg("sum", "rate("+catalog.MetricSourceRequestsTotal+"["+rateInterval+"])", s, c), "{{"+s+"}} {{"+c+"}}")).
 		Min(0)
 }
 
 func rateLimitGraph(id, x uint32) *timeseries.PanelBuilder {
-	s := collector.LabelSource
+	s := catalog.LabelSource
 	return timeseriesPanel(spec{id: id, title: "Rate-limit waits", unit: unitNone, x: x, y: 4, w: 8, h: 8,
 		desc: "Times per interval a source waited because the API asked it to (429 with Retry-After, or a rate-limit header)."},
-		rangeQuery("A", agg("sum", "increase("+collector.MetricSourceRateLimitWaitsTotal+"["+rateInterval+"])", s), "{{"+s+"}}")).
+		rangeQuery("A", catalog.Agg("sum", "increase("+catalog.MetricSourceRateLimitWaitsTotal+"["+rateInterval+"])", s), "{{"+s+"}}")).
 		Min(0).
 		DrawStyle(common.GraphDrawStyleBars)
 }
 
 func ticketsHeldGraph(id, x uint32) *timeseries.PanelBuilder {
-	s := collector.LabelSource
+	s := catalog.LabelSource
 	return timeseriesPanel(spec{id: id, title: "Tickets held", unit: unitNone, x: x, y: 12, w: 8, h: 8,
 		desc: "Tickets each source has in the exporter's store. A sudden drop means a reconcile removed tickets or the scope changed."},
-		rangeQuery("A", agg("max", collector.MetricSourceTickets, s), "{{"+s+"}}")).
+		rangeQuery("A", catalog.Agg("max", catalog.MetricSourceTickets, s), "{{"+s+"}}")).
 		Min(0)
 }
 
 func dataQualityGraph(id, x uint32) *timeseries.PanelBuilder {
-	s, c := collector.LabelSource, collector.LabelCheck
+	s, c := catalog.LabelSource, catalog.LabelCheck
 	return timeseriesPanel(spec{id: id, title: "Data quality", unit: unitNone, x: x, y: 12, w: 8, h: 8,
 		desc: "Tickets failing a data-quality check, per source: unmapped_customer (no customer rule matched), " +
 			"unknown_priority, unknown_status, unknown_channel (mapped to a default). Fix the source mappings in the config."},
-		rangeQuery("A", agg("sum", collector.MetricDataQualityTickets, s, c), "{{"+s+"}} {{"+c+"}}")).
+		rangeQuery("A", catalog.Agg("sum", catalog.MetricDataQualityTickets, s, c), "{{"+s+"}} {{"+c+"}}")).
 		Min(0)
 }
 
 func snapshotDurationGraph(id, x uint32) *timeseries.PanelBuilder {
 	return timeseriesPanel(spec{id: id, title: "Snapshot duration", unit: unitSeconds, x: x, y: 12, w: 8, h: 8,
 		desc: "How long computing the last snapshot from the store took. It runs after every poll, off the scrape path."},
-		rangeQuery("A", agg("max", collector.MetricSnapshotDuration), "snapshot")).
+		rangeQuery("A", catalog.Agg("max", catalog.MetricSnapshotDuration), "snapshot")).
 		Min(0)
 }

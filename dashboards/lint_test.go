@@ -10,7 +10,7 @@ import (
 
 	promparser "github.com/prometheus/prometheus/promql/parser"
 
-	"github.com/custops/custops/collector"
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/links"
 )
 
@@ -200,8 +200,8 @@ func lintRules() []lintRule {
 						continue // target-promql reports it
 					}
 					for _, name := range MetricNames(e) {
-						if !slices.Contains(collector.Catalogue, name) {
-							out = append(out, fmt.Sprintf("panel %q target %s: metric %s not in collector.Catalogue", p.Title, t.RefID, name))
+						if !slices.Contains(catalog.Catalogue, name) {
+							out = append(out, fmt.Sprintf("panel %q target %s: metric %s not in catalog.Catalogue", p.Title, t.RefID, name))
 						}
 					}
 				}
@@ -282,12 +282,12 @@ func customerRules(opts Options) []lintRule {
 		{"customer-no-csm", func(b lintBoard) (out []string) {
 			for _, p := range b.panels() {
 				for _, t := range p.Targets {
-					if strings.Contains(t.Expr, collector.MetricCustomerInfo) || strings.Contains(t.Expr+t.Legend, collector.LabelCSM) {
+					if strings.Contains(t.Expr, catalog.MetricCustomerInfo) || strings.Contains(t.Expr+t.Legend, catalog.LabelCSM) {
 						out = append(out, fmt.Sprintf("panel %q target %s reads customer_info or its csm label", p.Title, t.RefID))
 					}
 				}
 			}
-			if strings.Contains(strings.ToLower(b.raw), collector.LabelCSM) {
+			if strings.Contains(strings.ToLower(b.raw), catalog.LabelCSM) {
 				out = append(out, "board JSON mentions the CSM")
 			}
 			return out
@@ -305,7 +305,7 @@ func customerRules(opts Options) []lintRule {
 			return out
 		}},
 		{"customer-variable", func(b lintBoard) (out []string) {
-			want := "label_values(" + collector.MetricCustomerInfo + ", " + collector.LabelCustomer + ")"
+			want := "label_values(" + catalog.MetricCustomerInfo + ", " + catalog.LabelCustomer + ")"
 			for _, v := range b.Templating.List {
 				if v.Name != customerVar {
 					continue
@@ -405,7 +405,7 @@ func TestLintCatches(t *testing.T) {
 		id := uint32(1)
 		p := lintPanel{ID: &id, Type: "stat", Title: "t", Description: "d",
 			Datasource: &lintRef{"prometheus", dsVar}, GridPos: &lintPos{0, 0, 24, 4},
-			Targets: []lintTarget{{RefID: "A", Expr: `sum(` + collector.MetricOpenTickets + `{` + customerMatcher + `})`, Datasource: &lintRef{"prometheus", dsVar}}}}
+			Targets: []lintTarget{{RefID: "A", Expr: `sum(` + catalog.MetricOpenTickets + `{` + customerMatcher + `})`, Datasource: &lintRef{"prometheus", dsVar}}}}
 		p.FieldConfig.Defaults.Unit = unitNone
 		return p
 	}
@@ -413,7 +413,7 @@ func TestLintCatches(t *testing.T) {
 		b := lintBoard{UID: links.DashboardCustomer, Tags: []string{Tag}, Panels: []lintPanel{good()},
 			Links: []lintLink{{Type: "dashboards", Tags: []string{Tag}}, {URL: links.CustomerTickets(DefaultOptions().ExporterURL, "${customer}")}}}
 		b.Templating.List = []lintVar{{Type: "datasource", Name: datasourceVar, Query: "prometheus"},
-			{Type: "query", Name: customerVar, Query: "label_values(" + collector.MetricCustomerInfo + ", " + collector.LabelCustomer + ")", Datasource: &lintRef{"prometheus", dsVar}}}
+			{Type: "query", Name: customerVar, Query: "label_values(" + catalog.MetricCustomerInfo + ", " + catalog.LabelCustomer + ")", Datasource: &lintRef{"prometheus", dsVar}}}
 		if mutate != nil {
 			mutate(&b)
 		}
@@ -429,15 +429,15 @@ func TestLintCatches(t *testing.T) {
 		{"panel-has-targets", func(b *lintBoard) { b.Panels[0].Targets = nil }},
 		{"panel-datasource", func(b *lintBoard) { b.Panels[0].Targets[0].Datasource = &lintRef{"prometheus", "prometheus"} }},
 		{"template-datasource", func(b *lintBoard) { b.Templating.List = b.Templating.List[1:] }},
-		{"target-promql", expr(`sum(` + collector.MetricOpenTickets + `{` + customerMatcher + `}`)},
-		{"target-counter-rate", expr(`sum(` + collector.MetricSourceRequestsTotal + `{` + customerMatcher + `})`)},
-		{"target-rate-interval", expr(`sum(rate(` + collector.MetricSourceRequestsTotal + `{` + customerMatcher + `}[5m]))`)},
+		{"target-promql", expr(`sum(` + catalog.MetricOpenTickets + `{` + customerMatcher + `}`)},
+		{"target-counter-rate", expr(`sum(` + catalog.MetricSourceRequestsTotal + `{` + customerMatcher + `})`)},
+		{"target-rate-interval", expr(`sum(rate(` + catalog.MetricSourceRequestsTotal + `{` + customerMatcher + `}[5m]))`)},
 		{"target-catalogue", expr(`sum(custops_not_a_metric{` + customerMatcher + `})`)},
 		{"panel-ids", func(b *lintBoard) { b.Panels = append(b.Panels, good()); b.Panels[1].GridPos = &lintPos{0, 4, 24, 4} }},
 		{"grid-layout", func(b *lintBoard) { b.Panels[0].GridPos = &lintPos{4, 0, 24, 4} }},
 		{"board-identity", func(b *lintBoard) { b.UID = "something-else" }},
-		{"customer-filter", expr(`sum(` + collector.MetricOpenTickets + `)`)},
-		{"customer-no-csm", func(b *lintBoard) { b.Panels[0].Targets[0].Legend = "{{" + collector.LabelCSM + "}}" }},
+		{"customer-filter", expr(`sum(` + catalog.MetricOpenTickets + `)`)},
+		{"customer-no-csm", func(b *lintBoard) { b.Panels[0].Targets[0].Legend = "{{" + catalog.LabelCSM + "}}" }},
 		{"customer-screenshot-height", func(b *lintBoard) { b.Panels[0].GridPos = &lintPos{0, 0, 24, 31} }},
 		{"customer-variable", func(b *lintBoard) { b.Templating.List[1].IncludeAll = true }},
 		{"customer-tickets-link", func(b *lintBoard) { b.Links = b.Links[:1] }},

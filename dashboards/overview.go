@@ -11,8 +11,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 
-	"github.com/custops/custops/collector"
-	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/links"
 )
 
@@ -64,7 +63,7 @@ func Overview(opts Options) (dashboard.Dashboard, error) {
 func fleetCustomersStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Customers", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Customers configured in the exporter (custops_customer_info series)."},
-		rangeQuery("A", agg("count", collector.MetricCustomerInfo), "customers")).
+		rangeQuery("A", catalog.Agg("count", catalog.MetricCustomerInfo), "customers")).
 		Thresholds(thresholds(levels(colorBlue))).
 		GraphMode(common.BigValueGraphModeNone)
 }
@@ -72,35 +71,35 @@ func fleetCustomersStat(id, x uint32) *stat.PanelBuilder {
 func fleetBreachesStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Open SLA breaches", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Running SLA clocks of open tickets already past their goal, all customers."},
-		rangeQuery("A", agg("sum", collector.MetricSLABreachedOpenTickets), "breaches")).
+		rangeQuery("A", catalog.Agg("sum", catalog.MetricSLABreachedOpenTickets), "breaches")).
 		Thresholds(thresholds(countThresholds(colorRed)))
 }
 
 func fleetAtRiskStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "SLA clocks at risk", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Running, not yet breached SLA clocks within their tier's at-risk threshold, all customers."},
-		rangeQuery("A", agg("sum", collector.MetricSLAAtRiskOpenTickets), "at risk")).
+		rangeQuery("A", catalog.Agg("sum", catalog.MetricSLAAtRiskOpenTickets), "at risk")).
 		Thresholds(thresholds(countThresholds(colorOrange)))
 }
 
 func fleetP1IncidentsStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Open P1 incidents", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Open incidents at priority p1, all customers."},
-		rangeQuery("A", agg("sum", sel(collector.MetricOpenIncidents, p1)), "p1 incidents")).
+		rangeQuery("A", catalog.Agg("sum", catalog.Sel(catalog.MetricOpenIncidents, p1)), "p1 incidents")).
 		Thresholds(thresholds(countThresholds(colorRed)))
 }
 
 func fleetHighRiskStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Customers at high risk", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Customers whose risk score is 60 or more (red band)."},
-		rangeQuery("A", agg("sum", collector.MetricCustomerRiskScore+" >= bool "+strconv.Itoa(riskRed)), "high risk")).
+		rangeQuery("A", catalog.Agg("sum", catalog.MetricCustomerRiskScore+" >= bool "+strconv.Itoa(riskRed)), "high risk")).
 		Thresholds(thresholds(countThresholds(colorRed)))
 }
 
 func fleetUnmappedStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Tickets without customer", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Tickets no customer_from rule matched: counted, never dropped. Fix the customer match rules."},
-		rangeQuery("A", agg("sum", sel(collector.MetricDataQualityTickets, eq(collector.LabelCheck, ticket.QualityUnmappedCustomer))), "unmapped")).
+		rangeQuery("A", catalog.Agg("sum", catalog.Sel(catalog.MetricDataQualityTickets, catalog.Eq(catalog.LabelCheck, catalog.CheckUnmappedCustomer))), "unmapped")).
 		Thresholds(thresholds(countThresholds(colorOrange)))
 }
 
@@ -113,8 +112,8 @@ type riskColumn struct {
 // riskColumns are the risk table's value columns, one query each, joined on customer. Every query
 // aggregates by customer so the join sees one row per customer whatever labels the series carry.
 func riskColumns() []riskColumn {
-	c := collector.LabelCustomer
-	compliance30d := sel(collector.MetricSLAComplianceRatio, eq(collector.LabelWindow, window30d))
+	c := catalog.LabelCustomer
+	compliance30d := catalog.Sel(catalog.MetricSLAComplianceRatio, catalog.Eq(catalog.LabelWindow, catalog.Window30d))
 	cellColor := func(mode string) dashboard.DynamicConfigValue {
 		return prop("custom.cellOptions", map[string]any{"type": mode})
 	}
@@ -122,34 +121,34 @@ func riskColumns() []riskColumn {
 		return prop("thresholds", thresholdsValue(cfg))
 	}
 	return []riskColumn{
-		{"B", "Risk", agg("max", collector.MetricCustomerRiskScore, c),
+		{"B", "Risk", catalog.Agg("max", catalog.MetricCustomerRiskScore, c),
 			[]dashboard.DynamicConfigValue{prop("decimals", 0), thr(riskThresholds()), cellColor("color-background")}},
-		{"C", "Breaches", agg("sum", collector.MetricSLABreachedOpenTickets, c),
+		{"C", "Breaches", catalog.Agg("sum", catalog.MetricSLABreachedOpenTickets, c),
 			[]dashboard.DynamicConfigValue{thr(countThresholds(colorRed)), cellColor("color-text")}},
-		{"D", "At risk", agg("sum", collector.MetricSLAAtRiskOpenTickets, c),
+		{"D", "At risk", catalog.Agg("sum", catalog.MetricSLAAtRiskOpenTickets, c),
 			[]dashboard.DynamicConfigValue{thr(countThresholds(colorOrange)), cellColor("color-text")}},
-		{"E", "Compliance 30d", agg("min", compliance30d, c),
+		{"E", "Compliance 30d", catalog.Agg("min", compliance30d, c),
 			[]dashboard.DynamicConfigValue{prop("unit", unitPercent), prop("decimals", 1)}},
-		{"F", "vs target", agg("min", compliance30d+" - on ("+c+", "+collector.LabelSLA+") "+collector.MetricCustomerSLATargetRatio, c),
+		{"F", "vs target", catalog.Agg("min", compliance30d+" - on ("+c+", "+catalog.LabelSLA+") "+catalog.MetricCustomerSLATargetRatio, c),
 			[]dashboard.DynamicConfigValue{prop("unit", unitPercent), prop("decimals", 1),
 				thr(levels(colorRed, step{0, colorGreen})), cellColor("color-background")}},
-		{"G", "Backlog", agg("sum", collector.MetricOpenTickets, c), nil},
-		{"H", "Oldest ticket", agg("max", collector.MetricOldestOpenTicketAge, c),
+		{"G", "Backlog", catalog.Agg("sum", catalog.MetricOpenTickets, c), nil},
+		{"H", "Oldest ticket", catalog.Agg("max", catalog.MetricOldestOpenTicketAge, c),
 			[]dashboard.DynamicConfigValue{prop("unit", unitSeconds)}},
-		{"I", "Open P1", agg("sum", sel(collector.MetricOpenTickets, p1), c),
+		{"I", "Open P1", catalog.Agg("sum", catalog.Sel(catalog.MetricOpenTickets, p1), c),
 			[]dashboard.DynamicConfigValue{thr(countThresholds(colorRed)), cellColor("color-text")}},
-		{"J", "CSAT 30d", agg("max", sel(collector.MetricCSATRatio, eq(collector.LabelWindow, window30d)), c),
+		{"J", "CSAT 30d", catalog.Agg("max", catalog.Sel(catalog.MetricCSATRatio, catalog.Eq(catalog.LabelWindow, catalog.Window30d)), c),
 			[]dashboard.DynamicConfigValue{prop("unit", unitPercent), prop("decimals", 0), thr(csatThresholds()), cellColor("color-text")}},
 	}
 }
 
 // riskTable lists every customer, riskiest first. Each row links to that customer's board.
 func riskTable(id, y uint32) *table.PanelBuilder {
-	c := collector.LabelCustomer
-	info := []string{c, collector.LabelName, collector.LabelTier, collector.LabelCSM}
-	targets := []*prometheus.DataqueryBuilder{tableQuery("A", agg("max", collector.MetricCustomerInfo, info...))}
+	c := catalog.LabelCustomer
+	info := []string{c, catalog.LabelName, catalog.LabelTier, catalog.LabelCSM}
+	targets := []*prometheus.DataqueryBuilder{tableQuery("A", catalog.Agg("max", catalog.MetricCustomerInfo, info...))}
 	keep := append([]string{}, info...)
-	rename := map[string]any{c: "Customer", collector.LabelName: "Name", collector.LabelTier: "Tier", collector.LabelCSM: "CSM"}
+	rename := map[string]any{c: "Customer", catalog.LabelName: "Name", catalog.LabelTier: "Tier", catalog.LabelCSM: "CSM"}
 	index := map[string]any{}
 	for i, f := range info {
 		index[f] = i
@@ -184,13 +183,13 @@ func riskTable(id, y uint32) *table.PanelBuilder {
 
 // customerSeriesLink opens the customer board of the clicked series.
 func customerSeriesLink() []cog.Builder[dashboard.DashboardLink] {
-	return []cog.Builder[dashboard.DashboardLink]{customerLink("${__field.labels." + collector.LabelCustomer + "}")}
+	return []cog.Builder[dashboard.DashboardLink]{customerLink("${__field.labels." + catalog.LabelCustomer + "}")}
 }
 
 func breachesOverTime(id, y uint32) *timeseries.PanelBuilder {
 	return timeseriesPanel(spec{id: id, title: "Open SLA breaches by customer", unit: unitNone, x: 0, y: y, w: 8, h: 8,
 		desc: "Running SLA clocks already past their goal, per customer. Click a series to open that customer's board."},
-		rangeQuery("A", agg("sum", collector.MetricSLABreachedOpenTickets, collector.LabelCustomer), "{{"+collector.LabelCustomer+"}}")).
+		rangeQuery("A", catalog.Agg("sum", catalog.MetricSLABreachedOpenTickets, catalog.LabelCustomer), "{{"+catalog.LabelCustomer+"}}")).
 		Min(0).
 		DataLinks(customerSeriesLink())
 }
@@ -198,7 +197,7 @@ func breachesOverTime(id, y uint32) *timeseries.PanelBuilder {
 func backlogTrend(id, y uint32) *timeseries.PanelBuilder {
 	return timeseriesPanel(spec{id: id, title: "Backlog by customer", unit: unitNone, x: 8, y: y, w: 8, h: 8,
 		desc: "Open tickets per customer. Click a series to open that customer's board."},
-		rangeQuery("A", agg("sum", collector.MetricOpenTickets, collector.LabelCustomer), "{{"+collector.LabelCustomer+"}}")).
+		rangeQuery("A", catalog.Agg("sum", catalog.MetricOpenTickets, catalog.LabelCustomer), "{{"+catalog.LabelCustomer+"}}")).
 		Min(0).
 		DataLinks(customerSeriesLink())
 }
@@ -206,7 +205,7 @@ func backlogTrend(id, y uint32) *timeseries.PanelBuilder {
 func topRiskOverTime(id, y uint32) *timeseries.PanelBuilder {
 	return timeseriesPanel(spec{id: id, title: "Top 5 riskiest customers", unit: unitNone, x: 16, y: y, w: 8, h: 8,
 		desc: "Risk score (0-100) of the five riskiest customers at each instant; dashed lines mark the orange and red bands."},
-		rangeQuery("A", "topk(5, "+agg("max", collector.MetricCustomerRiskScore, collector.LabelCustomer)+")", "{{"+collector.LabelCustomer+"}}")).
+		rangeQuery("A", "topk(5, "+catalog.Agg("max", catalog.MetricCustomerRiskScore, catalog.LabelCustomer)+")", "{{"+catalog.LabelCustomer+"}}")).
 		Min(0).
 		Max(100).
 		Thresholds(thresholds(riskThresholds())).

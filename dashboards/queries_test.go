@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/custops/custops/collector"
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/links"
 )
 
@@ -42,13 +42,13 @@ func TestUsedMetricsCoverCatalogue(t *testing.T) {
 	if err != nil {
 		t.Fatalf("UsedMetrics: %v", err)
 	}
-	for _, m := range collector.Catalogue {
+	for _, m := range catalog.Catalogue {
 		if !used[m] {
 			t.Errorf("metric %s: got not shown on any board, want shown", m)
 		}
 	}
 	for m := range used {
-		if !slices.Contains(collector.Catalogue, m) {
+		if !slices.Contains(catalog.Catalogue, m) {
 			t.Errorf("metric %s: got used, want only catalogue metrics", m)
 		}
 	}

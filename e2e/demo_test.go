@@ -1,3 +1,5 @@
+//go:build e2e
+
 package e2e
 
 import (
@@ -13,7 +15,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/custops/custops/collector"
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/internal/tools"
 )
 
@@ -61,7 +63,7 @@ func TestDemoExposition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range collector.Catalogue {
+	for _, name := range catalog.Catalogue {
 		if _, ok := families[name]; !ok {
 			t.Errorf("the demo does not expose %s", name)
 		}
@@ -70,7 +72,7 @@ func TestDemoExposition(t *testing.T) {
 	for _, mf := range families {
 		for _, m := range mf.GetMetric() {
 			for _, l := range m.GetLabel() {
-				if l.GetName() != collector.LabelCustomer {
+				if l.GetName() != catalog.LabelCustomer {
 					continue
 				}
 				n := 1

@@ -1,3 +1,5 @@
+//go:build e2e
+
 // Package e2e runs the real custops binary, the pinned real Prometheus and Alertmanager, and the
 // generated rules, routing and dashboards together on loopback.
 package e2e
@@ -13,8 +15,8 @@ import (
 	"time"
 
 	"github.com/custops/custops/alerts"
-	"github.com/custops/custops/collector/source/sim"
 	"github.com/custops/custops/dashboards"
+	"github.com/custops/custops/internal/demo/sim"
 	"github.com/custops/custops/internal/tools"
 )
 

@@ -1,3 +1,5 @@
+//go:build e2e
+
 package e2e
 
 import (
@@ -15,8 +17,8 @@ import (
 	"github.com/custops/custops/collector/match"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/source"
-	"github.com/custops/custops/collector/source/sim"
 	"github.com/custops/custops/collector/store"
+	"github.com/custops/custops/internal/demo/sim"
 	"github.com/custops/custops/report"
 )
 

@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/custops/custops/alerts"
-	"github.com/custops/custops/collector/source/sim"
 	"github.com/custops/custops/dashboards"
+	"github.com/custops/custops/internal/demo/sim"
 )
 
 // Files returns deploy/docker-compose.yml, deploy/prometheus/prometheus.yml and deploy/kubernetes/*,

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/ticket"
@@ -42,8 +43,8 @@ func testConfig() *config.Config {
 			}},
 		}},
 		Risk: config.Risk{Weights: map[string]float64{
-			snapshot.FactorBreached: 25, snapshot.FactorAtRisk: 15, snapshot.FactorComplianceGap: 20, snapshot.FactorIncidents: 15,
-			snapshot.FactorBacklogGrowth: 10, snapshot.FactorCSAT: 10, snapshot.FactorAgeing: 5,
+			catalog.FactorBreached: 25, catalog.FactorAtRisk: 15, catalog.FactorComplianceGap: 20, catalog.FactorIncidents: 15,
+			catalog.FactorBacklogGrowth: 10, catalog.FactorCSAT: 10, catalog.FactorAgeing: 5,
 		}},
 	}
 }
@@ -93,8 +94,8 @@ func testSnapshot() *snapshot.Snapshot {
 		ResolutionTime: snapshot.Summary{Count: 40, Quantiles: map[float64]float64{0.5: 3 * 3600, 0.9: 26 * 3600}},
 		Risk:           43.5,
 		RiskFactors: map[string]float64{
-			snapshot.FactorBreached: 16.67, snapshot.FactorAtRisk: 3, snapshot.FactorComplianceGap: 10,
-			snapshot.FactorIncidents: 15, snapshot.FactorBacklogGrowth: 3.57, snapshot.FactorCSAT: 0, snapshot.FactorAgeing: 1.25,
+			catalog.FactorBreached: 16.67, catalog.FactorAtRisk: 3, catalog.FactorComplianceGap: 10,
+			catalog.FactorIncidents: 15, catalog.FactorBacklogGrowth: 3.57, catalog.FactorCSAT: 0, catalog.FactorAgeing: 1.25,
 		},
 	}
 	rival := snapshot.Customer{ID: "rival", Name: rivalName, Tier: "gold", CSM: rivalCSM, Risk: 99}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -25,7 +25,7 @@ var stateTitles = map[ticket.State]string{
 	ticket.StateWaitingPartner:  "Waiting for a third party",
 }
 
-// ageTitles name the age buckets, in snapshot.AgeBuckets order.
+// ageTitles name the age buckets, in catalog.AgeBuckets order.
 var ageTitles = map[string]string{
 	"lt_1d":  "Under 1 day",
 	"1d_3d":  "1 to 3 days",
@@ -54,7 +54,7 @@ func parseTemplate() (*template.Template, error) {
 		"ageTitle":  func(name string) string { return ageTitles[name] },
 		"tsTitle":   func(s string) string { return ticketStateTitles[s] },
 		"states":    stateHeaders,
-		"buckets":   func() []snapshot.AgeBucket { return snapshot.AgeBuckets },
+		"buckets":   func() []catalog.AgeBucket { return catalog.AgeBuckets },
 		"priority":  strings.ToUpper,
 		"windowTag": windowTag,
 		"windows":   func() []string { return reportWindows },
@@ -111,8 +111,8 @@ type Bar struct {
 
 // AgeBars charts a backlog row's age buckets.
 func (b BacklogRow) AgeBars() []Bar {
-	labels := make([]string, len(snapshot.AgeBuckets))
-	for i, a := range snapshot.AgeBuckets {
+	labels := make([]string, len(catalog.AgeBuckets))
+	for i, a := range catalog.AgeBuckets {
 		labels[i] = ageTitles[a.Name]
 	}
 	return bars(labels, b.ByAge[:])

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/ticket"
@@ -92,7 +93,7 @@ type Backlog struct {
 type BacklogRow struct {
 	Priority string
 	ByState  [4]int // ticket.OpenStates order
-	ByAge    [5]int // snapshot.AgeBuckets order
+	ByAge    [5]int // catalog.AgeBuckets order
 	Open     int
 	Oldest   time.Duration // age of the oldest open ticket; 0 when none
 }
@@ -179,9 +180,9 @@ func Build(snap *snapshot.Snapshot, tickets []*ticket.Ticket, customerOf func(*t
 	return r, nil
 }
 
-// windowIndex is the index of the named window in snapshot.Windows, or -1.
+// windowIndex is the index of the named window in catalog.Windows, or -1.
 func windowIndex(name string) int {
-	for i, w := range snapshot.Windows {
+	for i, w := range catalog.Windows {
 		if w.Name == name {
 			return i
 		}
@@ -199,7 +200,7 @@ func slaOf(s snapshot.SLA, windows ...int) SLA {
 		if i < 0 || i >= len(s.Met) || i >= len(s.BreachedCycles) {
 			continue
 		}
-		cp := Compliance{Window: snapshot.Windows[i].Name, Met: int(s.Met[i]), Total: int(s.Met[i] + s.BreachedCycles[i])}
+		cp := Compliance{Window: catalog.Windows[i].Name, Met: int(s.Met[i]), Total: int(s.Met[i] + s.BreachedCycles[i])}
 		if ratio, ok := s.Compliance(i); ok {
 			cp.Ratio = ratio
 			cp.OK = ratio >= s.Target

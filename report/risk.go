@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/snapshot"
 )
@@ -11,7 +12,7 @@ import (
 // Risk is the customer's risk score and what it is made of.
 type Risk struct {
 	Score   float64  // 0..100, the snapshot's
-	Factors []Factor // snapshot.Factors order
+	Factors []Factor // catalog.Factors order
 }
 
 // Factor is one risk factor: the points it contributed, out of its weight, and the fact behind
@@ -26,20 +27,20 @@ type Factor struct {
 
 // factorTitles say what each factor measures, for a reader who has not seen docs/risk-score.md.
 var factorTitles = map[string]string{
-	snapshot.FactorBreached:      "SLA breaches on open tickets",
-	snapshot.FactorAtRisk:        "Tickets close to an SLA breach",
-	snapshot.FactorComplianceGap: "SLA compliance below target (30 days)",
-	snapshot.FactorIncidents:     "Open P1 and P2 incidents",
-	snapshot.FactorBacklogGrowth: "Backlog growth (7 days)",
-	snapshot.FactorCSAT:          "Customer satisfaction (30 days)",
-	snapshot.FactorAgeing:        "Ageing backlog",
+	catalog.FactorBreached:      "SLA breaches on open tickets",
+	catalog.FactorAtRisk:        "Tickets close to an SLA breach",
+	catalog.FactorComplianceGap: "SLA compliance below target (30 days)",
+	catalog.FactorIncidents:     "Open P1 and P2 incidents",
+	catalog.FactorBacklogGrowth: "Backlog growth (7 days)",
+	catalog.FactorCSAT:          "Customer satisfaction (30 days)",
+	catalog.FactorAgeing:        "Ageing backlog",
 }
 
 // riskOf takes the score and the points from the snapshot and explains each factor with the
 // numbers the report already shows, so the explanation and the tables cannot disagree.
 func riskOf(c *snapshot.Customer, r *Report, cfg *config.Config) Risk {
 	out := Risk{Score: c.Risk}
-	for _, name := range snapshot.Factors {
+	for _, name := range catalog.Factors {
 		out.Factors = append(out.Factors, Factor{
 			Name:   name,
 			Title:  factorTitles[name],
@@ -64,38 +65,38 @@ func (r *Report) flow(window string) (Flow, bool) {
 // why states the fact behind a factor.
 func (r *Report) why(factor string) string {
 	switch factor {
-	case snapshot.FactorBreached:
+	case catalog.FactorBreached:
 		if r.BreachedNow == 0 {
 			return "No open ticket is past an SLA goal."
 		}
 		return fmt.Sprintf("%s on open tickets %s past the goal.", count(r.BreachedNow, "SLA clock", "SLA clocks"), isAre(r.BreachedNow))
-	case snapshot.FactorAtRisk:
+	case catalog.FactorAtRisk:
 		if r.AtRiskNow == 0 {
 			return "No open ticket is close to an SLA goal."
 		}
 		return fmt.Sprintf("%s on open tickets %s close to the goal.", count(r.AtRiskNow, "SLA clock", "SLA clocks"), isAre(r.AtRiskNow))
-	case snapshot.FactorComplianceGap:
+	case catalog.FactorComplianceGap:
 		return r.whyCompliance()
-	case snapshot.FactorIncidents:
+	case catalog.FactorIncidents:
 		n := r.Incidents.ByPriority[0] + r.Incidents.ByPriority[1]
 		if n == 0 {
 			return "No P1 or P2 incident is open."
 		}
 		return fmt.Sprintf("%s %s open.", count(n, "P1 or P2 incident", "P1 or P2 incidents"), isAre(n))
-	case snapshot.FactorBacklogGrowth:
+	case catalog.FactorBacklogGrowth:
 		f, _ := r.flow("7d")
 		s := fmt.Sprintf("%s created and %d resolved in the last 7 days; ", count(f.Created, "ticket", "tickets"), f.Resolved)
 		if f.Created > f.Resolved {
 			return s + fmt.Sprintf("the backlog grew by %d.", f.Created-f.Resolved)
 		}
 		return s + "the backlog did not grow."
-	case snapshot.FactorCSAT:
+	case catalog.FactorCSAT:
 		f, _ := r.flow("30d")
 		if f.CSATResponses() == 0 {
 			return "No satisfaction survey answers in the last 30 days."
 		}
 		return fmt.Sprintf("%d of %s in the last 30 days %s good (%s).", f.CSATGood, count(f.CSATResponses(), "satisfaction answer", "satisfaction answers"), wasWere(f.CSATGood), percent(f.CSATRatio))
-	case snapshot.FactorAgeing:
+	case catalog.FactorAgeing:
 		old := r.Backlog.Total.ByAge[3] + r.Backlog.Total.ByAge[4] // 7d_30d and gt_30d
 		if r.Backlog.Total.Open == 0 {
 			return "No ticket is open."

@@ -15,8 +15,8 @@ import (
 	"github.com/prometheus/exporter-toolkit/web"
 
 	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/source/sim"
-	"github.com/custops/custops/internal/demodesk"
+	"github.com/custops/custops/internal/demo/desk"
+	"github.com/custops/custops/internal/demo/sim"
 )
 
 // demoOptions are the demo command's flags.
@@ -85,7 +85,7 @@ func runDemo(o demoOptions, logger *slog.Logger, stdout io.Writer) int {
 	defer cancel()
 	var (
 		cfg   *config.Config
-		desks map[string]*demodesk.Desk
+		desks map[string]*desk.Desk
 		err   error
 	)
 	if o.Direct {
@@ -100,7 +100,7 @@ func runDemo(o demoOptions, logger *slog.Logger, stdout io.Writer) int {
 		logger.Error("cannot start the demo", "err", err)
 		return 1
 	}
-	e, err := newExporter(cfg, logger, now)
+	e, err := newInstance(cfg, logger, now)
 	if err != nil {
 		logger.Error("cannot start the demo", "err", err)
 		return 1
@@ -135,8 +135,8 @@ func listenPort(listen string) string {
 // demoSwitch takes a simulated source down or up: POST /-/demo/sources/jsm/down. It exists so a
 // newcomer (and the end-to-end test) can watch the source alerts fire and inhibit the rest.
 type demoSwitch struct {
-	e     *exporter
-	desks map[string]*demodesk.Desk
+	e     *instance
+	desks map[string]*desk.Desk
 }
 
 // ServeHTTP switches the named desk (or in-process simulated source) down or up.

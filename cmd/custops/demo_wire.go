@@ -13,13 +13,13 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/source/sim"
-	"github.com/custops/custops/internal/demodesk"
+	"github.com/custops/custops/internal/demo/desk"
+	"github.com/custops/custops/internal/demo/sim"
 )
 
 // demoDesks serves each simulated source of the demo config over its vendor's wire format and
 // returns the config rewritten to poll those servers with the real jira and zendesk sources.
-func demoDesks(ctx context.Context, o demoOptions, now func() time.Time, logger *slog.Logger) (*config.Config, map[string]*demodesk.Desk, error) {
+func demoDesks(ctx context.Context, o demoOptions, now func() time.Time, logger *slog.Logger) (*config.Config, map[string]*desk.Desk, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(sim.DemoConfig(), &doc); err != nil {
 		return nil, nil, err
@@ -28,7 +28,7 @@ func demoDesks(ctx context.Context, o demoOptions, now func() time.Time, logger 
 	if sources == nil {
 		return nil, nil, fmt.Errorf("the embedded demo config has no sources")
 	}
-	desks := map[string]*demodesk.Desk{}
+	desks := map[string]*desk.Desk{}
 	start := now()
 	for _, src := range sources.Content {
 		name := mappingValue(src, "name").Value
@@ -39,12 +39,12 @@ func demoDesks(ctx context.Context, o demoOptions, now func() time.Time, logger 
 		if err := simNode.Decode(&simCfg); err != nil {
 			return nil, nil, err
 		}
-		kind := demodesk.Kind(simCfg.Desk)
+		kind := desk.Kind(simCfg.Desk)
 		token, err := randomToken()
 		if err != nil {
 			return nil, nil, err
 		}
-		d, err := demodesk.Start(demodesk.Options{
+		d, err := desk.Start(desk.Options{
 			Kind:   kind,
 			World:  sim.WorldOptions{Desk: simCfg.Desk, Seed: o.Seed, Scenario: o.Scenario, History: sim.DefaultHistory, Start: start},
 			Email:  "demo@custops.invalid",

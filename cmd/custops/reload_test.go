@@ -44,7 +44,7 @@ func TestReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := newExporter(cfg, slog.New(slog.DiscardHandler), time.Now)
+	e, err := newInstance(cfg, slog.New(slog.DiscardHandler), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ func runServe(configFile string, webFlags *web.FlagConfig, logger *slog.Logger) 
 		logger.Error("invalid configuration; not starting", "file", configFile, "err", err)
 		return 1
 	}
-	e, err := newExporter(cfg, logger, time.Now)
+	e, err := newInstance(cfg, logger, time.Now)
 	if err != nil {
 		logger.Error("cannot start", "err", err)
 		return 1

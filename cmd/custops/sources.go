@@ -4,8 +4,8 @@ import (
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/source/jira"
-	"github.com/custops/custops/collector/source/sim"
 	"github.com/custops/custops/collector/source/zendesk"
+	"github.com/custops/custops/internal/demo/sim"
 )
 
 // sourceFactories maps each config `type` to its constructor: the one place a source is registered.

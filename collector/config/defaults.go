@@ -7,6 +7,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -30,19 +31,15 @@ const (
 	DefaultZendeskPageSize = 1000
 )
 
-// RiskFactors lists the risk factor names, the keys of risk.weights. It equals snapshot.Factors
-// (a test keeps them equal); config cannot import snapshot, which depends on config.
-var RiskFactors = []string{"breached", "at_risk", "compliance_gap", "incidents", "backlog_growth", "csat", "ageing"}
-
 // DefaultRiskWeights are the points each risk factor contributes at most; they sum to 100.
 var DefaultRiskWeights = map[string]float64{
-	"breached":       25,
-	"at_risk":        15,
-	"compliance_gap": 20,
-	"incidents":      15,
-	"backlog_growth": 10,
-	"csat":           10,
-	"ageing":         5,
+	catalog.FactorBreached:      25,
+	catalog.FactorAtRisk:        15,
+	catalog.FactorComplianceGap: 20,
+	catalog.FactorIncidents:     15,
+	catalog.FactorBacklogGrowth: 10,
+	catalog.FactorCSAT:          10,
+	catalog.FactorAgeing:        5,
 }
 
 // DefaultConfig is the configuration's starting point: every key the file leaves out keeps this.

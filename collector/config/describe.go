@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -77,7 +78,7 @@ func (c *Config) Describe(w io.Writer) error {
 
 	p("\nRisk weights\n")
 	total := 0.0
-	for _, f := range RiskFactors {
+	for _, f := range catalog.Factors {
 		p("  %s\t%g\n", f, c.Risk.Weights[f])
 		total += c.Risk.Weights[f]
 	}

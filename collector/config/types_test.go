@@ -1,16 +1,13 @@
 package config
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"reflect"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/custops/custops/collector/catalog"
 )
 
 func TestDuration(t *testing.T) {
@@ -181,47 +178,8 @@ func TestCalendarHolidays(t *testing.T) {
 	}
 }
 
-// TestRiskFactorsMatchSnapshot keeps RiskFactors equal to snapshot.Factors. It reads the
-// snapshot source instead of importing the package, because snapshot imports config.
-func TestRiskFactorsMatchSnapshot(t *testing.T) {
-	f, err := parser.ParseFile(token.NewFileSet(), "../snapshot/types.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	consts := map[string]string{}
-	var factors []string
-	ast.Inspect(f, func(n ast.Node) bool {
-		vs, ok := n.(*ast.ValueSpec)
-		if !ok {
-			return true
-		}
-		for i, name := range vs.Names {
-			if i >= len(vs.Values) {
-				continue
-			}
-			switch v := vs.Values[i].(type) {
-			case *ast.BasicLit:
-				if s, err := strconv.Unquote(v.Value); err == nil {
-					consts[name.Name] = s
-				}
-			case *ast.CompositeLit:
-				if name.Name == "Factors" {
-					for _, e := range v.Elts {
-						if id, ok := e.(*ast.Ident); ok {
-							factors = append(factors, id.Name)
-						}
-					}
-				}
-			}
-		}
-		return true
-	})
-	for i, id := range factors {
-		factors[i] = consts[id]
-	}
-	if !reflect.DeepEqual(factors, RiskFactors) {
-		t.Errorf("snapshot.Factors = %v, config.RiskFactors = %v", factors, RiskFactors)
-	}
+// TestDefaultRiskWeights keeps one default weight per risk factor, summing to 100.
+func TestDefaultRiskWeights(t *testing.T) {
 	keys := make([]string, 0, len(DefaultRiskWeights))
 	total := 0.0
 	for k, w := range DefaultRiskWeights {
@@ -229,8 +187,8 @@ func TestRiskFactorsMatchSnapshot(t *testing.T) {
 		total += w
 	}
 	slices.Sort(keys)
-	sorted := slices.Sorted(slices.Values(RiskFactors))
+	sorted := slices.Sorted(slices.Values(catalog.Factors))
 	if !slices.Equal(keys, sorted) || total != 100 {
-		t.Errorf("DefaultRiskWeights %v: want one weight per factor %v, summing to 100 (got %v)", DefaultRiskWeights, RiskFactors, total)
+		t.Errorf("DefaultRiskWeights %v: want one weight per factor %v, summing to 100 (got %v)", DefaultRiskWeights, catalog.Factors, total)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -140,8 +141,8 @@ func (v *validator) config(c *Config) {
 		p := joinPath("risk.weights", name)
 		w := c.Risk.Weights[name]
 		switch {
-		case !slices.Contains(RiskFactors, name):
-			v.errf(p, "unknown risk factor %q %s", name, known(RiskFactors))
+		case !slices.Contains(catalog.Factors, name):
+			v.errf(p, "unknown risk factor %q %s", name, known(catalog.Factors))
 		case math.IsNaN(w) || math.IsInf(w, 0) || w < 0:
 			v.errf(p, "weight must be a number >= 0, got %v", w)
 		}

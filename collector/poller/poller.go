@@ -15,8 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/custops/custops/collector"
 	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/exporter"
 	"github.com/custops/custops/collector/match"
 	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/snapshot"
@@ -296,11 +296,11 @@ func (p *Poller) Snapshot() (*snapshot.Snapshot, time.Duration) {
 }
 
 // Sources returns every source's health, in config order.
-func (p *Poller) Sources() []collector.SourceHealth {
-	out := make([]collector.SourceHealth, 0, len(p.sources))
+func (p *Poller) Sources() []exporter.SourceHealth {
+	out := make([]exporter.SourceHealth, 0, len(p.sources))
 	for _, s := range p.sources {
 		s.mu.Lock()
-		out = append(out, collector.SourceHealth{
+		out = append(out, exporter.SourceHealth{
 			Name:         s.name,
 			Up:           s.up,
 			LastSuccess:  s.lastSuccess,

@@ -13,11 +13,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 
-	"github.com/custops/custops/collector"
 	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/exporter"
 	"github.com/custops/custops/collector/source"
-	"github.com/custops/custops/collector/source/sim"
 	"github.com/custops/custops/collector/store"
+	"github.com/custops/custops/internal/demo/sim"
 )
 
 var t0 = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
@@ -125,7 +125,7 @@ func allUp(p *Poller) bool {
 func exposition(t *testing.T, p *Poller) string {
 	t.Helper()
 	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(collector.New(stateOf{p}))
+	reg.MustRegister(exporter.New(stateOf{p}))
 	mfs, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package snapshot
 import (
 	"time"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -47,13 +48,13 @@ func openStateIndex(s ticket.State) int {
 	return 1
 }
 
-// ageBucket is the index in AgeBuckets of an age: the first bucket whose upper bound is above
+// ageBucket is the index in catalog.AgeBuckets of an age: the first bucket whose upper bound is above
 // it, so lower bounds are inclusive (exactly 24h old is 1d_3d).
 func ageBucket(age time.Duration) int {
-	for i, bk := range AgeBuckets {
+	for i, bk := range catalog.AgeBuckets {
 		if bk.Below == 0 || age < bk.Below {
 			return i
 		}
 	}
-	return len(AgeBuckets) - 1
+	return len(catalog.AgeBuckets) - 1
 }

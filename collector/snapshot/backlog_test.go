@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -69,7 +70,7 @@ func TestAgeBucket(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.age.String(), func(t *testing.T) {
-			if got := AgeBuckets[ageBucket(tc.age)].Name; got != tc.want {
+			if got := catalog.AgeBuckets[ageBucket(tc.age)].Name; got != tc.want {
 				t.Errorf("got %s, want %s", got, tc.want)
 			}
 		})

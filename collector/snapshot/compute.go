@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/ticket"
 )
@@ -71,7 +72,7 @@ type builder struct {
 // customerAcc is what one customer needs beyond its Customer fields while tickets stream by.
 type customerAcc struct {
 	policy     config.Policy
-	trends     []trendAcc // Windows order
+	trends     []trendAcc // catalog.Windows order
 	open       float64    // open tickets
 	openOver7d float64    // open tickets at least 7 days old, for the ageing risk factor
 }
@@ -94,13 +95,13 @@ func newBuilder(in Input) *builder {
 	}
 	slices.SortStableFunc(b.customers, func(x, y Customer) int { return cmp.Compare(x.ID, y.ID) })
 	b.accs = make([]customerAcc, len(b.customers))
-	trends := make([]trendAcc, len(b.customers)*len(Windows)) // one allocation for all customers
+	trends := make([]trendAcc, len(b.customers)*len(catalog.Windows)) // one allocation for all customers
 	for i := range b.customers {
 		c := &b.customers[i]
 		b.index[c.ID] = i
 		a := &b.accs[i]
 		a.policy = cfg.Policy(c.ID)
-		a.trends = trends[i*len(Windows) : (i+1)*len(Windows) : (i+1)*len(Windows)]
+		a.trends = trends[i*len(catalog.Windows) : (i+1)*len(catalog.Windows) : (i+1)*len(catalog.Windows)]
 		c.SLAs = newSLAs(a.policy)
 	}
 	for _, ch := range cfg.OfficialChannels {

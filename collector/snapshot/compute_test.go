@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/ticket"
 )
@@ -29,7 +30,7 @@ func TestCustomersAllPresentSortedWithConfigFields(t *testing.T) {
 		t.Fatalf("customers:\n got %v\nwant %v", got, want)
 	}
 	for _, c := range s.Customers {
-		if c.Open != ([4][4]float64{}) || c.Risk != 0 || len(c.Trends) != len(Windows) || len(c.RiskFactors) != len(Factors) {
+		if c.Open != ([4][4]float64{}) || c.Risk != 0 || len(c.Trends) != len(catalog.Windows) || len(c.RiskFactors) != len(catalog.Factors) {
 			t.Errorf("%s: empty customer not zero-valued and complete: open %v risk %v trends %d factors %d",
 				c.ID, c.Open, c.Risk, len(c.Trends), len(c.RiskFactors))
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/ticket"
 )
@@ -50,8 +51,8 @@ func testConfig() *config.Config {
 		},
 		OfficialChannels: []ticket.Channel{ticket.ChannelPortal, ticket.ChannelEmail, ticket.ChannelAPI},
 		Risk: config.Risk{Weights: map[string]float64{
-			FactorBreached: 25, FactorAtRisk: 15, FactorComplianceGap: 20, FactorIncidents: 15,
-			FactorBacklogGrowth: 10, FactorCSAT: 10, FactorAgeing: 5,
+			catalog.FactorBreached: 25, catalog.FactorAtRisk: 15, catalog.FactorComplianceGap: 20, catalog.FactorIncidents: 15,
+			catalog.FactorBacklogGrowth: 10, catalog.FactorCSAT: 10, catalog.FactorAgeing: 5,
 		}},
 	}
 }

@@ -1,5 +1,7 @@
 package snapshot
 
+import "github.com/custops/custops/collector/catalog"
+
 // The caps of the risk factors: the amount at which a factor reaches its full weight. See
 // docs/risk-score.md.
 const (
@@ -56,19 +58,19 @@ func riskOf(c *Customer, a *customerAcc) riskInput {
 // factors returns each factor's value in [0, 1], by factor name.
 func (r riskInput) factors() map[string]float64 {
 	f := map[string]float64{
-		FactorBreached:      clamp01(r.breached / riskBreachedCap),
-		FactorAtRisk:        clamp01(r.atRisk / riskAtRiskCap),
-		FactorComplianceGap: clamp01(r.gap / riskGapCap),
-		FactorIncidents:     clamp01(r.incidents / riskIncidentsCap),
-		FactorBacklogGrowth: clamp01((r.created7 - r.resolved7) / max(r.created7, riskGrowthFloor)),
-		FactorCSAT:          0,
-		FactorAgeing:        0,
+		catalog.FactorBreached:      clamp01(r.breached / riskBreachedCap),
+		catalog.FactorAtRisk:        clamp01(r.atRisk / riskAtRiskCap),
+		catalog.FactorComplianceGap: clamp01(r.gap / riskGapCap),
+		catalog.FactorIncidents:     clamp01(r.incidents / riskIncidentsCap),
+		catalog.FactorBacklogGrowth: clamp01((r.created7 - r.resolved7) / max(r.created7, riskGrowthFloor)),
+		catalog.FactorCSAT:          0,
+		catalog.FactorAgeing:        0,
 	}
 	if r.responses30 > 0 {
-		f[FactorCSAT] = clamp01((riskCSATGoal - r.good30/r.responses30) / riskCSATCap)
+		f[catalog.FactorCSAT] = clamp01((riskCSATGoal - r.good30/r.responses30) / riskCSATCap)
 	}
 	if r.open > 0 {
-		f[FactorAgeing] = r.openOver7d / r.open
+		f[catalog.FactorAgeing] = r.openOver7d / r.open
 	}
 	return f
 }
@@ -79,7 +81,7 @@ func (r riskInput) factors() map[string]float64 {
 func (r riskInput) score(weights map[string]float64) (float64, map[string]float64) {
 	points := r.factors()
 	total := 0.0
-	for _, name := range Factors { // a fixed order keeps the float sum reproducible
+	for _, name := range catalog.Factors { // a fixed order keeps the float sum reproducible
 		points[name] *= weights[name]
 		total += points[name]
 	}

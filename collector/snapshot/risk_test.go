@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -14,36 +15,36 @@ func TestRiskFactors(t *testing.T) {
 		factor string
 		want   float64
 	}{
-		{"breached one of three", riskInput{breached: 1}, FactorBreached, 1.0 / 3},
-		{"breached capped", riskInput{breached: 7}, FactorBreached, 1},
-		{"at risk two of five", riskInput{atRisk: 2}, FactorAtRisk, 0.4},
-		{"at risk capped", riskInput{atRisk: 9}, FactorAtRisk, 1},
-		{"compliance gap half", riskInput{gap: 0.05}, FactorComplianceGap, 0.5},
-		{"compliance gap capped", riskInput{gap: 0.25}, FactorComplianceGap, 1},
-		{"incidents one of two", riskInput{incidents: 1}, FactorIncidents, 0.5},
-		{"incidents capped", riskInput{incidents: 3}, FactorIncidents, 1},
-		{"backlog growth small volume over the floor of 5", riskInput{created7: 2}, FactorBacklogGrowth, 0.4},
-		{"backlog growth by created", riskInput{created7: 20, resolved7: 10}, FactorBacklogGrowth, 0.5},
-		{"backlog shrinking is 0", riskInput{created7: 10, resolved7: 20}, FactorBacklogGrowth, 0},
-		{"backlog growth capped", riskInput{created7: 30, resolved7: -10}, FactorBacklogGrowth, 1},
-		{"csat without responses", riskInput{}, FactorCSAT, 0},
-		{"csat at goal", riskInput{good30: 9, responses30: 10}, FactorCSAT, 0},
-		{"csat above goal", riskInput{good30: 10, responses30: 10}, FactorCSAT, 0},
-		{"csat half shortfall", riskInput{good30: 3, responses30: 4}, FactorCSAT, 0.5},
-		{"csat capped", riskInput{good30: 0, responses30: 4}, FactorCSAT, 1},
-		{"ageing without backlog", riskInput{}, FactorAgeing, 0},
-		{"ageing a quarter", riskInput{open: 4, openOver7d: 1}, FactorAgeing, 0.25},
+		{"breached one of three", riskInput{breached: 1}, catalog.FactorBreached, 1.0 / 3},
+		{"breached capped", riskInput{breached: 7}, catalog.FactorBreached, 1},
+		{"at risk two of five", riskInput{atRisk: 2}, catalog.FactorAtRisk, 0.4},
+		{"at risk capped", riskInput{atRisk: 9}, catalog.FactorAtRisk, 1},
+		{"compliance gap half", riskInput{gap: 0.05}, catalog.FactorComplianceGap, 0.5},
+		{"compliance gap capped", riskInput{gap: 0.25}, catalog.FactorComplianceGap, 1},
+		{"incidents one of two", riskInput{incidents: 1}, catalog.FactorIncidents, 0.5},
+		{"incidents capped", riskInput{incidents: 3}, catalog.FactorIncidents, 1},
+		{"backlog growth small volume over the floor of 5", riskInput{created7: 2}, catalog.FactorBacklogGrowth, 0.4},
+		{"backlog growth by created", riskInput{created7: 20, resolved7: 10}, catalog.FactorBacklogGrowth, 0.5},
+		{"backlog shrinking is 0", riskInput{created7: 10, resolved7: 20}, catalog.FactorBacklogGrowth, 0},
+		{"backlog growth capped", riskInput{created7: 30, resolved7: -10}, catalog.FactorBacklogGrowth, 1},
+		{"csat without responses", riskInput{}, catalog.FactorCSAT, 0},
+		{"csat at goal", riskInput{good30: 9, responses30: 10}, catalog.FactorCSAT, 0},
+		{"csat above goal", riskInput{good30: 10, responses30: 10}, catalog.FactorCSAT, 0},
+		{"csat half shortfall", riskInput{good30: 3, responses30: 4}, catalog.FactorCSAT, 0.5},
+		{"csat capped", riskInput{good30: 0, responses30: 4}, catalog.FactorCSAT, 1},
+		{"ageing without backlog", riskInput{}, catalog.FactorAgeing, 0},
+		{"ageing a quarter", riskInput{open: 4, openOver7d: 1}, catalog.FactorAgeing, 0.25},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			f := tc.in.factors()
-			if len(f) != len(Factors) {
-				t.Fatalf("got factors %v, want all of %v", f, Factors)
+			if len(f) != len(catalog.Factors) {
+				t.Fatalf("got factors %v, want all of %v", f, catalog.Factors)
 			}
 			if got := f[tc.factor]; !near(got, tc.want) {
 				t.Errorf("%s: got %v, want %v", tc.factor, got, tc.want)
 			}
-			for _, other := range Factors { // each case feeds one factor only
+			for _, other := range catalog.Factors { // each case feeds one factor only
 				if other != tc.factor && f[other] != 0 {
 					t.Errorf("%s: got %v, want 0", other, f[other])
 				}
@@ -64,12 +65,12 @@ func TestRiskScore(t *testing.T) {
 	}{
 		{"nothing wrong", riskInput{}, defaults, 0, map[string]float64{}},
 		{"everything wrong: the default weights sum to 100", full, defaults, 100, defaults},
-		{"weights over 100 are clamped", full, map[string]float64{FactorBreached: 80, FactorAgeing: 80}, 100,
-			map[string]float64{FactorBreached: 80, FactorAgeing: 80}},
-		{"negative weights are clamped at 0", full, map[string]float64{FactorBreached: -10}, 0,
-			map[string]float64{FactorBreached: -10}},
-		{"a factor without weight scores 0", riskInput{breached: 3, incidents: 1}, map[string]float64{FactorIncidents: 15}, 7.5,
-			map[string]float64{FactorIncidents: 7.5}},
+		{"weights over 100 are clamped", full, map[string]float64{catalog.FactorBreached: 80, catalog.FactorAgeing: 80}, 100,
+			map[string]float64{catalog.FactorBreached: 80, catalog.FactorAgeing: 80}},
+		{"negative weights are clamped at 0", full, map[string]float64{catalog.FactorBreached: -10}, 0,
+			map[string]float64{catalog.FactorBreached: -10}},
+		{"a factor without weight scores 0", riskInput{breached: 3, incidents: 1}, map[string]float64{catalog.FactorIncidents: 15}, 7.5,
+			map[string]float64{catalog.FactorIncidents: 7.5}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,7 +78,7 @@ func TestRiskScore(t *testing.T) {
 			if !near(got, tc.want) {
 				t.Errorf("score: got %v, want %v", got, tc.want)
 			}
-			for _, f := range Factors {
+			for _, f := range catalog.Factors {
 				p, ok := points[f]
 				if !ok || !near(p, tc.points[f]) {
 					t.Errorf("points[%s]: got %v (present %v), want %v", f, p, ok, tc.points[f])
@@ -101,15 +102,15 @@ func TestRiskFromTickets(t *testing.T) {
 	)
 	c := customer(t, s, "alpha")
 	want := map[string]float64{
-		FactorBreached:      25.0 / 3, // 1 of 3 breached clocks
-		FactorAtRisk:        0,
-		FactorComplianceGap: 20,  // capped
-		FactorIncidents:     7.5, // 1 of 2
-		FactorBacklogGrowth: 0,   // created 1, resolved 2 in 7d
-		FactorCSAT:          10,  // 50% good: shortfall 0.40 of 0.30, capped
-		FactorAgeing:        2.5, // half of 5
+		catalog.FactorBreached:      25.0 / 3, // 1 of 3 breached clocks
+		catalog.FactorAtRisk:        0,
+		catalog.FactorComplianceGap: 20,  // capped
+		catalog.FactorIncidents:     7.5, // 1 of 2
+		catalog.FactorBacklogGrowth: 0,   // created 1, resolved 2 in 7d
+		catalog.FactorCSAT:          10,  // 50% good: shortfall 0.40 of 0.30, capped
+		catalog.FactorAgeing:        2.5, // half of 5
 	}
-	for _, f := range Factors {
+	for _, f := range catalog.Factors {
 		if got := c.RiskFactors[f]; !near(got, want[f]) {
 			t.Errorf("%s: got %v, want %v", f, got, want[f])
 		}

@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/ticket"
 )
@@ -18,7 +19,7 @@ func newSLAs(p config.Policy) []SLA {
 
 // newSLA returns an empty SLA; both per-window slices share one allocation.
 func newSLA(name string, target float64) SLA {
-	n := len(Windows)
+	n := len(catalog.Windows)
 	counts := make([]float64, 2*n)
 	return SLA{Name: name, Target: target, Met: counts[:n:n], BreachedCycles: counts[n:]}
 }

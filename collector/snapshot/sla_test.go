@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -71,7 +72,7 @@ func TestSLA(t *testing.T) {
 	res := customer(t, s, "alpha").SLAs[1]
 	for i, want := range []float64{0.5, 2.0 / 3, 0.5} {
 		if got, ok := res.Compliance(i); !ok || !near(got, want) {
-			t.Errorf("resolution compliance %s = %v, %v; want %v", Windows[i].Name, got, ok, want)
+			t.Errorf("resolution compliance %s = %v, %v; want %v", catalog.Windows[i].Name, got, ok, want)
 		}
 	}
 }

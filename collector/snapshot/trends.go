@@ -4,21 +4,22 @@ import (
 	"math"
 	"time"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
 )
 
 // windows are the trailing windows of one snapshot: window i holds the instants in
-// (now - Windows[i].Duration, now]. The old edge is excluded, so a ticket created exactly 24h ago
+// (now - catalog.Windows[i].Duration, now]. The old edge is excluded, so a ticket created exactly 24h ago
 // is not in 1d, and the new edge is included. Instants are compared as Unix nanoseconds (see
 // nanos): two integer comparisons per window instead of time.Time's, on the hot path.
 type windows struct {
 	now    int64
-	starts []int64 // Windows order
+	starts []int64 // catalog.Windows order
 }
 
 func newWindows(now time.Time) windows {
-	w := windows{now: nanos(now), starts: make([]int64, len(Windows))}
-	for i, win := range Windows {
+	w := windows{now: nanos(now), starts: make([]int64, len(catalog.Windows))}
+	for i, win := range catalog.Windows {
 		w.starts[i] = nanos(now.Add(-win.Duration))
 	}
 	return w
@@ -45,9 +46,9 @@ func nanos(t time.Time) int64 {
 	}
 }
 
-// windowIndex is the index in Windows of the window named name, or -1.
+// windowIndex is the index in catalog.Windows of the window named name, or -1.
 func windowIndex(name string) int {
-	for i, w := range Windows {
+	for i, w := range catalog.Windows {
 		if w.Name == name {
 			return i
 		}
@@ -128,7 +129,7 @@ func (a *customerAcc) trendsOut() []Trend {
 			byChannel[ch] = tr.channels[ci]
 		}
 		out[i] = Trend{
-			Window:    Windows[i].Name,
+			Window:    catalog.Windows[i].Name,
 			Created:   tr.created,
 			Resolved:  tr.resolved,
 			Reopened:  tr.reopened,

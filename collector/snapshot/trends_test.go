@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -56,7 +57,7 @@ func TestTrends(t *testing.T) {
 
 	t.Run("no tickets", func(t *testing.T) {
 		for i, tr := range customer(t, s, "beta").Trends {
-			w := Trend{Window: Windows[i].Name, ByChannel: channels(nil)}
+			w := Trend{Window: catalog.Windows[i].Name, ByChannel: channels(nil)}
 			if !reflect.DeepEqual(tr, w) {
 				t.Errorf("got %+v, want %+v", tr, w)
 			}
@@ -96,7 +97,7 @@ func TestNanosKeepsOrderAndSaturates(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []bool
-			for i := range Windows {
+			for i := range catalog.Windows {
 				got = append(got, w.in(i, nanos(tc.at)))
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tc.in) {

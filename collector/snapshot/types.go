@@ -9,44 +9,6 @@ import (
 	"github.com/custops/custops/collector/ticket"
 )
 
-// Windows are the trailing windows of the trend metrics, in label order.
-var Windows = []Window{{"1d", 24 * time.Hour}, {"7d", 7 * 24 * time.Hour}, {"30d", 30 * 24 * time.Hour}}
-
-// Window is a trailing window ending at the snapshot instant.
-type Window struct {
-	Name     string // the `window` label
-	Duration time.Duration
-}
-
-// AgeBuckets are the backlog age buckets, in label order, with their upper bounds.
-var AgeBuckets = []AgeBucket{
-	{"lt_1d", 24 * time.Hour},
-	{"1d_3d", 3 * 24 * time.Hour},
-	{"3d_7d", 7 * 24 * time.Hour},
-	{"7d_30d", 30 * 24 * time.Hour},
-	{"gt_30d", 0}, // no upper bound
-}
-
-// AgeBucket is one backlog age bucket: tickets younger than Below (0 = unbounded).
-type AgeBucket struct {
-	Name  string
-	Below time.Duration
-}
-
-// Risk factor names, the `factor` label of customer_risk_factor and the keys of risk.weights.
-const (
-	FactorBreached      = "breached"
-	FactorAtRisk        = "at_risk"
-	FactorComplianceGap = "compliance_gap"
-	FactorIncidents     = "incidents"
-	FactorBacklogGrowth = "backlog_growth"
-	FactorCSAT          = "csat"
-	FactorAgeing        = "ageing"
-)
-
-// Factors lists the risk factors in label order.
-var Factors = []string{FactorBreached, FactorAtRisk, FactorComplianceGap, FactorIncidents, FactorBacklogGrowth, FactorCSAT, FactorAgeing}
-
 // Snapshot is every aggregate at one instant. It is immutable once built.
 type Snapshot struct {
 	At          time.Time
@@ -85,7 +47,7 @@ type Customer struct {
 
 	// Open counts open tickets by priority then open state (ticket.OpenStates order).
 	Open [4][4]float64
-	// Age counts open tickets by priority then age bucket (AgeBuckets order).
+	// Age counts open tickets by priority then age bucket (catalog.AgeBuckets order).
 	Age [4][5]float64
 	// OldestAge is the age in seconds of the oldest open ticket per priority; 0 when none.
 	OldestAge PerPriority
@@ -94,7 +56,7 @@ type Customer struct {
 
 	SLAs []SLA // one per SLA name with a goal or a clock, sorted by name
 
-	Trends []Trend // one per window, Windows order
+	Trends []Trend // one per window, catalog.Windows order
 
 	ResponseTime   Summary // first response, over 30d
 	ResolutionTime Summary // resolution, over 30d
@@ -113,7 +75,7 @@ type SLA struct {
 	NextBreach time.Time
 	// Target is the contractual compliance target (0..1).
 	Target float64
-	// Met and BreachedCycles count completed cycles that stopped inside each window (Windows order).
+	// Met and BreachedCycles count completed cycles that stopped inside each window (catalog.Windows order).
 	Met            []float64
 	BreachedCycles []float64
 }

@@ -5,6 +5,8 @@ package ticket
 import (
 	"strings"
 	"time"
+
+	"github.com/custops/custops/collector/catalog"
 )
 
 // Priority is a normalized priority, p1 (most urgent) to p4.
@@ -14,10 +16,10 @@ type Priority string
 // the stock Jira and Zendesk names); an unknown name maps to the configured default and the ticket
 // is flagged with QualityUnknownPriority.
 const (
-	P1 Priority = "p1"
-	P2 Priority = "p2"
-	P3 Priority = "p3"
-	P4 Priority = "p4"
+	P1 Priority = catalog.PriorityP1
+	P2 Priority = catalog.PriorityP2
+	P3 Priority = catalog.PriorityP3
+	P4 Priority = catalog.PriorityP4
 )
 
 // Priorities lists every priority in order, for emitting zero-valued series.
@@ -32,12 +34,12 @@ type State string
 // The normalized states, mapped from each source's status (by Jira status category and Zendesk
 // status by default, with per-status overrides in config).
 const (
-	StateNew             State = "new"
-	StateInProgress      State = "in_progress"
-	StateWaitingCustomer State = "waiting_customer"
-	StateWaitingPartner  State = "waiting_partner"
-	StateResolved        State = "resolved"
-	StateClosed          State = "closed"
+	StateNew             State = catalog.StateNew
+	StateInProgress      State = catalog.StateInProgress
+	StateWaitingCustomer State = catalog.StateWaitingCustomer
+	StateWaitingPartner  State = catalog.StateWaitingPartner
+	StateResolved        State = catalog.StateResolved
+	StateClosed          State = catalog.StateClosed
 )
 
 // States lists every state in order. OpenStates lists the states that count as backlog.
@@ -65,13 +67,13 @@ type Channel string
 // The normalized channels. ChannelAgent means an agent raised the ticket on the customer's behalf:
 // the request bypassed the official channels.
 const (
-	ChannelPortal Channel = "portal"
-	ChannelEmail  Channel = "email"
-	ChannelAPI    Channel = "api"
-	ChannelChat   Channel = "chat"
-	ChannelPhone  Channel = "phone"
-	ChannelAgent  Channel = "agent"
-	ChannelOther  Channel = "other"
+	ChannelPortal Channel = catalog.ChannelPortal
+	ChannelEmail  Channel = catalog.ChannelEmail
+	ChannelAPI    Channel = catalog.ChannelAPI
+	ChannelChat   Channel = catalog.ChannelChat
+	ChannelPhone  Channel = catalog.ChannelPhone
+	ChannelAgent  Channel = catalog.ChannelAgent
+	ChannelOther  Channel = catalog.ChannelOther
 )
 
 // Channels lists every channel in order.
@@ -89,16 +91,16 @@ func (c Channel) Valid() bool {
 
 // Well-known SLA names. Sources keep their own name for any other SLA (lowercased, snake_case).
 const (
-	SLAFirstResponse = "first_response"
-	SLAResolution    = "resolution"
+	SLAFirstResponse = catalog.SLAFirstResponse
+	SLAResolution    = catalog.SLAResolution
 )
 
 // Data-quality checks a ticket can fail; counted per source, never dropped.
 const (
-	QualityUnmappedCustomer = "unmapped_customer" // set by the snapshot, not by sources
-	QualityUnknownPriority  = "unknown_priority"
-	QualityUnknownStatus    = "unknown_status"
-	QualityUnknownChannel   = "unknown_channel"
+	QualityUnmappedCustomer = catalog.CheckUnmappedCustomer // set by the snapshot, not by sources
+	QualityUnknownPriority  = catalog.CheckUnknownPriority
+	QualityUnknownStatus    = catalog.CheckUnknownStatus
+	QualityUnknownChannel   = catalog.CheckUnknownChannel
 )
 
 // Organization is a customer organization as the source names it: a JSM organization (Name only)
@@ -226,8 +228,8 @@ type CSAT string
 // The CSAT answers.
 const (
 	CSATNone CSAT = ""
-	CSATGood CSAT = "good"
-	CSATBad  CSAT = "bad"
+	CSATGood CSAT = catalog.RatingGood
+	CSATBad  CSAT = catalog.RatingBad
 )
 
 // Open reports whether the ticket is part of the backlog.

@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/custops/custops/alerts"
-	"github.com/custops/custops/collector"
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/dashboards"
 )
 
@@ -80,7 +80,7 @@ func TestEveryMetricIsUsed(t *testing.T) {
 			})
 		}
 	}
-	for _, m := range collector.Catalogue {
+	for _, m := range catalog.Catalogue {
 		if !used[m] {
 			t.Errorf("%s is exported but no board shows it and no rule uses it", m)
 		}

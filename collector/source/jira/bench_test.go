@@ -12,8 +12,8 @@ import (
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
-	"github.com/custops/custops/collector/source/jira/jirafake"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/demo/jirafake"
 )
 
 // benchIssues builds n JSM issues shaped like a busy desk's: organizations, labels, a customer

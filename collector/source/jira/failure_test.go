@@ -12,7 +12,7 @@ import (
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
-	"github.com/custops/custops/collector/source/jira/jirafake"
+	"github.com/custops/custops/internal/demo/jirafake"
 )
 
 func searchTimes(e *env) ([]time.Duration, []int) {

@@ -11,8 +11,8 @@ import (
 	jira "github.com/andygrunwald/go-jira"
 
 	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/source/jira/jirafake"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/demo/jirafake"
 )
 
 // getJSON fetches a metadata endpoint of the fake, which serves the recorded files as they are.

@@ -11,9 +11,9 @@ import (
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
-	"github.com/custops/custops/collector/source/jira/jirafake"
 	"github.com/custops/custops/collector/source/sourcetest"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/demo/jirafake"
 )
 
 // memStore is the shared in-memory store with this package's helpers.

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/source/jira/jirafake"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/demo/jirafake"
 )
 
 // changelogs returns the changelog requests recorded since the last reset.

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/source/jira/jirafake"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/demo/jirafake"
 )
 
 // mapWire maps one issue with the given field values (as Jira would send them) and properties.

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/source/jira/jirafake"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/demo/jirafake"
 )
 
 // TestRoundTrip sends normalized tickets through jirafake.IssueFromTicket, the fake's wire

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/source/jira/jirafake"
+	"github.com/custops/custops/internal/demo/jirafake"
 )
 
 func TestSplitIssues(t *testing.T) {

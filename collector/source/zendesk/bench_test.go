@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/custops/custops/collector/source/zendesk/zendeskfake"
+	"github.com/custops/custops/internal/demo/zendeskfake"
 )
 
 // stampTransport records the injected clock's time of every request, by path.

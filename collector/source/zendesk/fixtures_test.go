@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/custops/custops/collector/source/zendesk/zendeskfake"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/demo/zendeskfake"
 )
 
 // The files in testdata were recorded from a real Zendesk account by nukosuke/go-zendesk (MIT,

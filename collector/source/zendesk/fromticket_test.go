@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/custops/custops/collector/source/zendesk/zendeskfake"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/demo/zendeskfake"
 )
 
 // TestFromTicketRoundTrip serves a normalized ticket through the fake's wire format (what the

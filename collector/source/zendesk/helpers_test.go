@@ -13,7 +13,7 @@ import (
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/source/sourcetest"
-	"github.com/custops/custops/collector/source/zendesk/zendeskfake"
+	"github.com/custops/custops/internal/demo/zendeskfake"
 )
 
 // memStore is the shared in-memory store with this package's helpers.

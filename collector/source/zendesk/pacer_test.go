@@ -1,13 +1,14 @@
 package zendesk
 
 import (
-	"github.com/custops/custops/collector/source/sourcetest"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/custops/custops/collector/source/zendesk/zendeskfake"
+	"github.com/custops/custops/collector/source/sourcetest"
+
+	"github.com/custops/custops/internal/demo/zendeskfake"
 )
 
 func TestPacerBudget(t *testing.T) {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
-	"github.com/custops/custops/collector/source/zendesk/zendeskfake"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/demo/zendeskfake"
 )
 
 func TestPollPagesThroughCursor(t *testing.T) {

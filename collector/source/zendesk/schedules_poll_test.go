@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/custops/custops/collector/source/zendesk/zendeskfake"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/demo/zendeskfake"
 )
 
 // fakeWeekdays is a Monday-Friday 09:00-18:00 schedule in the fake's wire format.

@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-const fixtures = "../testdata" // recorded by nukosuke/go-zendesk, MIT (../testdata/LICENSE)
+const fixtures = "../../../collector/source/zendesk/testdata" // recorded by nukosuke/go-zendesk, MIT (LICENSE there)
 
 func get(t *testing.T, srv *httptest.Server, path string, auth string) (*http.Response, []byte) {
 	t.Helper()

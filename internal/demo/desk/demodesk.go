@@ -1,7 +1,7 @@
-// Package demodesk serves the simulator's desks over the real Jira and Zendesk wire formats on
+// Package desk serves the simulator's desks over the real Jira and Zendesk wire formats on
 // loopback, so `custops demo` runs the real source clients — paging, cursors, SLA parsing and
 // all — against tickets that move while you watch.
-package demodesk
+package desk
 
 import (
 	"context"
@@ -14,10 +14,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/custops/custops/collector/source/jira/jirafake"
-	"github.com/custops/custops/collector/source/sim"
-	"github.com/custops/custops/collector/source/zendesk/zendeskfake"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/demo/jirafake"
+	"github.com/custops/custops/internal/demo/sim"
+	"github.com/custops/custops/internal/demo/zendeskfake"
 )
 
 // Kind is the wire format a desk speaks.

@@ -1,8 +1,9 @@
-// Package collector renders the latest snapshot and source health as Prometheus metrics.
+// Package catalog is the metric catalogue: every metric name, label name and label value the
+// exporter emits, and the PromQL helpers the generators build queries with. It is a leaf (it
+// imports nothing of custops) so dashboards/ and alerts/ depend on it and nothing heavier.
 //
-// The metric names below are the one place they are spelled: dashboards/ and alerts/ import them,
-// so a rename breaks the build instead of a board.
-package collector
+// The names below are the one place they are spelled: a rename breaks the build instead of a board.
+package catalog
 
 // Namespace prefixes every metric.
 const Namespace = "custops"

@@ -1,4 +1,7 @@
-package collector
+// Package exporter renders the poller's view (the latest snapshot and the sources' health) as
+// Prometheus metrics and serves /metrics. Collect emits const metrics only, so a scrape never
+// calls a ticketing API and costs O(series), not O(tickets).
+package exporter
 
 import (
 	"math"
@@ -6,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/ticket"
@@ -107,7 +111,7 @@ func collectCustomer(ch chan<- prometheus.Metric, c *snapshot.Customer) {
 		for si, s := range ticket.OpenStates {
 			gauge(openTicketsDesc, c.Open[pi][si], prio, string(s))
 		}
-		for bi, b := range snapshot.AgeBuckets {
+		for bi, b := range catalog.AgeBuckets {
 			gauge(openTicketsByAgeDesc, c.Age[pi][bi], prio, b.Name)
 		}
 		gauge(oldestOpenTicketAgeDesc, c.OldestAge[pi], prio)
@@ -124,7 +128,7 @@ func collectCustomer(ch chan<- prometheus.Metric, c *snapshot.Customer) {
 			gauge(slaNextBreachDesc, unixSeconds(s.NextBreach), s.Name)
 		}
 		gauge(slaTargetDesc, s.Target, s.Name)
-		for wi, w := range snapshot.Windows {
+		for wi, w := range catalog.Windows {
 			if wi >= len(s.Met) || wi >= len(s.BreachedCycles) {
 				break
 			}
@@ -157,7 +161,7 @@ func collectCustomer(ch chan<- prometheus.Metric, c *snapshot.Customer) {
 	summary(ch, resolutionTimeDesc, c.ResolutionTime, id)
 
 	gauge(riskScoreDesc, c.Risk)
-	for _, f := range snapshot.Factors {
+	for _, f := range catalog.Factors {
 		gauge(riskFactorDesc, c.RiskFactors[f], f)
 	}
 }

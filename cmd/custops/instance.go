@@ -16,8 +16,8 @@ import (
 	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 	"github.com/prometheus/common/version"
 
-	"github.com/custops/custops/collector"
 	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/exporter"
 	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/source"
@@ -26,8 +26,8 @@ import (
 	"github.com/custops/custops/server"
 )
 
-// exporter owns the store and the running poller, and swaps the poller on a config reload.
-type exporter struct {
+// instance owns the store and the running poller, and swaps the poller on a config reload.
+type instance struct {
 	logger    *slog.Logger
 	store     *store.Store
 	factories map[string]source.Factory
@@ -38,7 +38,7 @@ type exporter struct {
 	load func() (*config.Config, error)
 
 	mu       sync.Mutex // serializes start/stop/reload
-	metrics  *collector.MetricsHandler
+	metrics  *exporter.MetricsHandler
 	running  atomic.Pointer[runningPoller]
 	reloadOK atomic.Bool
 	stateDir string
@@ -50,13 +50,13 @@ type runningPoller struct {
 	done   chan struct{}
 }
 
-// newExporter opens the store in cfg.StateDir and starts polling.
-func newExporter(cfg *config.Config, logger *slog.Logger, now func() time.Time) (*exporter, error) {
+// newInstance opens the store in cfg.StateDir and starts polling.
+func newInstance(cfg *config.Config, logger *slog.Logger, now func() time.Time) (*instance, error) {
 	st, err := store.Open(cfg.StateDir, logger.With("component", "store"))
 	if err != nil {
 		return nil, fmt.Errorf("opening the store in %s: %w", cfg.StateDir, err)
 	}
-	e := &exporter{
+	e := &instance{
 		logger:    logger,
 		store:     st,
 		factories: sourceFactories(),
@@ -72,7 +72,7 @@ func newExporter(cfg *config.Config, logger *slog.Logger, now func() time.Time) 
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
-	e.metrics = collector.NewMetricsHandler(e, live, logger)
+	e.metrics = exporter.NewMetricsHandler(e, live, logger)
 	if err := e.start(cfg); err != nil {
 		_ = st.Close()
 		return nil, err
@@ -81,7 +81,7 @@ func newExporter(cfg *config.Config, logger *slog.Logger, now func() time.Time) 
 	return e, nil
 }
 
-func (e *exporter) start(cfg *config.Config) error {
+func (e *instance) start(cfg *config.Config) error {
 	p, err := poller.New(poller.Options{
 		Config:     cfg,
 		Store:      e.store,
@@ -108,7 +108,7 @@ func (e *exporter) start(cfg *config.Config) error {
 
 // reload parses the config again and, only when it is valid, swaps in a poller built from it.
 // The store stays open: a changed state_dir needs a restart.
-func (e *exporter) reload() error {
+func (e *instance) reload() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	cfg, err := e.load()
@@ -136,7 +136,7 @@ func (e *exporter) reload() error {
 }
 
 // close stops polling and closes the store.
-func (e *exporter) close() error {
+func (e *instance) close() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if rp := e.running.Load(); rp != nil {
@@ -147,20 +147,20 @@ func (e *exporter) close() error {
 }
 
 // current returns the poller serving now.
-func (e *exporter) current() *poller.Poller { return e.running.Load().Poller }
+func (e *instance) current() *poller.Poller { return e.running.Load().Poller }
 
-// Snapshot implements collector.State.
-func (e *exporter) Snapshot() (*snapshot.Snapshot, time.Duration) { return e.current().Snapshot() }
+// Snapshot implements exporter.State.
+func (e *instance) Snapshot() (*snapshot.Snapshot, time.Duration) { return e.current().Snapshot() }
 
-// Sources implements collector.State.
-func (e *exporter) Sources() []collector.SourceHealth { return e.current().Sources() }
+// Sources implements exporter.State.
+func (e *instance) Sources() []exporter.SourceHealth { return e.current().Sources() }
 
-// ReloadSuccessful implements collector.State.
-func (e *exporter) ReloadSuccessful() bool { return e.reloadOK.Load() }
+// ReloadSuccessful implements exporter.State.
+func (e *instance) ReloadSuccessful() bool { return e.reloadOK.Load() }
 
 // handler builds the HTTP surface: /metrics serves the custops, build-info, Go and process
 // metrics.
-func (e *exporter) handler(extra map[string]http.Handler) (http.Handler, error) {
+func (e *instance) handler(extra map[string]http.Handler) (http.Handler, error) {
 	routes := map[string]http.Handler{
 		"GET /customers/{id}/report": report.Handler(func() report.Source { return e.current() }),
 	}

@@ -1,4 +1,4 @@
-package collector
+package exporter
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/snapshot"
 )
 
@@ -115,7 +116,7 @@ func TestMetricsHandlerOpenMetricsHasOneEOF(t *testing.T) {
 		if n := strings.Count(body, "# EOF"); n != 1 || !strings.HasSuffix(body, "# EOF\n") {
 			t.Errorf("gzip=%q: %d EOF markers, want exactly one at the end", gz, n)
 		}
-		if !strings.Contains(body, "live_gauge 1") || !strings.Contains(body, MetricCustomerRiskScore) {
+		if !strings.Contains(body, "live_gauge 1") || !strings.Contains(body, catalog.MetricCustomerRiskScore) {
 			t.Errorf("gzip=%q: body lacks the live or the cached families", gz)
 		}
 	}

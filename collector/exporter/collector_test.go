@@ -1,11 +1,10 @@
-package collector
+package exporter
 
 import (
 	"bytes"
 	"flag"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,10 +14,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/prometheus/common/expfmt"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/ticket"
-	"github.com/custops/custops/internal/tools"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -52,7 +51,7 @@ func testCustomer(id string) snapshot.Customer {
 		{Name: ticket.SLAResolution, Target: 0.95, Breached: snapshot.PerPriority{1, 0, 0, 0},
 			AtRisk: snapshot.PerPriority{0, 1, 0, 0}, Met: []float64{0, 0, 0}, BreachedCycles: []float64{0, 0, 0}},
 	}
-	for _, w := range snapshot.Windows {
+	for _, w := range catalog.Windows {
 		tr := snapshot.Trend{Window: w.Name, ByChannel: map[ticket.Channel]float64{}}
 		if w.Name != "1d" {
 			tr.Created, tr.Resolved, tr.Reopened = 10, 8, 1
@@ -65,7 +64,7 @@ func testCustomer(id string) snapshot.Customer {
 	c.ResponseTime = snapshot.Summary{Count: 3, Sum: 600, Quantiles: map[float64]float64{0.5: 180, 0.9: 300}}
 	c.ResolutionTime = snapshot.Summary{} // nothing resolved: NaN quantiles
 	c.Risk = 42.5
-	c.RiskFactors = map[string]float64{snapshot.FactorBreached: 8.3, snapshot.FactorAtRisk: 3, snapshot.FactorIncidents: 7.5}
+	c.RiskFactors = map[string]float64{catalog.FactorBreached: 8.3, catalog.FactorAtRisk: 3, catalog.FactorIncidents: 7.5}
 	return c
 }
 
@@ -144,7 +143,7 @@ func TestCollectSeriesPerCustomerWithinBudget(t *testing.T) {
 	for _, mf := range mfs {
 		for _, m := range mf.GetMetric() {
 			for _, l := range m.GetLabel() {
-				if l.GetName() == LabelCustomer && l.GetValue() == "northwind" {
+				if l.GetName() == catalog.LabelCustomer && l.GetValue() == "northwind" {
 					series++
 					if mf.GetType().String() == "SUMMARY" {
 						series += len(m.GetSummary().GetQuantile()) + 1 // _sum and _count beside the quantiles
@@ -170,7 +169,7 @@ func TestCollectAbsentValues(t *testing.T) {
 	got := map[string]int{}
 	for _, mf := range mfs {
 		got[mf.GetName()] = len(mf.GetMetric())
-		if mf.GetName() == MetricResolutionTimeSeconds {
+		if mf.GetName() == catalog.MetricResolutionTimeSeconds {
 			for _, q := range mf.GetMetric()[0].GetSummary().GetQuantile() {
 				if !math.IsNaN(q.GetValue()) {
 					t.Errorf("empty summary quantile %v = %v, want NaN", q.GetQuantile(), q.GetValue())
@@ -179,16 +178,16 @@ func TestCollectAbsentValues(t *testing.T) {
 		}
 	}
 	// Only first_response has a next breach; resolution has none and must be absent, not 0.
-	if got[MetricSLANextBreachTimestamp] != 1 {
-		t.Errorf("%s series = %d, want 1", MetricSLANextBreachTimestamp, got[MetricSLANextBreachTimestamp])
+	if got[catalog.MetricSLANextBreachTimestamp] != 1 {
+		t.Errorf("%s series = %d, want 1", catalog.MetricSLANextBreachTimestamp, got[catalog.MetricSLANextBreachTimestamp])
 	}
 	// Compliance only where cycles completed: first_response in 3 windows, resolution in none.
-	if got[MetricSLAComplianceRatio] != 3 {
-		t.Errorf("%s series = %d, want 3", MetricSLAComplianceRatio, got[MetricSLAComplianceRatio])
+	if got[catalog.MetricSLAComplianceRatio] != 3 {
+		t.Errorf("%s series = %d, want 3", catalog.MetricSLAComplianceRatio, got[catalog.MetricSLAComplianceRatio])
 	}
 	// Official ratio and CSAT ratio absent for the 1d window without tickets.
-	if got[MetricOfficialChannelRatio] != 2 || got[MetricCSATRatio] != 2 {
-		t.Errorf("ratios: official %d csat %d, want 2 and 2", got[MetricOfficialChannelRatio], got[MetricCSATRatio])
+	if got[catalog.MetricOfficialChannelRatio] != 2 || got[catalog.MetricCSATRatio] != 2 {
+		t.Errorf("ratios: official %d csat %d, want 2 and 2", got[catalog.MetricOfficialChannelRatio], got[catalog.MetricCSATRatio])
 	}
 }
 
@@ -213,8 +212,8 @@ func TestCatalogueMatchesDescs(t *testing.T) {
 		i := strings.Index(s, `fqName: "`) + len(`fqName: "`)
 		names[s[i:i+strings.IndexByte(s[i:], '"')]] = true
 	}
-	names[MetricBuildInfo] = true // rendered by the version collector
-	for _, n := range Catalogue {
+	names[catalog.MetricBuildInfo] = true // rendered by the version collector
+	for _, n := range catalog.Catalogue {
 		if !names[n] {
 			t.Errorf("catalogue lists %s but no descriptor renders it", n)
 		}
@@ -222,21 +221,5 @@ func TestCatalogueMatchesDescs(t *testing.T) {
 	}
 	for n := range names {
 		t.Errorf("descriptor %s is missing from the catalogue", n)
-	}
-}
-
-// TestGoldenPassesPromtool runs the real promtool's exposition linter on the golden file, as
-// node_exporter's checkmetrics.sh does.
-func TestGoldenPassesPromtool(t *testing.T) {
-	promtool := tools.Require(t, "promtool")
-	f, err := os.Open(filepath.Join("testdata", "collector.prom"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cmd := exec.Command(promtool, "check", "metrics")
-	cmd.Stdin = f
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("promtool check metrics: %v\n%s", err, out)
 	}
 }

@@ -1,6 +1,10 @@
-package collector
+package exporter
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/custops/custops/collector/catalog"
+)
 
 // cachedNote ends the HELP of every metric computed from the stored tickets: Prometheus' exporter
 // guide allows caching for slow, rate-limited upstream APIs, and says the HELP should tell.
@@ -12,108 +16,108 @@ func desc(name, help string, labels ...string) *prometheus.Desc {
 
 // Per-customer descriptors. Label order: customer first, then coarse to fine.
 var (
-	customerInfoDesc = desc(MetricCustomerInfo,
+	customerInfoDesc = desc(catalog.MetricCustomerInfo,
 		"Customer metadata from the config; always 1, a join target for names and tiers.",
-		LabelCustomer, LabelName, LabelTier, LabelCSM)
-	openTicketsDesc = desc(MetricOpenTickets,
+		catalog.LabelCustomer, catalog.LabelName, catalog.LabelTier, catalog.LabelCSM)
+	openTicketsDesc = desc(catalog.MetricOpenTickets,
 		"Open tickets (the backlog) by priority and state."+cachedNote,
-		LabelCustomer, LabelPriority, LabelState)
-	openTicketsByAgeDesc = desc(MetricOpenTicketsByAge,
+		catalog.LabelCustomer, catalog.LabelPriority, catalog.LabelState)
+	openTicketsByAgeDesc = desc(catalog.MetricOpenTicketsByAge,
 		"Open tickets by priority and age bucket since creation."+cachedNote,
-		LabelCustomer, LabelPriority, LabelAge)
-	oldestOpenTicketAgeDesc = desc(MetricOldestOpenTicketAge,
+		catalog.LabelCustomer, catalog.LabelPriority, catalog.LabelAge)
+	oldestOpenTicketAgeDesc = desc(catalog.MetricOldestOpenTicketAge,
 		"Age in seconds of the oldest open ticket per priority, 0 when none is open."+cachedNote,
-		LabelCustomer, LabelPriority)
-	escalatedOpenTicketsDesc = desc(MetricEscalatedOpenTickets,
+		catalog.LabelCustomer, catalog.LabelPriority)
+	escalatedOpenTicketsDesc = desc(catalog.MetricEscalatedOpenTickets,
 		"Open tickets marked as escalated."+cachedNote,
-		LabelCustomer, LabelPriority)
-	openIncidentsDesc = desc(MetricOpenIncidents,
+		catalog.LabelCustomer, catalog.LabelPriority)
+	openIncidentsDesc = desc(catalog.MetricOpenIncidents,
 		"Open tickets that are incidents."+cachedNote,
-		LabelCustomer, LabelPriority)
-	slaBreachedDesc = desc(MetricSLABreachedOpenTickets,
+		catalog.LabelCustomer, catalog.LabelPriority)
+	slaBreachedDesc = desc(catalog.MetricSLABreachedOpenTickets,
 		"Open tickets whose running SLA clock is already past its goal."+cachedNote,
-		LabelCustomer, LabelSLA, LabelPriority)
-	slaAtRiskDesc = desc(MetricSLAAtRiskOpenTickets,
+		catalog.LabelCustomer, catalog.LabelSLA, catalog.LabelPriority)
+	slaAtRiskDesc = desc(catalog.MetricSLAAtRiskOpenTickets,
 		"Open tickets whose running SLA clock is not breached but has no more than the tier's at-risk threshold left."+cachedNote,
-		LabelCustomer, LabelSLA, LabelPriority)
-	slaNextBreachDesc = desc(MetricSLANextBreachTimestamp,
+		catalog.LabelCustomer, catalog.LabelSLA, catalog.LabelPriority)
+	slaNextBreachDesc = desc(catalog.MetricSLANextBreachTimestamp,
 		"Unix time of the earliest upcoming breach of a running, unpaused SLA clock; absent when none, so alerts can fire between polls."+cachedNote,
-		LabelCustomer, LabelSLA)
-	slaCompletedDesc = desc(MetricSLACompletedCycles,
+		catalog.LabelCustomer, catalog.LabelSLA)
+	slaCompletedDesc = desc(catalog.MetricSLACompletedCycles,
 		"SLA cycles that completed inside the trailing window, by result."+cachedNote,
-		LabelCustomer, LabelSLA, LabelResult, LabelWindow)
-	slaComplianceDesc = desc(MetricSLAComplianceRatio,
+		catalog.LabelCustomer, catalog.LabelSLA, catalog.LabelResult, catalog.LabelWindow)
+	slaComplianceDesc = desc(catalog.MetricSLAComplianceRatio,
 		"Share of SLA cycles completed inside the trailing window that met their goal; absent when none completed."+cachedNote,
-		LabelCustomer, LabelSLA, LabelWindow)
-	slaTargetDesc = desc(MetricCustomerSLATargetRatio,
+		catalog.LabelCustomer, catalog.LabelSLA, catalog.LabelWindow)
+	slaTargetDesc = desc(catalog.MetricCustomerSLATargetRatio,
 		"Contractual SLA compliance target of the customer, from the config.",
-		LabelCustomer, LabelSLA)
-	createdDesc = desc(MetricCreatedTickets,
+		catalog.LabelCustomer, catalog.LabelSLA)
+	createdDesc = desc(catalog.MetricCreatedTickets,
 		"Tickets created inside the trailing window."+cachedNote,
-		LabelCustomer, LabelWindow)
-	resolvedDesc = desc(MetricResolvedTickets,
+		catalog.LabelCustomer, catalog.LabelWindow)
+	resolvedDesc = desc(catalog.MetricResolvedTickets,
 		"Tickets resolved inside the trailing window."+cachedNote,
-		LabelCustomer, LabelWindow)
-	reopenedDesc = desc(MetricReopenedTickets,
+		catalog.LabelCustomer, catalog.LabelWindow)
+	reopenedDesc = desc(catalog.MetricReopenedTickets,
 		"Tickets reopened inside the trailing window."+cachedNote,
-		LabelCustomer, LabelWindow)
-	createdByChannelDesc = desc(MetricCreatedTicketsByChannel,
+		catalog.LabelCustomer, catalog.LabelWindow)
+	createdByChannelDesc = desc(catalog.MetricCreatedTicketsByChannel,
 		"Tickets created inside the trailing window by channel; agent means raised by an agent on the customer's behalf."+cachedNote,
-		LabelCustomer, LabelChannel, LabelWindow)
-	officialChannelDesc = desc(MetricOfficialChannelRatio,
+		catalog.LabelCustomer, catalog.LabelChannel, catalog.LabelWindow)
+	officialChannelDesc = desc(catalog.MetricOfficialChannelRatio,
 		"Share of tickets created inside the trailing window through the official channels; absent when none was created."+cachedNote,
-		LabelCustomer, LabelWindow)
-	csatResponsesDesc = desc(MetricCSATResponses,
+		catalog.LabelCustomer, catalog.LabelWindow)
+	csatResponsesDesc = desc(catalog.MetricCSATResponses,
 		"Satisfaction answers received inside the trailing window, by rating."+cachedNote,
-		LabelCustomer, LabelRating, LabelWindow)
-	csatRatioDesc = desc(MetricCSATRatio,
+		catalog.LabelCustomer, catalog.LabelRating, catalog.LabelWindow)
+	csatRatioDesc = desc(catalog.MetricCSATRatio,
 		"Share of satisfaction answers inside the trailing window that were good; absent when none came."+cachedNote,
-		LabelCustomer, LabelWindow)
-	responseTimeDesc = desc(MetricResponseTimeSeconds,
+		catalog.LabelCustomer, catalog.LabelWindow)
+	responseTimeDesc = desc(catalog.MetricResponseTimeSeconds,
 		"Wall-clock seconds from creation to first agent response, over tickets first answered in the last 30 days."+cachedNote,
-		LabelCustomer)
-	resolutionTimeDesc = desc(MetricResolutionTimeSeconds,
+		catalog.LabelCustomer)
+	resolutionTimeDesc = desc(catalog.MetricResolutionTimeSeconds,
 		"Wall-clock seconds from creation to resolution, over tickets resolved in the last 30 days."+cachedNote,
-		LabelCustomer)
-	riskScoreDesc = desc(MetricCustomerRiskScore,
+		catalog.LabelCustomer)
+	riskScoreDesc = desc(catalog.MetricCustomerRiskScore,
 		"Customer risk score from 0 to 100: the weighted sum of the capped risk factors (docs/risk-score.md)."+cachedNote,
-		LabelCustomer)
-	riskFactorDesc = desc(MetricCustomerRiskFactor,
+		catalog.LabelCustomer)
+	riskFactorDesc = desc(catalog.MetricCustomerRiskFactor,
 		"Points each risk factor contributes to the customer risk score."+cachedNote,
-		LabelCustomer, LabelFactor)
-	dataQualityDesc = desc(MetricDataQualityTickets,
+		catalog.LabelCustomer, catalog.LabelFactor)
+	dataQualityDesc = desc(catalog.MetricDataQualityTickets,
 		"Stored tickets of a source that failed a data-quality check, such as mapping to no customer."+cachedNote,
-		LabelSource, LabelCheck)
-	snapshotTimestampDesc = desc(MetricSnapshotTimestamp,
+		catalog.LabelSource, catalog.LabelCheck)
+	snapshotTimestampDesc = desc(catalog.MetricSnapshotTimestamp,
 		"Unix time the served snapshot was computed at.")
-	snapshotDurationDesc = desc(MetricSnapshotDuration,
+	snapshotDurationDesc = desc(catalog.MetricSnapshotDuration,
 		"Seconds the served snapshot took to compute.")
 )
 
 // Source health descriptors.
 var (
-	sourceUpDesc = desc(MetricSourceUp,
+	sourceUpDesc = desc(catalog.MetricSourceUp,
 		"Whether the last poll of the source succeeded (1) or failed (0).",
-		LabelSource)
-	sourceLastSuccessDesc = desc(MetricSourceLastSuccessTimestamp,
+		catalog.LabelSource)
+	sourceLastSuccessDesc = desc(catalog.MetricSourceLastSuccessTimestamp,
 		"Unix time of the source's last successful poll; 0 before the first.",
-		LabelSource)
-	sourcePollDurationDesc = desc(MetricSourcePollDuration,
+		catalog.LabelSource)
+	sourcePollDurationDesc = desc(catalog.MetricSourcePollDuration,
 		"Seconds the source's last poll took.",
-		LabelSource)
-	sourcePollIntervalDesc = desc(MetricSourcePollInterval,
+		catalog.LabelSource)
+	sourcePollIntervalDesc = desc(catalog.MetricSourcePollInterval,
 		"Configured seconds between polls of the source, for staleness alerts.",
-		LabelSource)
-	sourceRequestsDesc = desc(MetricSourceRequestsTotal,
+		catalog.LabelSource)
+	sourceRequestsDesc = desc(catalog.MetricSourceRequestsTotal,
 		"Requests sent to the source's API, by endpoint and HTTP status code (0 for a transport error).",
-		LabelSource, LabelEndpoint, LabelCode)
-	sourceRateLimitWaitsDesc = desc(MetricSourceRateLimitWaitsTotal,
+		catalog.LabelSource, catalog.LabelEndpoint, catalog.LabelCode)
+	sourceRateLimitWaitsDesc = desc(catalog.MetricSourceRateLimitWaitsTotal,
 		"Times the source's rate limit made the poller wait (429 Retry-After or pacing).",
-		LabelSource)
-	sourceTicketsDesc = desc(MetricSourceTickets,
+		catalog.LabelSource)
+	sourceTicketsDesc = desc(catalog.MetricSourceTickets,
 		"Tickets of the source held in the store.",
-		LabelSource)
-	configReloadDesc = desc(MetricConfigLastReloadSuccessful,
+		catalog.LabelSource)
+	configReloadDesc = desc(catalog.MetricConfigLastReloadSuccessful,
 		"Whether the last configuration reload succeeded.")
 )
 

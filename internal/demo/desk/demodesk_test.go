@@ -1,4 +1,4 @@
-package demodesk
+package desk
 
 import (
 	"context"
@@ -10,9 +10,9 @@ import (
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/source/jira"
-	"github.com/custops/custops/collector/source/sim"
 	"github.com/custops/custops/collector/source/sourcetest"
 	"github.com/custops/custops/collector/source/zendesk"
+	"github.com/custops/custops/internal/demo/sim"
 )
 
 var start = time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
