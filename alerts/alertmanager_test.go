@@ -57,7 +57,7 @@ func startAlertmanager(t *testing.T, config []byte) (*alertmanager, error) {
 	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
 		cancel()
-		<-exited
+		<-exited //nolint:errcheck // killed by cancel: the exit status says nothing
 	})
 
 	am := &alertmanager{url: "http://" + addr, output: out}

@@ -185,8 +185,8 @@ func statPanel(s spec, targets ...*prometheus.DataqueryBuilder) *stat.PanelBuild
 	return b
 }
 
-// gaugePanel is a dial between min and max.
-func gaugePanel(s spec, min, max float64, targets ...*prometheus.DataqueryBuilder) *gauge.PanelBuilder {
+// gaugePanel is a dial between lo and hi.
+func gaugePanel(s spec, lo, hi float64, targets ...*prometheus.DataqueryBuilder) *gauge.PanelBuilder {
 	b := gauge.NewPanelBuilder().
 		Id(s.id).
 		Title(s.title).
@@ -194,8 +194,8 @@ func gaugePanel(s spec, min, max float64, targets ...*prometheus.DataqueryBuilde
 		Unit(s.unit).
 		GridPos(s.gridPos()).
 		Datasource(datasourceRef()).
-		Min(min).
-		Max(max).
+		Min(lo).
+		Max(hi).
 		ReduceOptions(lastValue()).
 		Orientation(common.VizOrientationAuto).
 		ShowThresholdMarkers(true)

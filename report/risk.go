@@ -110,21 +110,21 @@ func (r *Report) why(factor string) string {
 func (r *Report) whyCompliance() string {
 	var worst *SLA
 	var worstGap float64
-	var any bool
+	var anyCompleted bool
 	for i := range r.SLAs {
 		s := &r.SLAs[i]
 		for _, w := range s.Window {
 			if w.Window != "30d" || w.Total == 0 {
 				continue
 			}
-			any = true
+			anyCompleted = true
 			if gap := s.Target - w.Ratio; gap > 0 && (worst == nil || gap > worstGap) {
 				worst, worstGap = s, gap
 			}
 		}
 	}
 	switch {
-	case !any:
+	case !anyCompleted:
 		return "No SLA cycle completed in the last 30 days, so there is nothing to compare with the targets."
 	case worst == nil:
 		return "Every SLA met its target over the last 30 days."

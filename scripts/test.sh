@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh: the README's test command. Installs what the tests need (the pinned Prometheus,
-# promtool and Alertmanager built from the Go module proxy; Debian's Chromium for the page tests),
-# then runs every test with the race detector. Works on a machine that has only Go (and apt as root).
+# promtool, Alertmanager and golangci-lint built from the Go module proxy; Debian's Chromium for the
+# page tests), then lints and runs every test with the race detector. Works on a machine that has only Go (and apt as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,11 +11,7 @@ bash scripts/install-chromium.sh
 
 go vet ./...
 go vet -tags e2e ./...
-unformatted="$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"
-if [ -n "$unformatted" ]; then
-  echo "gofmt would change:" >&2
-  echo "$unformatted" >&2
-  exit 1
-fi
+# gofmt, goimports (local prefix), govet, staticcheck, revive, errcheck: .golangci.yml
+"$CUSTOPS_TOOLS_DIR/golangci-lint" run ./...
 # The e2e tag adds the tests that run the pinned tools and Chromium; `go test ./...` alone needs Go only.
 go test -race -count=1 -timeout 30m -tags e2e ./... "$@"

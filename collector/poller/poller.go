@@ -222,12 +222,12 @@ func (p *Poller) maxBackoff(interval time.Duration) time.Duration {
 
 // backoff is the retry delay after the n-th consecutive failure: 5s doubling, capped, with up to
 // 20% jitter so several exporters do not retry in step.
-func backoff(n int, interval, max time.Duration) time.Duration {
+func backoff(n int, interval, ceiling time.Duration) time.Duration {
 	d := 5 * time.Second
-	for i := 1; i < n && d < max; i++ {
+	for i := 1; i < n && d < ceiling; i++ {
 		d *= 2
 	}
-	d = min(d, max)
+	d = min(d, ceiling)
 	if d < time.Second {
 		return d
 	}

@@ -28,8 +28,8 @@ func genTickets(n int, seed uint64, now time.Time) []*ticket.Ticket {
 			State:      ticket.StateNew,
 		}
 		at := created
-		step := func(max time.Duration) bool { // advance; false when the next event would be after now
-			next := at.Add(time.Duration(1 + r.Int64N(int64(max))))
+		step := func(maxStep time.Duration) bool { // advance; false when the next event would be after now
+			next := at.Add(time.Duration(1 + r.Int64N(int64(maxStep))))
 			if next.After(now) {
 				return false
 			}

@@ -295,7 +295,7 @@ func errorMessages(body io.ReadCloser) []string {
 
 // drain reads what is left of a body (bounded) and closes it, so the connection is reused.
 func drain(body io.ReadCloser) {
-	io.Copy(io.Discard, io.LimitReader(body, 1<<20))
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 1<<20))
 	body.Close()
 }
 

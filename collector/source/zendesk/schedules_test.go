@@ -9,11 +9,11 @@ import (
 	"github.com/custops/custops/collector/sla"
 )
 
-// weekdaySchedule is a Monday-Friday schedule open from open to close (minutes from midnight).
-func weekdaySchedule(zone string, open, close int) apiSchedule {
+// weekdaySchedule is a Monday-Friday schedule open from opens to closes (minutes from midnight).
+func weekdaySchedule(zone string, opens, closes int) apiSchedule {
 	sch := apiSchedule{ID: 1, Name: "Support", TimeZone: zone}
 	for d := 1; d <= 5; d++ {
-		sch.Intervals = append(sch.Intervals, apiInterval{StartTime: d*minutesPerDay + open, EndTime: d*minutesPerDay + close})
+		sch.Intervals = append(sch.Intervals, apiInterval{StartTime: d*minutesPerDay + opens, EndTime: d*minutesPerDay + closes})
 	}
 	return sch
 }
@@ -62,7 +62,7 @@ func TestRailsZonesAllLoad(t *testing.T) {
 }
 
 func TestScheduleCalendar(t *testing.T) {
-	utc := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, time.UTC) }
+	utc := func(y int, m time.Month, d, h, mi int) time.Time { return time.Date(y, m, d, h, mi, 0, 0, time.UTC) }
 	cases := []struct {
 		name     string
 		sch      apiSchedule

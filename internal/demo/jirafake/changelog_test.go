@@ -47,7 +47,9 @@ func post(t *testing.T, hs *httptest.Server, path, body string) answer {
 	}
 	defer resp.Body.Close()
 	var out map[string]any
-	json.NewDecoder(resp.Body).Decode(&out)
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("decoding the answer: %v", err)
+	}
 	return answer{resp.StatusCode, out}
 }
 

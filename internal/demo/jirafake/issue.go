@@ -54,7 +54,7 @@ func DefaultFields() []jira.Field {
 	}
 	custom := func(id, name, typ, items, custom string) jira.Field {
 		n := int64(0)
-		fmt.Sscanf(strings.TrimPrefix(id, "customfield_"), "%d", &n)
+		_, _ = fmt.Sscanf(strings.TrimPrefix(id, "customfield_"), "%d", &n)
 		return jira.Field{ID: id, Key: id, Name: name, Custom: true, Navigable: true, Searchable: true,
 			ClauseNames: []string{fmt.Sprintf("cf[%d]", n), name},
 			Schema:      jira.FieldSchema{Type: typ, Items: items, Custom: custom, CustomID: n}}

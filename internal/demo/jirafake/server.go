@@ -436,18 +436,18 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 	q := r.URL.Query()
 	jql := q.Get("jql")
-	max := s.opts.PageSize
+	limit := s.opts.PageSize
 	if v := q.Get("maxResults"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
 			writeError(w, http.StatusBadRequest, "The value '"+v+"' is invalid for maxResults.")
 			return
 		}
-		if n < max {
-			max = n
+		if n < limit {
+			limit = n
 		}
-	} else if max > 50 {
-		max = 50 // both references: maxResults defaults to 50
+	} else if limit > 50 {
+		limit = 50 // both references: maxResults defaults to 50
 	}
 	// Data Center's validateQuery=warn (or false) turns unknown keys into warnings; Cloud's
 	// enhanced search has no such parameter.
@@ -475,7 +475,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 			return
 		}
 	}
-	end := min(start+max, len(list))
+	end := min(start+limit, len(list))
 	start = min(start, end)
 	page := list[start:end]
 
@@ -488,7 +488,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 	if cloud {
 		b.WriteString(`{"issues":[`)
 	} else {
-		fmt.Fprintf(b, `{"expand":"schema,names","startAt":%d,"maxResults":%d,"total":%d,`, start, max, len(list))
+		fmt.Fprintf(b, `{"expand":"schema,names","startAt":%d,"maxResults":%d,"total":%d,`, start, limit, len(list))
 		if len(warnings) > 0 {
 			b.WriteString(`"warningMessages":`)
 			wb, _ := json.Marshal(warnings)
@@ -727,7 +727,7 @@ func baseURL(r *http.Request) string {
 
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	json.NewEncoder(w).Encode(v)
+	_ = json.NewEncoder(w).Encode(v)
 }
 
 // writeError answers with Jira's error collection shape.
@@ -738,7 +738,7 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 func writeErrors(w http.ResponseWriter, status int, msgs []string) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"errorMessages": msgs, "errors": map[string]string{}})
+	_ = json.NewEncoder(w).Encode(map[string]any{"errorMessages": msgs, "errors": map[string]string{}})
 }
 
 func writeUnauthorized(w http.ResponseWriter) {

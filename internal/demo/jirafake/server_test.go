@@ -43,7 +43,9 @@ func get(t *testing.T, hs *httptest.Server, path string, q url.Values) answer {
 	}
 	defer resp.Body.Close()
 	var body map[string]any
-	json.NewDecoder(resp.Body).Decode(&body)
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatalf("decoding the answer: %v", err)
+	}
 	return answer{resp.StatusCode, body}
 }
 
