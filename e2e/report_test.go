@@ -14,8 +14,7 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/match"
-	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/store"
 	"github.com/custops/custops/internal/demo/sim"
@@ -59,6 +58,9 @@ func reportState(t *testing.T) (string, *config.Config) {
 		if err := src.Poll(context.Background(), st.Source(sc.Name)); err != nil {
 			t.Fatal(err)
 		}
+		if err := st.MarkSynced(sc.Name); err != nil { // a whole poll, as the poller records it
+			t.Fatal(err)
+		}
 		if st.Count(sc.Name) == 0 {
 			t.Fatalf("source %s synced no tickets", sc.Name)
 		}
@@ -100,9 +102,11 @@ func TestReportInBrowser(t *testing.T) {
 			}
 			defer st.Close()
 			tickets := st.Tickets("jsm", "zendesk")
-			m := match.New(cfg)
-			snap := snapshot.Compute(snapshot.Input{Tickets: tickets, Now: reportAt, Config: cfg, CustomerOf: m.Customer})
-			rep, err := report.Build(snap, tickets, m.Customer, cfg, id, reportAt)
+			v, err := poller.NewView(cfg, tickets, reportAt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := report.FromView(v, id)
 			if err != nil {
 				t.Fatal(err)
 			}

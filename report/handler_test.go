@@ -9,27 +9,28 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/ticket"
 )
 
-// fakeSource serves a fixed snapshot and tickets, as the poller would.
-type fakeSource struct {
-	snap    *snapshot.Snapshot
-	tickets []*ticket.Ticket
+// viewOf computes a view of tickets with the real matcher (acme's tickets carry project acme).
+func viewOf(t *testing.T, tickets ...*ticket.Ticket) *poller.View {
+	t.Helper()
+	cfg := testConfig()
+	cfg.Sources[0].CustomerFrom = []config.MatchRule{{Kind: config.MatchProject}}
+	cfg.Customers[0].Match.Project = []string{"acme"}
+	v, err := poller.NewView(cfg, tickets, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
-func (f fakeSource) Snapshot() (*snapshot.Snapshot, time.Duration) { return f.snap, time.Millisecond }
-func (f fakeSource) Tickets() []*ticket.Ticket                     { return f.tickets }
-func (f fakeSource) CustomerOf(t *ticket.Ticket) string            { return byProject(t) }
-func (f fakeSource) Config() *config.Config                        { return testConfig() }
-func (f fakeSource) Now() time.Time                                { return now }
-
 func TestHandler(t *testing.T) {
-	full := fakeSource{snap: testSnapshot(), tickets: []*ticket.Ticket{tk("A-1", clock(ticket.SLAFirstResponse, running(-time.Minute)))}}
+	full := viewOf(t, tk("A-1", clock(ticket.SLAFirstResponse, running(-time.Minute))))
 	for _, tc := range []struct {
 		name  string
-		src   fakeSource
+		view  *poller.View
 		path  string
 		code  int
 		holds string
@@ -37,11 +38,11 @@ func TestHandler(t *testing.T) {
 	}{
 		{"report", full, "/customers/acme/report", http.StatusOK, "<h1>Acme Acquiring</h1>", "text/html; charset=utf-8"},
 		{"unknown customer", full, "/customers/nobody/report", http.StatusNotFound, `unknown customer "nobody"`, "text/plain; charset=utf-8"},
-		{"no snapshot yet", fakeSource{}, "/customers/acme/report", http.StatusServiceUnavailable, "first poll", "text/plain; charset=utf-8"},
+		{"no snapshot yet", nil, "/customers/acme/report", http.StatusServiceUnavailable, "first poll", "text/plain; charset=utf-8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mux := http.NewServeMux()
-			mux.Handle("GET /customers/{id}/report", Handler(func() Source { return tc.src }))
+			mux.Handle("GET /customers/{id}/report", Handler(func() *poller.View { return tc.view }))
 			srv := httptest.NewServer(mux)
 			defer srv.Close()
 			resp, err := http.Get(srv.URL + tc.path)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/ticket"
 )
@@ -126,6 +127,12 @@ type PerPriority struct {
 type Timing struct {
 	Count       int
 	Median, P90 time.Duration
+}
+
+// FromView builds a customer's report from one published view: its snapshot, that customer's
+// tickets and its instant, so the figures and the ticket list agree.
+func FromView(v *poller.View, customerID string) (Report, error) {
+	return Build(v.Snapshot, v.TicketsOf(customerID), v.CustomerOf, v.Config, customerID, v.At())
 }
 
 // Build assembles the report of customerID at now from the snapshot and the stored tickets.

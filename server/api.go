@@ -10,12 +10,13 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/ticket"
 )
 
 type api struct {
-	current func() Backend
+	view func() *poller.View
 }
 
 // CustomerView is one customer in /api/v1/customers. It leaves out internal people (the CSM), so
@@ -149,15 +150,14 @@ func (f Filter) keep(v TicketView) bool {
 }
 
 func (a *api) customers(w http.ResponseWriter, _ *http.Request) {
-	b := a.current()
-	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "customers": customerViews(b)})
+	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "customers": customerViews(a.view())})
 }
 
-func customerViews(b Backend) []CustomerView {
-	snap, _ := b.Snapshot()
-	if snap == nil {
+func customerViews(v *poller.View) []CustomerView {
+	if v == nil {
 		return []CustomerView{}
 	}
+	snap := v.Snapshot
 	out := make([]CustomerView, 0, len(snap.Customers))
 	for i := range snap.Customers {
 		out = append(out, customerView(&snap.Customers[i]))
@@ -189,16 +189,11 @@ func customerView(c *snapshot.Customer) CustomerView {
 // customerTickets resolves the customer and its filtered tickets; it writes the error answer
 // itself and returns ok=false when there is none to give.
 func (a *api) customerTickets(w http.ResponseWriter, r *http.Request) (TicketList, bool) {
-	b := a.current()
+	v := a.view()
 	id := r.PathValue("id")
-	snap, _ := b.Snapshot()
 	var cust *snapshot.Customer
-	if snap != nil {
-		for i := range snap.Customers {
-			if snap.Customers[i].ID == id {
-				cust = &snap.Customers[i]
-			}
-		}
+	if v != nil {
+		cust, _ = v.Customer(id)
 	}
 	if cust == nil {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("unknown customer %q", id))
@@ -209,15 +204,13 @@ func (a *api) customerTickets(w http.ResponseWriter, r *http.Request) (TicketLis
 		writeError(w, http.StatusBadRequest, err.Error())
 		return TicketList{}, false
 	}
-	now := b.Now()
-	threshold := b.Config().Policy(id).AtRisk
+	// One instant for the list and the numbers: the view's, never the request's.
+	now := v.At()
+	threshold := v.Config.Policy(id).AtRisk
 	list := TicketList{Status: "success", Customer: customerView(cust), At: now, Filter: f, Tickets: []TicketView{}}
-	for _, t := range b.Tickets() {
-		if b.CustomerOf(t) != id {
-			continue
-		}
-		if v := ticketView(t, now, threshold); f.keep(v) {
-			list.Tickets = append(list.Tickets, v)
+	for _, t := range v.TicketsOf(id) {
+		if tv := ticketView(t, now, threshold); f.keep(tv) {
+			list.Tickets = append(list.Tickets, tv)
 		}
 	}
 	sortTickets(list.Tickets)

@@ -25,11 +25,10 @@ func pageTemplates() *template.Template {
 }
 
 func (a *api) customersPage(w http.ResponseWriter, _ *http.Request) {
-	b := a.current()
-	snap, _ := b.Snapshot()
-	data := map[string]any{"Customers": customerViews(b), "At": time.Time{}}
-	if snap != nil {
-		data["At"] = snap.At
+	v := a.view()
+	data := map[string]any{"Customers": customerViews(v), "At": time.Time{}}
+	if v != nil {
+		data["At"] = v.At()
 	}
 	render(w, "customers.html", data)
 }

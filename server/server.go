@@ -8,30 +8,20 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/prometheus/exporter-toolkit/web"
 
-	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/snapshot"
-	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/collector/poller"
 )
-
-// Backend is what the pages read: the poller currently serving.
-type Backend interface {
-	Snapshot() (*snapshot.Snapshot, time.Duration)
-	Ready() (bool, []string)
-	Tickets() []*ticket.Ticket
-	Config() *config.Config
-	CustomerOf(t *ticket.Ticket) string
-	Now() time.Time
-}
 
 // Options configure the handler.
 type Options struct {
-	Current func() Backend // the backend serving now; changes on reload
-	Reload  func() error   // reloads the config; nil disables /-/reload
-	Metrics http.Handler   // serves /metrics
+	// View returns the poller's published view (nil before the first): what every page reads.
+	View func() *poller.View
+	// Ready reports readiness and what is still awaited, for /-/ready.
+	Ready   func() (bool, []string)
+	Reload  func() error // reloads the config; nil disables /-/reload
+	Metrics http.Handler // serves /metrics
 	Logger  *slog.Logger
 	Version string
 	// Extra routes, e.g. the demo's controls.
@@ -48,7 +38,7 @@ func New(opts Options) (http.Handler, error) {
 	})
 	mux.HandleFunc("GET /-/ready", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if ok, waiting := opts.Current().Ready(); !ok {
+		if ok, waiting := opts.Ready(); !ok {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("Not ready: waiting for the first sync of " + strings.Join(waiting, ", ") + "\n"))
 			return
@@ -65,7 +55,7 @@ func New(opts Options) (http.Handler, error) {
 			_, _ = w.Write([]byte("Reloaded\n"))
 		})
 	}
-	api := &api{current: opts.Current}
+	api := &api{view: opts.View}
 	mux.HandleFunc("GET /api/v1/customers", api.customers)
 	mux.HandleFunc("GET /api/v1/customers/{id}/tickets", api.tickets)
 	mux.HandleFunc("GET /customers", api.customersPage)

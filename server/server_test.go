@@ -14,7 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -23,8 +23,9 @@ var now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 const testConfig = `
 sources:
   - name: jsm
-    type: sim
-    sim: {desk: jira}
+    type: jira
+    url: https://example.atlassian.net
+    auth: {email: ops@example.com, token_env: CUSTOPS_TEST_UNUSED_TOKEN}
 customers:
   - id: northwind
     name: Northwind Payments
@@ -42,33 +43,19 @@ tiers:
     sla: {goals: {p1: {first_response: 1h}}}
 `
 
-type fakeBackend struct {
-	cfg     *config.Config
-	tickets []*ticket.Ticket
-	ready   bool
+// backend is what the server reads: a view computed from tickets by the real matcher and
+// snapshot, and a readiness the test flips.
+type backend struct {
+	view  *poller.View
+	ready bool
 }
 
-func (f *fakeBackend) Snapshot() (*snapshot.Snapshot, time.Duration) {
-	return &snapshot.Snapshot{At: now, Customers: []snapshot.Customer{
-		{ID: "globex", Name: "Globex", Tier: "gold"},
-		{ID: "northwind", Name: "Northwind Payments", Tier: "gold", CSM: "Secret Person", Risk: 40},
-	}}, 0
-}
-func (f *fakeBackend) Ready() (bool, []string) {
-	if f.ready {
+func (b *backend) Ready() (bool, []string) {
+	if b.ready {
 		return true, nil
 	}
 	return false, []string{"jsm"}
 }
-func (f *fakeBackend) Tickets() []*ticket.Ticket { return f.tickets }
-func (f *fakeBackend) Config() *config.Config    { return f.cfg }
-func (f *fakeBackend) CustomerOf(t *ticket.Ticket) string {
-	if len(t.Attributes.Organizations) > 0 && t.Attributes.Organizations[0].Name == "Northwind Payments" {
-		return "northwind"
-	}
-	return ""
-}
-func (f *fakeBackend) Now() time.Time { return now }
 
 // tk builds an open p1 ticket of northwind whose first_response clock started `started` ago.
 func tk(key string, started time.Duration, mut ...func(*ticket.Ticket)) *ticket.Ticket {
@@ -86,21 +73,26 @@ func tk(key string, started time.Duration, mut ...func(*ticket.Ticket)) *ticket.
 	return t
 }
 
-func newTestServer(t *testing.T) (*httptest.Server, *fakeBackend) {
+func newTestServer(t *testing.T) (*httptest.Server, *backend) {
 	t.Helper()
 	cfg, err := config.Parse([]byte(testConfig), "test.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &fakeBackend{cfg: cfg, ready: true, tickets: []*ticket.Ticket{
+	v, err := poller.NewView(cfg, []*ticket.Ticket{
 		tk("SUP-1", 90*time.Minute), // breached 30m ago
 		tk("SUP-2", 50*time.Minute), // 10m left of 60: at risk (25% = 15m)
 		tk("SUP-3", 5*time.Minute, func(t *ticket.Ticket) { t.Escalated = true }),             // running
 		tk("SUP-4", 5*time.Minute, func(t *ticket.Ticket) { t.State = ticket.StateResolved }), // not open
 		tk("OTHER-1", 90*time.Minute, func(t *ticket.Ticket) { t.Attributes.Organizations = nil }),
-	}}
+	}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &backend{view: v, ready: true}
 	h, err := New(Options{
-		Current: func() Backend { return b },
+		View:    func() *poller.View { return b.view },
+		Ready:   b.Ready,
 		Metrics: promhttp.HandlerFor(prometheus.NewRegistry(), promhttp.HandlerOpts{}),
 		Logger:  slog.New(slog.DiscardHandler),
 		Version: "test",

@@ -149,7 +149,7 @@ func (s *demoSwitch) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if d, ok := s.desks[name]; ok {
 		d.SetDown(state == "down")
 	} else {
-		src, err := s.e.current().Source(name)
+		src, err := s.e.poller.Source(name)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusNotFound)
 			return

@@ -55,7 +55,7 @@ func TestReload(t *testing.T) {
 	if err := e.reload(); err != nil {
 		t.Fatalf("valid reload: %v", err)
 	}
-	if n := len(e.current().Config().Customers); n != 2 || !e.ReloadSuccessful() {
+	if n := len(e.poller.Config().Customers); n != 2 || !e.ReloadSuccessful() {
 		t.Errorf("after a valid reload: %d customers, successful=%v; want 2, true", n, e.ReloadSuccessful())
 	}
 
@@ -63,7 +63,7 @@ func TestReload(t *testing.T) {
 	if err := e.reload(); err == nil || !strings.Contains(err.Error(), "custops.yml:") {
 		t.Errorf("invalid reload: err %v, want one naming the file and line", err)
 	}
-	if n := len(e.current().Config().Customers); n != 2 || e.ReloadSuccessful() {
+	if n := len(e.poller.Config().Customers); n != 2 || e.ReloadSuccessful() {
 		t.Errorf("after a refused reload: %d customers, successful=%v; want the old 2, false", n, e.ReloadSuccessful())
 	}
 }

@@ -11,8 +11,7 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/match"
-	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/store"
 	"github.com/custops/custops/links"
 	"github.com/custops/custops/report"
@@ -101,9 +100,12 @@ func (c reportCommand) run(configFile, customer, out, at string, stdout, stderr 
 				now.UTC().Format(time.RFC3339), newest.UTC().Format(time.RFC3339))
 		}
 	}
-	matcher := match.New(cfg)
-	snap := snapshot.Compute(snapshot.Input{Tickets: tickets, Now: now, Config: cfg, CustomerOf: matcher.Customer})
-	rep, err := report.Build(snap, tickets, matcher.Customer, cfg, customer, now)
+	// The same view the exporter would serve, computed SLA clocks included.
+	v, err := poller.NewView(cfg, tickets, now)
+	if err != nil {
+		return fail("%v", err)
+	}
+	rep, err := report.FromView(v, customer)
 	if err != nil {
 		return fail("%v", err)
 	}

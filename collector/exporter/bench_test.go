@@ -18,12 +18,12 @@ func BenchmarkRenderMetrics(b *testing.B) {
 	for _, customers := range []int{100, 1000} {
 		b.Run(fmt.Sprintf("customers=%d", customers), func(b *testing.B) {
 			st := testState()
-			snap := *st.snap
+			snap := *st.view.Snapshot
 			snap.Customers = make([]snapshot.Customer, customers)
 			for i := range snap.Customers {
 				snap.Customers[i] = testCustomer(fmt.Sprintf("customer-%04d", i))
 			}
-			st.snap = &snap
+			st.view = withSnapshot(st.view, &snap)
 			reg := prometheus.NewRegistry()
 			reg.MustRegister(New(st))
 			b.ReportAllocs()

@@ -10,28 +10,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/custops/custops/collector/catalog"
+	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/snapshot"
-	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/ticket"
 )
 
-// SourceHealth is one source's poll state, as the runner last recorded it.
-type SourceHealth struct {
-	Name         string
-	Up           bool
-	LastSuccess  time.Time // zero before the first successful poll
-	PollDuration time.Duration
-	PollInterval time.Duration
-	Tickets      int
-	Stats        *source.Stats
-}
-
-// State is what a scrape reads: the served snapshot and the sources' health. Implementations
-// return immutable values, so Collect never waits on a poll.
+// State is what a scrape reads: the published view and whether the last reload succeeded.
 type State interface {
-	// Snapshot returns the served snapshot (nil before the first) and how long it took to compute.
-	Snapshot() (*snapshot.Snapshot, time.Duration)
-	Sources() []SourceHealth
+	// View returns the published view, nil before the first.
+	View() *poller.View
 	ReloadSuccessful() bool
 }
 
@@ -58,15 +45,16 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 		reload = 1
 	}
 	ch <- prometheus.MustNewConstMetric(configReloadDesc, prometheus.GaugeValue, reload)
-	for _, s := range c.state.Sources() {
-		collectSource(ch, s)
-	}
-	snap, took := c.state.Snapshot()
-	if snap == nil {
+	v := c.state.View()
+	if v == nil {
 		return
 	}
+	for _, s := range v.Sources {
+		collectSource(ch, s)
+	}
+	snap := v.Snapshot
 	ch <- prometheus.MustNewConstMetric(snapshotTimestampDesc, prometheus.GaugeValue, unixSeconds(snap.At))
-	ch <- prometheus.MustNewConstMetric(snapshotDurationDesc, prometheus.GaugeValue, took.Seconds())
+	ch <- prometheus.MustNewConstMetric(snapshotDurationDesc, prometheus.GaugeValue, v.Took.Seconds())
 	for _, q := range snap.DataQuality {
 		ch <- prometheus.MustNewConstMetric(dataQualityDesc, prometheus.GaugeValue, float64(q.Count), q.Source, q.Check)
 	}
@@ -75,7 +63,7 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-func collectSource(ch chan<- prometheus.Metric, s SourceHealth) {
+func collectSource(ch chan<- prometheus.Metric, s poller.SourceHealth) {
 	up := 0.0
 	if s.Up {
 		up = 1

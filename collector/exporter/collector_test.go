@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/custops/custops/collector/catalog"
+	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/ticket"
@@ -23,16 +24,19 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 type fakeState struct {
-	snap    *snapshot.Snapshot
-	sources []SourceHealth
-	reload  bool
+	view   *poller.View
+	reload bool
 }
 
-func (f fakeState) Snapshot() (*snapshot.Snapshot, time.Duration) {
-	return f.snap, 120 * time.Millisecond
+func (f fakeState) View() *poller.View     { return f.view }
+func (f fakeState) ReloadSuccessful() bool { return f.reload }
+
+// withSnapshot is v with another snapshot: a new view, as the poller publishes.
+func withSnapshot(v *poller.View, s *snapshot.Snapshot) *poller.View {
+	c := *v
+	c.Snapshot = s
+	return &c
 }
-func (f fakeState) Sources() []SourceHealth { return f.sources }
-func (f fakeState) ReloadSuccessful() bool  { return f.reload }
 
 var at = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
@@ -74,9 +78,9 @@ func testState() fakeState {
 	stats.Request("search", "200")
 	stats.Request("search", "429")
 	stats.RateLimitWait(2 * time.Second)
-	return fakeState{
-		reload: true,
-		snap: &snapshot.Snapshot{
+	return fakeState{reload: true, view: &poller.View{
+		Took: 120 * time.Millisecond,
+		Snapshot: &snapshot.Snapshot{
 			At:        at,
 			Customers: []snapshot.Customer{testCustomer("northwind")},
 			DataQuality: []snapshot.DataQuality{
@@ -84,11 +88,11 @@ func testState() fakeState {
 				{Source: "jsm", Check: ticket.QualityUnknownPriority, Count: 0},
 			},
 		},
-		sources: []SourceHealth{{
+		Sources: []poller.SourceHealth{{
 			Name: "jsm", Up: true, LastSuccess: at.Add(-30 * time.Second), PollDuration: 1500 * time.Millisecond,
 			PollInterval: time.Minute, Tickets: 1234, Stats: stats,
 		}},
-	}
+	}}
 }
 
 func TestCollectGolden(t *testing.T) {

@@ -14,14 +14,13 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 
-	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/poller"
 )
 
-// MetricsHandler serves /metrics. The custops families change only when the poller swaps in a
-// new snapshot, so they are gathered and encoded once per snapshot, format and compression, and a
-// scrape costs a copy of those bytes plus the few live Go, process and build-info series.
-// Gathering and sorting ~145,000 series (1,000 customers) takes about half a second; serving the
-// cached bytes does not depend on it (docs/benchmarks.md).
+// MetricsHandler serves /metrics. The custops families change only when the poller publishes a
+// new view, so they are gathered and encoded once per view, format and compression, and a scrape
+// costs a copy of those bytes plus the few live Go, process and build-info series
+// (docs/benchmarks.md).
 type MetricsHandler struct {
 	state   State
 	custops prometheus.Gatherer
@@ -29,7 +28,7 @@ type MetricsHandler struct {
 	logger  *slog.Logger
 
 	mu      sync.Mutex
-	snap    *snapshot.Snapshot
+	view    *poller.View
 	ready   bool
 	encoded map[string][]byte // by format and content encoding
 }
@@ -45,8 +44,8 @@ func NewMetricsHandler(state State, live prometheus.Gatherer, logger *slog.Logge
 // before the first scrape asks.
 const prometheusAccept = "application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;escaping=underscores;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1"
 
-// Refresh renders the current snapshot in the formats a scrape most likely asks for, so the
-// render happens after a poll rather than inside a scrape. The poller calls it on every swap.
+// Refresh renders the current view in the formats a scrape most likely asks for, so the render
+// happens after a poll rather than inside a scrape. The poller calls it on every new view.
 func (h *MetricsHandler) Refresh() {
 	for _, accept := range []string{prometheusAccept, ""} {
 		hdr := http.Header{"Accept": {accept}}
@@ -60,14 +59,14 @@ func negotiate(h http.Header) expfmt.Format {
 	return expfmt.NegotiateAccept(h, expfmt.DefaultOpenMetricsAcceptedFormats()...)
 }
 
-// cached returns the encoded custops families of the current snapshot (without a closing
-// OpenMetrics EOF), gathering and encoding them when the snapshot changed.
+// cached returns the encoded custops families of the current view (without a closing
+// OpenMetrics EOF), gathering and encoding them when the view changed.
 func (h *MetricsHandler) cached(format expfmt.Format, gz bool) ([]byte, error) {
-	snap, _ := h.state.Snapshot()
+	v := h.state.View()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if !h.ready || snap != h.snap {
-		h.snap, h.ready, h.encoded = snap, true, map[string][]byte{}
+	if !h.ready || v != h.view {
+		h.view, h.ready, h.encoded = v, true, map[string][]byte{}
 	}
 	key := fmt.Sprintf("%s|%t", format, gz)
 	if b, ok := h.encoded[key]; ok {

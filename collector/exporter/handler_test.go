@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -18,16 +17,14 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/custops/custops/collector/catalog"
+	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/snapshot"
 )
 
-// mutableState is a State whose snapshot the test replaces, as the poller does.
-type mutableState struct {
-	fakeState
-	current *snapshot.Snapshot
-}
+// mutableState is a State whose view the test replaces, as the poller does.
+type mutableState struct{ fakeState }
 
-func (m *mutableState) Snapshot() (*snapshot.Snapshot, time.Duration) { return m.current, 0 }
+func (m *mutableState) View() *poller.View { return m.view }
 
 func liveRegistry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
@@ -124,14 +121,13 @@ func TestMetricsHandlerOpenMetricsHasOneEOF(t *testing.T) {
 
 func TestMetricsHandlerFollowsNewSnapshots(t *testing.T) {
 	st := &mutableState{fakeState: testState()}
-	st.current = st.fakeState.snap
 	h := NewMetricsHandler(st, liveRegistry(), slog.New(slog.DiscardHandler))
 	h.Refresh()
 	_, before := scrapeWith(t, h, "", "")
-	next := *st.current
+	next := *st.view.Snapshot
 	next.Customers = append([]snapshot.Customer{}, next.Customers...)
 	next.Customers[0].Risk = 99
-	st.current = &next
+	st.view = withSnapshot(st.view, &next)
 	_, after := scrapeWith(t, h, "", "")
 	if !strings.Contains(before, `custops_customer_risk_score{customer="northwind"} 42.5`) {
 		t.Fatalf("first scrape lacks the first snapshot's risk")
@@ -158,12 +154,12 @@ func BenchmarkScrape(b *testing.B) {
 	for _, gz := range []string{"identity", "gzip"} {
 		b.Run("encoding="+gz, func(b *testing.B) {
 			st := testState()
-			snap := *st.snap
+			snap := *st.view.Snapshot
 			snap.Customers = make([]snapshot.Customer, 1000)
 			for i := range snap.Customers {
 				snap.Customers[i] = testCustomer(fmt.Sprintf("customer-%04d", i))
 			}
-			st.snap = &snap
+			st.view = withSnapshot(st.view, &snap)
 			h := NewMetricsHandler(st, liveRegistry(), slog.New(slog.DiscardHandler))
 			h.Refresh()
 			req := httptest.NewRequest(http.MethodGet, "/metrics", nil)

@@ -1,22 +1,21 @@
 package poller
 
 import (
-	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/common/expfmt"
-
 	"github.com/custops/custops/collector/config"
-	"github.com/custops/custops/collector/exporter"
+	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/store"
+	"github.com/custops/custops/collector/ticket"
 	"github.com/custops/custops/internal/demo/sim"
 )
 
@@ -111,40 +110,36 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 	}
 }
 
+// allUp reports whether every source's last poll succeeded, as a fresh view would show.
 func allUp(p *Poller) bool {
-	for _, s := range p.Sources() {
-		if !s.Up {
+	p.mu.Lock()
+	runners := p.runners
+	p.mu.Unlock()
+	for _, r := range runners {
+		if !r.health(p.opts.Store).Up {
 			return false
 		}
 	}
 	return true
 }
 
-// exposition renders the customer metrics of a poller's snapshot, for comparing two snapshots
-// (NaN quantiles compare equal as text, not as floats).
+// exposition prints the published snapshot's aggregates, for comparing two of them: fmt sorts
+// map keys and prints NaN quantiles alike, which reflect.DeepEqual would call different.
 func exposition(t *testing.T, p *Poller) string {
 	t.Helper()
-	reg := prometheus.NewPedanticRegistry()
-	reg.MustRegister(exporter.New(stateOf{p}))
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	for _, mf := range mfs {
-		if strings.HasPrefix(mf.GetName(), "custops_source") || strings.HasPrefix(mf.GetName(), "custops_snapshot") {
-			continue // health and timings differ between runs by nature
-		}
-		if _, err := expfmt.MetricFamilyToText(&buf, mf); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return buf.String()
+	snap := snapshotOf(t, p)
+	return fmt.Sprintf("%+v\n%+v", snap.Customers, snap.DataQuality)
 }
 
-type stateOf struct{ *Poller }
-
-func (s stateOf) ReloadSuccessful() bool { return true }
+// snapshotOf returns the published view's snapshot.
+func snapshotOf(t *testing.T, p *Poller) *snapshot.Snapshot {
+	t.Helper()
+	v := p.View()
+	if v == nil {
+		t.Fatal("no view published")
+	}
+	return v.Snapshot
+}
 
 func TestPollerSyncsEverySource(t *testing.T) {
 	cfg := demoConfig(t, t.TempDir())
@@ -152,12 +147,12 @@ func TestPollerSyncsEverySource(t *testing.T) {
 	waitUntil(t, "ready", func() bool { ok, _ := r.p.Ready(); return ok && allUp(r.p) })
 	r.p.recompute() // the background recompute after the last poll may not have run yet
 
-	snap, _ := r.p.Snapshot()
-	if snap == nil || len(snap.Customers) != len(cfg.Customers) {
+	snap := snapshotOf(t, r.p)
+	if len(snap.Customers) != len(cfg.Customers) {
 		t.Fatalf("snapshot has %v customers, want %d", snap, len(cfg.Customers))
 	}
-	for _, s := range r.p.Sources() {
-		if s.Tickets == 0 || s.LastSuccess.IsZero() || s.PollInterval != 20*time.Millisecond {
+	for _, s := range r.p.View().Sources {
+		if s.Tickets == 0 || s.LastSuccess.IsZero() || s.PollInterval != 20*time.Millisecond || !s.Synced {
 			t.Errorf("source %s health: %+v", s.Name, s)
 		}
 	}
@@ -213,20 +208,13 @@ func TestFailedPollKeepsLastGoodData(t *testing.T) {
 		t.Fatal(err)
 	}
 	src.(countingSource).Source.(*sim.Source).SetDown(true)
-	waitUntil(t, "jsm down", func() bool {
-		for _, s := range r.p.Sources() {
-			if s.Name == "jsm" {
-				return !s.Up
-			}
-		}
-		return false
-	})
+	waitUntil(t, "jsm down", func() bool { return !allUp(r.p) })
 	r.p.recompute()
 	if after := exposition(t, r.p); after != before {
 		t.Errorf("a failed poll changed the served data")
 	}
-	for _, s := range r.p.Sources() {
-		if s.Name == "jsm" && (s.LastSuccess.IsZero() || s.Tickets == 0) {
+	for _, s := range r.p.View().Sources {
+		if s.Name == "jsm" && (s.Up || s.LastSuccess.IsZero() || s.Tickets == 0) {
 			t.Errorf("jsm lost its last success or tickets: %+v", s)
 		}
 	}
@@ -262,8 +250,8 @@ func TestSnapshotsAreSwappedAtomically(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for range 50 {
-				if s, _ := r.p.Snapshot(); s == nil {
-					t.Error("nil snapshot while serving")
+				if v := r.p.View(); v == nil || v.Snapshot == nil {
+					t.Error("no view while serving")
 					return
 				}
 				r.p.trigger()
@@ -283,7 +271,7 @@ func TestComputedSLAClocks(t *testing.T) {
 	r.p.recompute()
 
 	contract := 0
-	for _, tk := range r.p.Tickets() {
+	for _, tk := range r.p.View().Tickets {
 		if tk.Source != cfg.Sources[0].Name {
 			continue
 		}
@@ -296,7 +284,7 @@ func TestComputedSLAClocks(t *testing.T) {
 	if contract == 0 {
 		t.Fatalf("no computed first_response_contract clocks on %s tickets", cfg.Sources[0].Name)
 	}
-	snap, _ := r.p.Snapshot()
+	snap := snapshotOf(t, r.p)
 	found := false
 	for _, c := range snap.Customers {
 		for _, s := range c.SLAs {
@@ -307,5 +295,196 @@ func TestComputedSLAClocks(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the snapshot has no completed first_response_contract cycles")
+	}
+}
+
+// gatedSource is a source under the test's control: each Poll applies one batch with a cursor,
+// then waits for the gate before it returns, as a first sync between two pages does.
+type gatedSource struct {
+	name  string
+	gate  chan struct{} // a Poll returns after receiving from it; nil: at once
+	polls *atomic.Int64
+}
+
+func (g *gatedSource) Poll(ctx context.Context, st source.Store) error {
+	n := g.polls.Add(1)
+	tk := &ticket.Ticket{Source: g.name, Key: fmt.Sprintf("K-%d", n), Priority: ticket.P1, State: ticket.StateNew, Created: t0, Updated: t0}
+	if err := st.Apply(source.Batch{Upserts: []*ticket.Ticket{tk}, Cursor: []byte(fmt.Sprint(n))}); err != nil {
+		return err
+	}
+	if g.gate == nil {
+		return nil
+	}
+	select {
+	case <-g.gate:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (g *gatedSource) Reconcile(context.Context, source.Store) error { return nil }
+
+const gatedConfig = `
+state_dir: %s
+poll_interval: 10s
+sources:
+  - {name: a, type: jira, url: https://a.example.atlassian.net, auth: {email: x@example.com, token_env: UNUSED}}
+  - {name: b, type: jira, url: https://b.example.atlassian.net, auth: {email: x@example.com, token_env: UNUSED}%s}
+customers:
+  - {id: northwind, tier: gold, match: {project: [K]}}%s
+tiers:
+  gold: {}
+`
+
+func gatedCfg(t *testing.T, dir, sourceB, customers string) *config.Config {
+	t.Helper()
+	cfg, err := config.Parse([]byte(fmt.Sprintf(gatedConfig, dir, sourceB, customers)), "gated.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// gatedPoller runs a poller whose sources are gatedSources; builds counts factory calls by name.
+func gatedPoller(t *testing.T, cfg *config.Config, st *store.Store, gates map[string]chan struct{}, builds map[string]*atomic.Int64) *Poller {
+	t.Helper()
+	p, err := New(Options{
+		Config: cfg,
+		Store:  st,
+		Factories: map[string]source.Factory{"jira": func(c config.Source, _ source.Deps) (source.Source, error) {
+			builds[c.Name].Add(1)
+			return &gatedSource{name: c.Name, gate: gates[c.Name], polls: &atomic.Int64{}}, nil
+		}},
+		Now:              func() time.Time { return t0 },
+		SnapshotInterval: time.Hour,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); p.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return p
+}
+
+// TestReadyOnlyAfterWholePolls: a source that stored one batch with a cursor and is still
+// paging keeps /-/ready false; once its poll completes the poller is ready, and after a restart
+// it is ready from the store at once, even while the sources' first polls hang.
+func TestReadyOnlyAfterWholePolls(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := gatedCfg(t, dir, "", "")
+	gates := map[string]chan struct{}{"a": make(chan struct{}), "b": nil}
+	builds := map[string]*atomic.Int64{"a": {}, "b": {}}
+	p := gatedPoller(t, cfg, st, gates, builds)
+
+	waitUntil(t, "a's first batch", func() bool { return len(st.Source("a").Cursor()) > 0 })
+	waitUntil(t, "b synced", func() bool { return st.Synced("b") })
+	if ok, waiting := p.Ready(); ok || !slices.Equal(waiting, []string{"a"}) {
+		t.Fatalf("Ready mid-sync = %v %v, want false waiting for a", ok, waiting)
+	}
+	gates["a"] <- struct{}{}
+	waitUntil(t, "ready", func() bool { ok, _ := p.Ready(); return ok })
+	if v := p.View(); !v.Complete || v.Snapshot == nil {
+		t.Errorf("ready with an incomplete view: %+v", v)
+	}
+	if !st.Synced("a") {
+		t.Error("a's whole poll was not recorded in the store")
+	}
+}
+
+func TestReadyAfterRestartFromTheStore(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a", "b"} {
+		if err := st.MarkSynced(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hang := make(chan struct{}) // never released: every poll of this run hangs
+	p := gatedPoller(t, gatedCfg(t, dir, "", ""), st,
+		map[string]chan struct{}{"a": hang, "b": hang}, map[string]*atomic.Int64{"a": {}, "b": {}})
+	waitUntil(t, "ready from the store", func() bool { ok, _ := p.Ready(); return ok })
+}
+
+// TestReconfigureKeepsUnchangedSources: a reload that changes one source and the customers
+// rebuilds only that source, keeps the other running as it was, and serves the old view until
+// the new config's first one, never none.
+func TestReconfigureKeepsUnchangedSources(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	builds := map[string]*atomic.Int64{"a": {}, "b": {}}
+	p := gatedPoller(t, gatedCfg(t, dir, "", ""), st, map[string]chan struct{}{}, builds)
+	waitUntil(t, "ready", func() bool { ok, _ := p.Ready(); return ok })
+	p.mu.Lock()
+	runnerA := p.runners[0]
+	p.mu.Unlock()
+	before := p.View()
+
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 8 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if v := p.View(); v == nil || len(v.Snapshot.Customers) == 0 {
+					t.Error("a reader saw no view or no customers during the reload")
+					return
+				}
+			}
+		}()
+	}
+	next := gatedCfg(t, dir, ", page_size: 50", "\n  - {id: globex, tier: gold, match: {project: [G]}}")
+	if err := p.Reconfigure(next); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "a view under the new config", func() bool { return p.View().Config == next })
+	close(stop)
+	readers.Wait()
+
+	if got := builds["a"].Load(); got != 1 {
+		t.Errorf("source a was built %d times, want once (its config did not change)", got)
+	}
+	if got := builds["b"].Load(); got != 2 {
+		t.Errorf("source b was built %d times, want twice (its config changed)", got)
+	}
+	p.mu.Lock()
+	kept := p.runners[0] == runnerA
+	p.mu.Unlock()
+	if !kept {
+		t.Error("source a's runner was replaced")
+	}
+	if v := p.View(); len(v.Snapshot.Customers) != 2 || v == before {
+		t.Errorf("new view has %d customers, want 2", len(v.Snapshot.Customers))
+	}
+	if ok, waiting := p.Ready(); !ok {
+		t.Errorf("not ready after a reload: %v", waiting)
+	}
+
+	// A config the poller cannot run changes nothing.
+	bad := gatedCfg(t, dir, "", "")
+	bad.Sources[1].Type = "nosuch"
+	if err := p.Reconfigure(bad); err == nil || !strings.Contains(err.Error(), `unknown type "nosuch"`) {
+		t.Errorf("Reconfigure(bad) = %v, want an unknown-type error", err)
+	}
+	if p.Config() != next {
+		t.Error("a refused reconfigure changed the config")
 	}
 }

@@ -14,6 +14,7 @@ import (
 //
 //	meta/schema                  schemaVersion
 //	sources/<source>/cursor      the source's cursor (absent before its first cursor)
+//	sources/<source>/synced      present once the source finished a whole poll
 //	sources/<source>/tickets/<key>  the encoded record
 //
 // Source buckets live under "sources" rather than at the top level so that no source name can
@@ -24,6 +25,7 @@ var (
 	bucketSources = []byte("sources")
 	bucketTickets = []byte("tickets")
 	keyCursor     = []byte("cursor")
+	keySynced     = []byte("synced")
 )
 
 // schemaVersion is bumped whenever the layout or record changes in a way old files cannot be read
@@ -100,8 +102,8 @@ func (s *Store) loadSource(name string, b *bolt.Bucket) error {
 	st := &sourceState{tickets: map[string]*ticket.Ticket{}}
 	if c := b.Get(keyCursor); c != nil {
 		st.cursor = append([]byte{}, c...) // bbolt's slice is only valid inside the transaction
-		st.synced = true
 	}
+	st.synced = b.Get(keySynced) != nil
 	if tb := b.Bucket(bucketTickets); tb != nil {
 		st.tickets = make(map[string]*ticket.Ticket, tb.Stats().KeyN)
 		err := tb.ForEach(func(k, v []byte) error {

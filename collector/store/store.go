@@ -55,7 +55,7 @@ type Store struct {
 type sourceState struct {
 	tickets map[string]*ticket.Ticket
 	cursor  []byte
-	synced  bool // a cursor was stored, even an empty one
+	synced  bool // the source finished a whole poll (MarkSynced)
 }
 
 // options are the knobs tests turn; Open uses the defaults.
@@ -202,7 +202,38 @@ func (s *Store) Count(source string) int {
 	return 0
 }
 
-// Synced reports whether the source has a cursor (it completed at least one batch), for /-/ready.
+// MarkSynced records that the source finished a whole poll, so a restart is ready at once. Only
+// the poller calls it: a cursor alone (one batch of a first sync) does not make a source synced.
+func (s *Store) MarkSynced(source string) error {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		srcs, err := tx.CreateBucketIfNotExists(bucketSources)
+		if err != nil {
+			return err
+		}
+		sb, err := srcs.CreateBucketIfNotExists([]byte(source))
+		if err != nil {
+			return err
+		}
+		return sb.Put(keySynced, []byte{1})
+	})
+	if err != nil {
+		return fmt.Errorf("marking source %q synced: %w", source, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.sources[source]
+	if !ok {
+		st = &sourceState{tickets: map[string]*ticket.Ticket{}}
+		s.sources[s.intern.intern(source)] = st
+	}
+	st.synced = true
+	return nil
+}
+
+// Synced reports whether the source finished a whole poll (MarkSynced), in this run or an
+// earlier one, for /-/ready.
 func (s *Store) Synced(source string) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()

@@ -27,6 +27,11 @@ func TestRoundTrip(t *testing.T) {
 	mustApply(t, s, "jsm", batchArgs{upserts: realisticBatch("jsm", 200, 250, 0), cursor: "c3"})
 	mustApply(t, s, "zendesk", batchArgs{upserts: realisticBatch("zendesk", 0, 40, 0), cursor: "z1"})
 	mustApply(t, s, "jsm", batchArgs{upserts: realisticBatch("jsm", 0, 10, 1)})
+	for _, src := range []string{"jsm", "zendesk"} {
+		if err := s.MarkSynced(src); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	want := append(realisticBatch("jsm", 0, 10, 1), realisticBatch("jsm", 10, 250, 0)...)
 	want = sorted(append(want, realisticBatch("zendesk", 0, 40, 0)...))
@@ -149,8 +154,8 @@ func TestApplySemantics(t *testing.T) {
 				if got := v.Cursor(); !bytes.Equal(got, c.wantCursor) {
 					t.Errorf("%s: Cursor = %q, want %q", when, got, c.wantCursor)
 				}
-				if got, want := s.Synced("jsm"), c.wantCursor != nil; got != want {
-					t.Errorf("%s: Synced = %v, want %v", when, got, want)
+				if s.Synced("jsm") {
+					t.Errorf("%s: Synced after batches alone, want false until MarkSynced", when)
 				}
 				for k, want := range c.wantStatus {
 					got, ok := v.Get(k)
@@ -170,11 +175,19 @@ func TestApplySemantics(t *testing.T) {
 	}
 }
 
-func TestEmptyCursorCountsAsSynced(t *testing.T) {
+// TestSyncedOnlyByMarkSynced: a cursor (one batch of a first sync) does not make a source
+// synced; MarkSynced does, and the mark survives a restart.
+func TestSyncedOnlyByMarkSynced(t *testing.T) {
 	dir := t.TempDir()
 	s := mustOpen(t, dir)
-	if err := s.Source("sim").Apply(source.Batch{Cursor: []byte{}}); err != nil {
+	if err := s.Source("sim").Apply(source.Batch{Upserts: []*ticket.Ticket{realistic("sim", 0, 0)}, Cursor: []byte("page-1")}); err != nil {
 		t.Fatalf("Apply: %v", err)
+	}
+	if s.Synced("sim") {
+		t.Fatal("Synced after one batch with a cursor, want false")
+	}
+	if err := s.MarkSynced("sim"); err != nil {
+		t.Fatalf("MarkSynced: %v", err)
 	}
 	for _, when := range []string{"before close", "after reopen"} {
 		if when == "after reopen" {
@@ -184,11 +197,14 @@ func TestEmptyCursorCountsAsSynced(t *testing.T) {
 			s = mustOpen(t, dir)
 			defer s.Close()
 		}
-		if got := s.Synced("sim"); !got {
+		if !s.Synced("sim") {
 			t.Errorf("%s: Synced = false, want true", when)
 		}
-		if got := s.Source("sim").Cursor(); got == nil || len(got) != 0 {
-			t.Errorf("%s: Cursor = %#v, want empty non-nil", when, got)
+		if s.Synced("other") {
+			t.Errorf("%s: an unmarked source is synced", when)
+		}
+		if got := s.Source("sim").Cursor(); string(got) != "page-1" {
+			t.Errorf("%s: Cursor = %q, want page-1", when, got)
 		}
 	}
 }

@@ -155,7 +155,6 @@ func (v *view) Apply(b source.Batch) error {
 	}
 	if cursor != nil {
 		st.cursor = cursor
-		st.synced = true
 	}
 	return nil
 }

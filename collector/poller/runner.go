@@ -1,0 +1,144 @@
+package poller
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/store"
+)
+
+// runner polls one source on its interval and keeps its health.
+type runner struct {
+	name     string
+	cfg      config.Source // what it was built from, to tell an unchanged source on reload
+	src      source.Source
+	view     source.Store
+	stats    *source.Stats
+	interval time.Duration
+	logger   *slog.Logger
+
+	cancel context.CancelFunc // set by Poller.start
+	done   chan struct{}
+
+	mu           sync.Mutex
+	up           bool
+	synced       bool // finished a whole poll in this run
+	lastSuccess  time.Time
+	pollDuration time.Duration
+}
+
+// run polls until ctx ends: on success after the interval, after a failure with capped,
+// jittered backoff. A poll that succeeds marks the source synced in the store once, so a
+// restart is ready at once.
+func (r *runner) run(ctx context.Context, p *Poller) {
+	var failures int
+	var lastReconcile time.Time
+	for {
+		reconcileEvery := time.Duration(p.Config().ReconcileInterval) // a reload may change it
+		started := time.Now()                                         // real elapsed time of the poll, whatever the ticket clock does
+		err := r.src.Poll(ctx, r.view)
+		if err == nil && !p.opts.Store.Synced(r.name) {
+			err = p.opts.Store.MarkSynced(r.name)
+		}
+		if err == nil && reconcileEvery > 0 && p.opts.Wall().Sub(lastReconcile) >= reconcileEvery {
+			if err = r.src.Reconcile(ctx, r.view); err == nil {
+				lastReconcile = p.opts.Wall()
+			}
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		took := time.Since(started)
+		r.record(err, took, p.opts.Wall())
+		p.trigger()
+
+		delay := r.interval
+		if err != nil {
+			failures++
+			delay = backoff(failures, r.interval, p.maxBackoff(r.interval))
+			r.logger.Error("poll failed; keeping the last good data", "err", err, "failures", failures, "retry_in", delay)
+		} else {
+			if failures > 0 {
+				r.logger.Info("poll recovered", "after_failures", failures)
+			}
+			failures = 0
+			r.logger.Debug("poll done", "duration", took)
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// stop ends the runner's loop and waits for it.
+func (r *runner) stop() {
+	if r.cancel == nil {
+		return
+	}
+	r.cancel()
+	<-r.done
+}
+
+func (p *Poller) maxBackoff(interval time.Duration) time.Duration {
+	if p.opts.MaxBackoff > 0 {
+		return p.opts.MaxBackoff
+	}
+	return 5 * interval
+}
+
+// backoff is the retry delay after the n-th consecutive failure: 5s doubling, capped, with up to
+// 20% jitter so several exporters do not retry in step.
+func backoff(n int, interval, ceiling time.Duration) time.Duration {
+	d := 5 * time.Second
+	for i := 1; i < n && d < ceiling; i++ {
+		d *= 2
+	}
+	d = min(d, ceiling)
+	if d < time.Second {
+		return d
+	}
+	return d - time.Duration(rand.Int64N(int64(d/5)))
+}
+
+func (r *runner) record(err error, took time.Duration, wall time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pollDuration = took
+	r.up = err == nil
+	if err == nil {
+		r.lastSuccess = wall
+		r.synced = true
+	}
+}
+
+// inherit takes over the health of the runner a reload replaces: the source's data stayed in
+// the store, and its staleness must not reset.
+func (r *runner) inherit(old *runner) {
+	old.mu.Lock()
+	defer old.mu.Unlock()
+	r.up, r.synced, r.lastSuccess, r.pollDuration = old.up, old.synced, old.lastSuccess, old.pollDuration
+}
+
+func (r *runner) health(st *store.Store) SourceHealth {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return SourceHealth{
+		Name:         r.name,
+		Up:           r.up,
+		Synced:       r.synced || st.Synced(r.name),
+		LastSuccess:  r.lastSuccess,
+		PollDuration: r.pollDuration,
+		PollInterval: r.interval,
+		Tickets:      st.Count(r.name),
+		Stats:        r.stats,
+	}
+}

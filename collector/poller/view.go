@@ -1,0 +1,143 @@
+package poller
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/match"
+	"github.com/custops/custops/collector/sla"
+	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// View is one immutable picture of what custops knows, published after each recompute: the
+// config it was computed under, the snapshot, the tickets behind it and the sources' health.
+// Every reader (the /metrics collector, the pages, the report) reads one View, so what they
+// show always adds up, at one instant.
+type View struct {
+	Config   *config.Config
+	Snapshot *snapshot.Snapshot // its At is the view's instant
+	Took     time.Duration      // how long the snapshot took to compute
+	// Tickets are the tickets behind the snapshot, computed SLA clocks included. Nobody may
+	// modify them.
+	Tickets []*ticket.Ticket
+	// Sources is each configured source's health as of the recompute, in config order.
+	Sources []SourceHealth
+	// Complete reports that every source had finished a whole poll (in this run or before a
+	// restart) when the view was computed, so it shows all of them.
+	Complete bool
+
+	rules      *rules
+	byCustomer map[string][]*ticket.Ticket
+}
+
+// SourceHealth is one source's poll state.
+type SourceHealth struct {
+	Name string
+	Up   bool // the last poll succeeded
+	// Synced: the source finished a whole poll, in this run or in one before a restart.
+	Synced       bool
+	LastSuccess  time.Time // wall clock of the last successful poll; zero before the first
+	PollDuration time.Duration
+	PollInterval time.Duration
+	Tickets      int           // tickets of the source in the store
+	Stats        *source.Stats // live request counters; nil in a view computed without polling
+}
+
+// At is the instant the view's numbers are computed at.
+func (v *View) At() time.Time { return v.Snapshot.At }
+
+// CustomerOf returns the id of the customer a ticket maps to under the view's config, or "".
+func (v *View) CustomerOf(t *ticket.Ticket) string { return v.rules.matcher.Customer(t) }
+
+// Customer returns the snapshot's aggregates of one customer.
+func (v *View) Customer(id string) (*snapshot.Customer, bool) {
+	for i := range v.Snapshot.Customers {
+		if v.Snapshot.Customers[i].ID == id {
+			return &v.Snapshot.Customers[i], true
+		}
+	}
+	return nil, false
+}
+
+// TicketsOf returns the tickets that map to the customer, in no particular order.
+func (v *View) TicketsOf(id string) []*ticket.Ticket { return v.byCustomer[id] }
+
+// Source returns the health of the named source.
+func (v *View) Source(name string) (SourceHealth, bool) {
+	for _, s := range v.Sources {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return SourceHealth{}, false
+}
+
+// rules is what the config decides about tickets: which customer a ticket is, and the contract's
+// computed SLA clocks. Built once per config and kept across recomputes (the engine caches).
+type rules struct {
+	cfg     *config.Config
+	matcher *match.Matcher
+	engine  *sla.Engine // nil when every source uses its native SLA data
+}
+
+func newRules(cfg *config.Config) (*rules, error) {
+	r := &rules{cfg: cfg, matcher: match.New(cfg)}
+	for _, sc := range cfg.Sources {
+		if sc.SLA == config.SLAComputed || sc.SLA == config.SLABoth {
+			engine, err := sla.NewEngine(cfg)
+			if err != nil {
+				return nil, fmt.Errorf("SLA engine: %w", err)
+			}
+			r.engine = engine
+			break
+		}
+	}
+	return r, nil
+}
+
+// compute builds a view of the stored tickets at now: computed SLA clocks, the snapshot and the
+// per-customer index. Sources and Complete are the caller's to fill.
+func (r *rules) compute(stored []*ticket.Ticket, now time.Time) *View {
+	started := time.Now()
+	tickets := stored
+	if r.engine != nil {
+		tickets = r.engine.Apply(tickets, r.matcher.Customer, now)
+	}
+	snap := snapshot.Compute(snapshot.Input{
+		Tickets:    tickets,
+		Now:        now,
+		Config:     r.cfg,
+		CustomerOf: r.matcher.Customer,
+	})
+	byCustomer := make(map[string][]*ticket.Ticket, len(r.cfg.Customers))
+	for _, t := range tickets {
+		if id := r.matcher.Customer(t); id != "" {
+			byCustomer[id] = append(byCustomer[id], t)
+		}
+	}
+	return &View{
+		Config:     r.cfg,
+		Snapshot:   snap,
+		Took:       time.Since(started),
+		Tickets:    tickets,
+		rules:      r,
+		byCustomer: byCustomer,
+	}
+}
+
+// NewView computes a view of tickets at now under cfg without polling: what `custops report`
+// reads from a store. Its sources have no health beyond their names.
+func NewView(cfg *config.Config, tickets []*ticket.Ticket, now time.Time) (*View, error) {
+	r, err := newRules(cfg)
+	if err != nil {
+		return nil, err
+	}
+	v := r.compute(tickets, now)
+	for _, s := range cfg.Sources {
+		v.Sources = append(v.Sources, SourceHealth{Name: s.Name, PollInterval: cfg.PollIntervalOf(s)})
+	}
+	return v, nil
+}
