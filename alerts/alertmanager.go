@@ -1,15 +1,14 @@
 package alerts
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/prometheus/common/model"
-	"gopkg.in/yaml.v3"
 
 	"github.com/custops/custops/collector/catalog"
+	"github.com/custops/custops/internal/yamlfile"
 )
 
 // Alertmanager receivers, one per severity.
@@ -118,15 +117,9 @@ func AlertmanagerConfig(opts Options) ([]byte, error) {
 			{Name: receiverInfo},
 		},
 	}
-	var buf bytes.Buffer
-	buf.WriteString(amHeader)
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(cfg); err != nil {
+	b, err := yamlfile.Encode(amHeader, cfg)
+	if err != nil {
 		return nil, fmt.Errorf("encode alertmanager config: %w", err)
 	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("encode alertmanager config: %w", err)
-	}
-	return buf.Bytes(), nil
+	return b, nil
 }

@@ -1,14 +1,14 @@
 package alerts
 
 import (
-	"bytes"
 	"fmt"
 	"log/slog"
 
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
-	"gopkg.in/yaml.v3"
+
+	"github.com/custops/custops/internal/yamlfile"
 )
 
 // generatedHeader starts every generated file, so nobody edits one by hand.
@@ -65,18 +65,12 @@ func RuleFile(opts Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	buf.WriteString(generatedHeader)
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(groups); err != nil {
+	b, err := yamlfile.Encode(generatedHeader, groups)
+	if err != nil {
 		return nil, fmt.Errorf("encode rule file: %w", err)
 	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("encode rule file: %w", err)
-	}
-	if _, errs := rulefmt.Parse(buf.Bytes(), false, model.UTF8Validation, parser.NewParser(parser.Options{}), slog.New(slog.DiscardHandler)); len(errs) > 0 {
+	if _, errs := rulefmt.Parse(b, false, model.UTF8Validation, parser.NewParser(parser.Options{}), slog.New(slog.DiscardHandler)); len(errs) > 0 {
 		return nil, fmt.Errorf("generated rule file does not load: %v", errs)
 	}
-	return buf.Bytes(), nil
+	return b, nil
 }

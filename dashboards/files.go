@@ -1,13 +1,13 @@
 package dashboards
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"path"
 
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
-	"gopkg.in/yaml.v3"
+
+	"github.com/custops/custops/internal/yamlfile"
 )
 
 // Paths of the generated files, relative to deploy/.
@@ -53,10 +53,10 @@ func Files(opts Options) (map[string][]byte, error) {
 		}
 		files[path.Join(DashboardsDir, *d.Uid+".json")] = b
 	}
-	if files[DashboardsProvision], err = marshalYAML(dashboardProvisioning()); err != nil {
+	if files[DashboardsProvision], err = yamlfile.Encode("", dashboardProvisioning()); err != nil {
 		return nil, err
 	}
-	if files[DatasourceProvision], err = marshalYAML(datasourceProvisioning()); err != nil {
+	if files[DatasourceProvision], err = yamlfile.Encode("", datasourceProvisioning()); err != nil {
 		return nil, err
 	}
 	return files, nil
@@ -102,20 +102,6 @@ func unescapeHTML(b []byte) []byte {
 		i++
 	}
 	return out
-}
-
-// marshalYAML renders v with a 2-space indent.
-func marshalYAML(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("marshal provisioning: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("marshal provisioning: %w", err)
-	}
-	return buf.Bytes(), nil
 }
 
 // dashboardProvider is one entry of Grafana's dashboard provisioning file.

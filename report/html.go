@@ -12,6 +12,7 @@ import (
 
 	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/human"
 )
 
 //go:embed templates/report.html
@@ -45,7 +46,7 @@ var ticketStateTitles = map[string]string{
 func parseTemplate() (*template.Template, error) {
 	return template.New("report.html").Funcs(template.FuncMap{
 		"percent":   percent,
-		"duration":  humanDuration,
+		"duration":  human.Duration,
 		"datetime":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"date":      func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006") },
 		"score":     func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
@@ -137,25 +138,4 @@ func bars(labels []string, values []int) []Bar {
 		}
 	}
 	return out
-}
-
-// humanDuration writes a duration the way an ops meeting reads it: 3d 4h, 2h 10m, 45m.
-func humanDuration(d time.Duration) string {
-	sign := ""
-	if d < 0 {
-		sign, d = "-", -d
-	}
-	days := int(d / (24 * time.Hour))
-	d -= time.Duration(days) * 24 * time.Hour
-	hours := int(d / time.Hour)
-	d -= time.Duration(hours) * time.Hour
-	mins := int(d / time.Minute)
-	switch {
-	case days > 0:
-		return fmt.Sprintf("%s%dd %dh", sign, days, hours)
-	case hours > 0:
-		return fmt.Sprintf("%s%dh %dm", sign, hours, mins)
-	default:
-		return fmt.Sprintf("%s%dm", sign, mins)
-	}
 }

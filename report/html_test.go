@@ -2,27 +2,7 @@ package report
 
 import (
 	"testing"
-	"time"
 )
-
-func TestHumanDuration(t *testing.T) {
-	for _, tc := range []struct {
-		in   time.Duration
-		want string
-	}{
-		{0, "0m"},
-		{45 * time.Minute, "45m"},
-		{2*time.Hour + 10*time.Minute, "2h 10m"},
-		{3*day + 4*time.Hour + 59*time.Minute, "3d 4h"},
-		{-12 * time.Minute, "-12m"},
-	} {
-		t.Run(tc.want, func(t *testing.T) {
-			if got := humanDuration(tc.in); got != tc.want {
-				t.Errorf("humanDuration(%v) = %q, want %q", tc.in, got, tc.want)
-			}
-		})
-	}
-}
 
 func TestBars(t *testing.T) {
 	got := Flow{Created: 10, Resolved: 5, Reopened: 0}.Bars()
