@@ -74,7 +74,7 @@ func snapshotAgeStat(id, x uint32) *stat.PanelBuilder {
 
 func reloadStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Config reload", unit: unitNone, x: x, y: 0, w: 4, h: 4,
-		desc: "Whether the last configuration reload (SIGHUP or POST /-/reload) succeeded. A failed reload keeps the previous config."},
+		desc: "Whether the last configuration reload (SIGHUP, or PUT /-/reload with --web.enable-lifecycle) succeeded. A failed reload keeps the previous config."},
 		rangeQuery("A", catalog.Agg("min", catalog.MetricConfigLastReloadSuccessful), "reload")).
 		Mappings(upDownMappings("OK", "FAILED")).
 		Thresholds(thresholds(levels(colorRed, step{1, colorGreen}))).

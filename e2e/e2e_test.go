@@ -171,7 +171,7 @@ func TestEndToEnd(t *testing.T) {
 	})
 
 	t.Run("source outage alerts and inhibits customer alerts", func(t *testing.T) {
-		post(t, s.custops+"/-/demo/sources/jsm/down")
+		put(t, s.custops+"/-/demo/sources/jsm/down")
 		waitFor(t, "CustopsSourceDown for jsm", 4*time.Minute, func() (bool, error) {
 			for _, a := range s.hook.alerts() {
 				if a.Labels["alertname"] == "CustopsSourceDown" && a.Labels["source"] == "jsm" && a.Status == "firing" {

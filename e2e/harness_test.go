@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -229,15 +228,21 @@ type deliveredAlert struct {
 	Path, Receiver string
 }
 
-func post(t *testing.T, u string) {
+// put changes state on the exporter as a person's curl does (state-changing endpoints refuse a
+// simple POST, which a cross-site form could send).
+func put(t *testing.T, u string) {
 	t.Helper()
-	resp, err := http.Post(u, "text/plain", bytes.NewReader(nil))
+	req, err := http.NewRequest(http.MethodPut, u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("POST %s: %s %s", u, resp.Status, b)
+		t.Fatalf("PUT %s: %s %s", u, resp.Status, b)
 	}
 }

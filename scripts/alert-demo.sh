@@ -35,7 +35,7 @@ cat <<TXT
 custops demo   http://127.0.0.1:10042/customers
 Prometheus API http://127.0.0.1:9090/api/v1/alerts
 Alertmanager   http://127.0.0.1:9093  (CustopsSLABreachImminent for northwind within about two minutes)
-Take a desk down: curl -XPOST http://127.0.0.1:10042/-/demo/sources/jsm/down
+Take a desk down: curl -X PUT http://127.0.0.1:10042/-/demo/sources/jsm/down
 Ctrl-C stops everything.
 TXT
 wait

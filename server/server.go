@@ -46,14 +46,16 @@ func New(opts Options) (http.Handler, error) {
 		_, _ = w.Write([]byte("Ready\n"))
 	})
 	if opts.Reload != nil {
-		mux.HandleFunc("POST /-/reload", func(w http.ResponseWriter, _ *http.Request) {
+		reload := guard(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			if err := opts.Reload(); err != nil {
 				opts.Logger.Error("reload failed", "err", err)
 				http.Error(w, "reload failed: "+err.Error(), http.StatusInternalServerError)
 				return
 			}
 			_, _ = w.Write([]byte("Reloaded\n"))
-		})
+		}))
+		mux.Handle("POST /-/reload", reload)
+		mux.Handle("PUT /-/reload", reload)
 	}
 	api := &api{view: opts.View}
 	mux.HandleFunc("GET /api/v1/customers", api.customers)
@@ -61,7 +63,14 @@ func New(opts Options) (http.Handler, error) {
 	mux.HandleFunc("GET /customers", api.customersPage)
 	mux.HandleFunc("GET /customers/{id}/tickets", api.ticketsPage)
 	for pattern, h := range opts.Extra {
-		mux.Handle(pattern, h)
+		method, path, _ := strings.Cut(pattern, " ")
+		switch method {
+		case http.MethodPost, http.MethodPut:
+			mux.Handle("POST "+path, guard(h))
+			mux.Handle("PUT "+path, guard(h))
+		default:
+			mux.Handle(pattern, h)
+		}
 	}
 
 	landing, err := web.NewLandingPage(web.LandingConfig{
@@ -99,4 +108,31 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 
 func writeError(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, apiError{Status: "error", Error: msg})
+}
+
+// guard protects an endpoint that changes state (reload, the demo's switches) from requests
+// another site makes the operator's browser send, with or without the operator's basic-auth
+// credentials: it refuses a request the browser marks as coming from another origin (net/http's
+// CrossOriginProtection reads Sec-Fetch-Site, else Origin against Host), and it refuses a simple
+// request — a POST a plain HTML form could send — so that even a browser that sends neither
+// header must ask CORS first, which this server never grants. PUT, or POST with a JSON body, is
+// what a person's curl or a script sends.
+func guard(h http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "refused: a cross-origin request may not change state", http.StatusForbidden)
+	}))
+	return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && !isJSON(r.Header.Get("Content-Type")) {
+			http.Error(w, "refused: send PUT, or POST with Content-Type: application/json "+
+				"(what a plain HTML form cannot send), e.g. curl -X PUT "+r.URL.Path, http.StatusUnsupportedMediaType)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+}
+
+func isJSON(contentType string) bool {
+	mediaType, _, _ := strings.Cut(contentType, ";")
+	return strings.EqualFold(strings.TrimSpace(mediaType), "application/json")
 }

@@ -238,3 +238,72 @@ func TestHealthAndReady(t *testing.T) {
 		t.Errorf("landing page: %d", code)
 	}
 }
+
+// TestStateChangingEndpointsRefuseCrossSite: reload and the extra POST routes (the demo's
+// switches) answer a person's curl (PUT, or POST with JSON) and a same-origin page, and refuse
+// what another site can make a browser send: a cross-origin request by Sec-Fetch-Site or
+// Origin, and a simple form POST.
+func TestStateChangingEndpointsRefuseCrossSite(t *testing.T) {
+	var reloads, switches int
+	h, err := New(Options{
+		View:    func() *poller.View { return nil },
+		Ready:   func() (bool, []string) { return true, nil },
+		Reload:  func() error { reloads++; return nil },
+		Metrics: promhttp.HandlerFor(prometheus.NewRegistry(), promhttp.HandlerOpts{}),
+		Logger:  slog.New(slog.DiscardHandler),
+		Extra: map[string]http.Handler{"POST /-/demo/sources/{name}/{state}": http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+			switches++
+		})},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, method, contentType, secFetchSite, origin string
+		want                                            int
+	}{
+		{"curl PUT", http.MethodPut, "", "", "", http.StatusOK},
+		{"script POST with JSON", http.MethodPost, "application/json; charset=utf-8", "", "", http.StatusOK},
+		{"same-origin page", http.MethodPut, "", "same-origin", "http://exporter.example:10042", http.StatusOK},
+		{"plain POST", http.MethodPost, "", "", "", http.StatusUnsupportedMediaType},
+		{"form POST without browser headers", http.MethodPost, "application/x-www-form-urlencoded", "", "", http.StatusUnsupportedMediaType},
+		{"cross-site form", http.MethodPost, "application/x-www-form-urlencoded", "cross-site", "https://evil.example", http.StatusForbidden},
+		{"cross-site fetch with JSON", http.MethodPost, "application/json", "cross-site", "https://evil.example", http.StatusForbidden},
+		{"another port of the same host", http.MethodPut, "", "same-site", "http://exporter.example:8080", http.StatusForbidden},
+		{"foreign Origin without Sec-Fetch-Site", http.MethodPut, "", "", "https://evil.example", http.StatusForbidden},
+	}
+	for _, path := range []string{"/-/reload", "/-/demo/sources/jsm/down"} {
+		for _, c := range cases {
+			t.Run(path+" "+c.name, func(t *testing.T) {
+				before := reloads + switches
+				req := httptest.NewRequest(c.method, "http://exporter.example:10042"+path, strings.NewReader("{}"))
+				for k, v := range map[string]string{"Content-Type": c.contentType, "Sec-Fetch-Site": c.secFetchSite, "Origin": c.origin} {
+					if v != "" {
+						req.Header.Set(k, v)
+					}
+				}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if rec.Code != c.want {
+					t.Errorf("status %d, want %d: %s", rec.Code, c.want, rec.Body)
+				}
+				if changed := reloads+switches > before; changed != (c.want == http.StatusOK) {
+					t.Errorf("state changed = %v with status %d", changed, rec.Code)
+				}
+			})
+		}
+	}
+}
+
+func TestReloadNeedsLifecycle(t *testing.T) {
+	srv, _ := newTestServer(t) // built without Reload, as without --web.enable-lifecycle
+	req, _ := http.NewRequest(http.MethodPut, srv.URL+"/-/reload", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		t.Errorf("reload without --web.enable-lifecycle: status %d, want it refused", resp.StatusCode)
+	}
+}

@@ -32,8 +32,10 @@ type instance struct {
 	metrics  *exporter.MetricsHandler
 	reloadOK atomic.Bool
 	stateDir string
-	// load reads the config for a reload; serve reads the file again, the demo rebuilds its own.
+	// load reads the config for a reload (SIGHUP); serve reads the file again.
 	load func() (*config.Config, error)
+	// lifecycle also offers the reload over HTTP (--web.enable-lifecycle).
+	lifecycle bool
 
 	mu     sync.Mutex // serializes reload and close
 	cancel context.CancelFunc
@@ -134,7 +136,7 @@ func (e *instance) handler(extra map[string]http.Handler) (http.Handler, error) 
 		Version: version.Info(),
 		Extra:   routes,
 	}
-	if e.load != nil {
+	if e.load != nil && e.lifecycle {
 		opts.Reload = e.reload
 	}
 	return server.New(opts)

@@ -35,6 +35,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	serveCmd := app.Command("serve", "Run the exporter on a config file.").Default()
 	serveConfig := serveCmd.Flag("config.file", "custops configuration file.").Default("custops.yml").String()
 	serveWeb := kingpinflag.AddFlags(serveCmd, links.DefaultListenAddress)
+	serveLifecycle := serveCmd.Flag("web.enable-lifecycle", "Enable reloading the config over HTTP (PUT /-/reload, or POST with a JSON body); SIGHUP reloads either way.").Default("false").Bool()
 
 	checkCmd := app.Command("check", "Validate a config file, print what it understood or every error, exit non-zero on errors.")
 	checkConfig := checkCmd.Flag("config.file", "custops configuration file.").Default("custops.yml").String()
@@ -98,6 +99,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return runDemo(demo, logger, stdout)
 	default:
-		return runServe(*serveConfig, serveWeb, logger)
+		return runServe(*serveConfig, serveWeb, *serveLifecycle, logger)
 	}
 }

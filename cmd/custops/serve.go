@@ -16,7 +16,7 @@ import (
 	"github.com/custops/custops/collector/config"
 )
 
-func runServe(configFile string, webFlags *web.FlagConfig, logger *slog.Logger) int {
+func runServe(configFile string, webFlags *web.FlagConfig, lifecycle bool, logger *slog.Logger) int {
 	logger.Info("starting custops", "version", version.Info(), "build_context", version.BuildContext())
 	cfg, err := config.Load(configFile)
 	if err != nil {
@@ -34,6 +34,7 @@ func runServe(configFile string, webFlags *web.FlagConfig, logger *slog.Logger) 
 		}
 	}()
 	e.load = func() (*config.Config, error) { return config.Load(configFile) }
+	e.lifecycle = lifecycle
 	h, err := e.handler(nil)
 	if err != nil {
 		logger.Error("cannot build the web handler", "err", err)

@@ -31,20 +31,31 @@ type Collector struct {
 // New returns a Collector over state.
 func New(state State) *Collector { return &Collector{state: state} }
 
-// Describe sends every descriptor.
+// Describe sends every descriptor of the view's metrics.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range allDescs {
-		ch <- d
+		if d != configReloadDesc {
+			ch <- d
+		}
 	}
+}
+
+// reloadCollector renders whether the last reload succeeded. It is served live, not from the
+// render cache: a refused reload publishes no new view, and must show at once.
+type reloadCollector struct{ state State }
+
+func (r reloadCollector) Describe(ch chan<- *prometheus.Desc) { ch <- configReloadDesc }
+
+func (r reloadCollector) Collect(ch chan<- prometheus.Metric) {
+	v := 0.0
+	if r.state.ReloadSuccessful() {
+		v = 1
+	}
+	ch <- prometheus.MustNewConstMetric(configReloadDesc, prometheus.GaugeValue, v)
 }
 
 // Collect renders the current snapshot and source health.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
-	reload := 0.0
-	if c.state.ReloadSuccessful() {
-		reload = 1
-	}
-	ch <- prometheus.MustNewConstMetric(configReloadDesc, prometheus.GaugeValue, reload)
 	v := c.state.View()
 	if v == nil {
 		return

@@ -33,11 +33,14 @@ type MetricsHandler struct {
 	encoded map[string][]byte // by format and content encoding
 }
 
-// NewMetricsHandler serves the custops metrics of state, followed by the live families of live.
+// NewMetricsHandler serves the custops metrics of state's view, followed by the live families:
+// live's and whether the last reload succeeded.
 func NewMetricsHandler(state State, live prometheus.Gatherer, logger *slog.Logger) *MetricsHandler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(New(state))
-	return &MetricsHandler{state: state, custops: reg, live: live, logger: logger, encoded: map[string][]byte{}}
+	reloads := prometheus.NewRegistry()
+	reloads.MustRegister(reloadCollector{state})
+	return &MetricsHandler{state: state, custops: reg, live: prometheus.Gatherers{live, reloads}, logger: logger, encoded: map[string][]byte{}}
 }
 
 // prometheusAccept is what Prometheus 3 asks for by default, so Refresh can render that format

@@ -63,7 +63,7 @@ func scrapeWith(t *testing.T, h http.Handler, accept, encoding string) (http.Hea
 func reference(t *testing.T, st State, accept string) string {
 	t.Helper()
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(New(st))
+	reg.MustRegister(New(st), reloadCollector{st})
 	_, body := scrapeWith(t, promhttp.HandlerFor(prometheus.Gatherers{reg, liveRegistry()}, promhttp.HandlerOpts{EnableOpenMetrics: true}), accept, "")
 	return body
 }
@@ -176,5 +176,19 @@ func BenchmarkScrape(b *testing.B) {
 				b.SetBytes(int64(rec.Body.Len()))
 			}
 		})
+	}
+}
+
+// TestReloadResultIsLive: a refused reload publishes no new view, yet the next scrape says so.
+func TestReloadResultIsLive(t *testing.T) {
+	st := &mutableState{fakeState: testState()}
+	h := NewMetricsHandler(st, liveRegistry(), slog.New(slog.DiscardHandler))
+	h.Refresh()
+	if _, body := scrapeWith(t, h, "", ""); !strings.Contains(body, "custops_config_last_reload_successful 1") {
+		t.Fatalf("first scrape lacks a successful reload:\n%.300s", body)
+	}
+	st.reload = false // same view, as after a refused reload
+	if _, body := scrapeWith(t, h, "", ""); !strings.Contains(body, "custops_config_last_reload_successful 0") {
+		t.Errorf("a failed reload does not show until the next view")
 	}
 }
