@@ -54,54 +54,61 @@ func (r reloadCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(configReloadDesc, prometheus.GaugeValue, v)
 }
 
-// Collect renders the current snapshot and source health.
+// Collect renders the current view: source health, then every customer.
 func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	v := c.state.View()
 	if v == nil {
 		return
 	}
-	for _, s := range v.Sources {
-		collectSource(ch, s)
-	}
-	snap := v.Snapshot
-	ch <- prometheus.MustNewConstMetric(snapshotTimestampDesc, prometheus.GaugeValue, unixSeconds(snap.At))
-	ch <- prometheus.MustNewConstMetric(snapshotDurationDesc, prometheus.GaugeValue, v.Took.Seconds())
-	for _, q := range snap.DataQuality {
-		ch <- prometheus.MustNewConstMetric(dataQualityDesc, prometheus.GaugeValue, float64(q.Count), q.Source, q.Check)
-	}
-	for i := range snap.Customers {
-		collectCustomer(ch, &snap.Customers[i])
+	emit := func(m prometheus.Metric) { ch <- m }
+	collectGlobal(emit, v)
+	for i := range v.Snapshot.Customers {
+		collectCustomer(emit, &v.Snapshot.Customers[i])
 	}
 }
 
-func collectSource(ch chan<- prometheus.Metric, s poller.SourceHealth) {
+// collectGlobal emits the series that belong to no customer: source health, data quality and
+// the snapshot's own timing.
+func collectGlobal(emit func(prometheus.Metric), v *poller.View) {
+	for _, s := range v.Sources {
+		collectSource(emit, s)
+	}
+	snap := v.Snapshot
+	emit(prometheus.MustNewConstMetric(snapshotTimestampDesc, prometheus.GaugeValue, unixSeconds(snap.At)))
+	emit(prometheus.MustNewConstMetric(snapshotDurationDesc, prometheus.GaugeValue, v.Took.Seconds()))
+	for _, q := range snap.DataQuality {
+		emit(prometheus.MustNewConstMetric(dataQualityDesc, prometheus.GaugeValue, float64(q.Count), q.Source, q.Check))
+	}
+}
+
+func collectSource(emit func(prometheus.Metric), s poller.SourceHealth) {
 	up := 0.0
 	if s.Up {
 		up = 1
 	}
-	ch <- prometheus.MustNewConstMetric(sourceUpDesc, prometheus.GaugeValue, up, s.Name)
+	emit(prometheus.MustNewConstMetric(sourceUpDesc, prometheus.GaugeValue, up, s.Name))
 	last := 0.0
 	if !s.LastSuccess.IsZero() {
 		last = unixSeconds(s.LastSuccess)
 	}
-	ch <- prometheus.MustNewConstMetric(sourceLastSuccessDesc, prometheus.GaugeValue, last, s.Name)
-	ch <- prometheus.MustNewConstMetric(sourcePollDurationDesc, prometheus.GaugeValue, s.PollDuration.Seconds(), s.Name)
-	ch <- prometheus.MustNewConstMetric(sourcePollIntervalDesc, prometheus.GaugeValue, s.PollInterval.Seconds(), s.Name)
-	ch <- prometheus.MustNewConstMetric(sourceTicketsDesc, prometheus.GaugeValue, float64(s.Tickets), s.Name)
+	emit(prometheus.MustNewConstMetric(sourceLastSuccessDesc, prometheus.GaugeValue, last, s.Name))
+	emit(prometheus.MustNewConstMetric(sourcePollDurationDesc, prometheus.GaugeValue, s.PollDuration.Seconds(), s.Name))
+	emit(prometheus.MustNewConstMetric(sourcePollIntervalDesc, prometheus.GaugeValue, s.PollInterval.Seconds(), s.Name))
+	emit(prometheus.MustNewConstMetric(sourceTicketsDesc, prometheus.GaugeValue, float64(s.Tickets), s.Name))
 	if s.Stats == nil {
 		return
 	}
 	for _, r := range s.Stats.Requests() {
-		ch <- prometheus.MustNewConstMetric(sourceRequestsDesc, prometheus.CounterValue, r.Count, s.Name, r.Endpoint, r.Code)
+		emit(prometheus.MustNewConstMetric(sourceRequestsDesc, prometheus.CounterValue, r.Count, s.Name, r.Endpoint, r.Code))
 	}
 	waits, _ := s.Stats.RateLimitWaits()
-	ch <- prometheus.MustNewConstMetric(sourceRateLimitWaitsDesc, prometheus.CounterValue, waits, s.Name)
+	emit(prometheus.MustNewConstMetric(sourceRateLimitWaitsDesc, prometheus.CounterValue, waits, s.Name))
 }
 
-func collectCustomer(ch chan<- prometheus.Metric, c *snapshot.Customer) {
+func collectCustomer(emit func(prometheus.Metric), c *snapshot.Customer) {
 	id := c.ID
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
-		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, append([]string{id}, labels...)...)
+		emit(prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, append([]string{id}, labels...)...))
 	}
 	gauge(customerInfoDesc, 1, c.Name, c.Tier, c.CSM)
 
@@ -156,8 +163,8 @@ func collectCustomer(ch chan<- prometheus.Metric, c *snapshot.Customer) {
 		}
 	}
 
-	summary(ch, responseTimeDesc, c.ResponseTime, id)
-	summary(ch, resolutionTimeDesc, c.ResolutionTime, id)
+	summary(emit, responseTimeDesc, c.ResponseTime, id)
+	summary(emit, resolutionTimeDesc, c.ResolutionTime, id)
 
 	gauge(riskScoreDesc, c.Risk)
 	for _, f := range catalog.Factors {
@@ -165,7 +172,7 @@ func collectCustomer(ch chan<- prometheus.Metric, c *snapshot.Customer) {
 	}
 }
 
-func summary(ch chan<- prometheus.Metric, d *prometheus.Desc, s snapshot.Summary, labels ...string) {
+func summary(emit func(prometheus.Metric), d *prometheus.Desc, s snapshot.Summary, labels ...string) {
 	q := make(map[float64]float64, len(s.Quantiles))
 	for k, v := range s.Quantiles {
 		q[k] = v
@@ -173,7 +180,7 @@ func summary(ch chan<- prometheus.Metric, d *prometheus.Desc, s snapshot.Summary
 	if len(q) == 0 {
 		q[0.5], q[0.9] = math.NaN(), math.NaN()
 	}
-	ch <- prometheus.MustNewConstSummary(d, s.Count, s.Sum, q, labels...)
+	emit(prometheus.MustNewConstSummary(d, s.Count, s.Sum, q, labels...))
 }
 
 func unixSeconds(t time.Time) float64 {

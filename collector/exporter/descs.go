@@ -10,8 +10,17 @@ import (
 // guide allows caching for slow, rate-limited upstream APIs, and says the HELP should tell.
 const cachedNote = " As of the last snapshot, computed after each poll; a scrape never calls the ticketing APIs."
 
+// descInfo is what prometheus.Desc does not expose: the renderer groups metrics into families
+// by name and writes their help.
+type descInfo struct{ name, help string }
+
+// descInfos is filled once by desc as the package-level descriptors are built.
+var descInfos = map[*prometheus.Desc]descInfo{}
+
 func desc(name, help string, labels ...string) *prometheus.Desc {
-	return prometheus.NewDesc(name, help, labels, nil)
+	d := prometheus.NewDesc(name, help, labels, nil)
+	descInfos[d] = descInfo{name, help}
+	return d
 }
 
 // Per-customer descriptors. Label order: customer first, then coarse to fine.

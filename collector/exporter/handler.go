@@ -3,98 +3,88 @@ package exporter
 import (
 	"bytes"
 	"compress/gzip"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
-
-	"github.com/custops/custops/collector/poller"
 )
 
 // MetricsHandler serves /metrics. The custops families change only when the poller publishes a
-// new view, so they are gathered and encoded once per view, format and compression, and a scrape
-// costs a copy of those bytes plus the few live Go, process and build-info series
-// (docs/benchmarks.md).
+// new view; Refresh renders a view once, re-encoding only the customers whose aggregates changed
+// (docs/benchmarks.md), and a scrape writes those bytes plus the few live Go, process,
+// build-info and reload series.
 type MetricsHandler struct {
-	state   State
-	custops prometheus.Gatherer
-	live    prometheus.Gatherer
-	logger  *slog.Logger
+	state  State
+	live   prometheus.Gatherer
+	logger *slog.Logger
 
-	mu      sync.Mutex
-	view    *poller.View
-	ready   bool
-	encoded map[string][]byte // by format and content encoding
+	mu      sync.Mutex // serializes renders
+	current atomic.Pointer[rendering]
 }
 
 // NewMetricsHandler serves the custops metrics of state's view, followed by the live families:
 // live's and whether the last reload succeeded.
 func NewMetricsHandler(state State, live prometheus.Gatherer, logger *slog.Logger) *MetricsHandler {
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(New(state))
 	reloads := prometheus.NewRegistry()
 	reloads.MustRegister(reloadCollector{state})
-	return &MetricsHandler{state: state, custops: reg, live: prometheus.Gatherers{live, reloads}, logger: logger, encoded: map[string][]byte{}}
+	return &MetricsHandler{state: state, live: prometheus.Gatherers{live, reloads}, logger: logger}
 }
 
-// prometheusAccept is what Prometheus 3 asks for by default, so Refresh can render that format
+// prometheusAccept is what Prometheus 3 asks for by default, so Refresh can compress that format
 // before the first scrape asks.
 const prometheusAccept = "application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;escaping=underscores;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1"
 
-// Refresh renders the current view in the formats a scrape most likely asks for, so the render
-// happens after a poll rather than inside a scrape. The poller calls it on every new view.
+// Refresh renders the current view, so the render happens after a poll rather than inside a
+// scrape, and compresses it in the format Prometheus asks for. The poller calls it on every new
+// view.
 func (h *MetricsHandler) Refresh() {
-	for _, accept := range []string{prometheusAccept, ""} {
-		hdr := http.Header{"Accept": {accept}}
-		if _, err := h.cached(negotiate(hdr), true); err != nil {
-			h.logger.Error("rendering metrics failed", "err", err)
+	r, err := h.rendered()
+	if err != nil {
+		h.logger.Error("rendering metrics failed", "err", err)
+		return
+	}
+	if r == nil {
+		return
+	}
+	if k, ok := kindOf(negotiate(http.Header{"Accept": {prometheusAccept}})); ok {
+		if _, err := r.gzipped(k); err != nil {
+			h.logger.Error("compressing metrics failed", "err", err)
 		}
 	}
+}
+
+// rendered returns the rendering of the current view, rendering it when the view changed; nil
+// before the first view.
+func (h *MetricsHandler) rendered() (*rendering, error) {
+	v := h.state.View()
+	if r := h.current.Load(); r != nil && r.view == v {
+		return r, nil
+	}
+	if v == nil {
+		return nil, nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	prev := h.current.Load()
+	if prev != nil && prev.view == v {
+		return prev, nil
+	}
+	r, err := render(v, prev)
+	if err != nil {
+		return nil, err
+	}
+	h.current.Store(r)
+	return r, nil
 }
 
 func negotiate(h http.Header) expfmt.Format {
 	return expfmt.NegotiateAccept(h, expfmt.DefaultOpenMetricsAcceptedFormats()...)
-}
-
-// cached returns the encoded custops families of the current view (without a closing
-// OpenMetrics EOF), gathering and encoding them when the view changed.
-func (h *MetricsHandler) cached(format expfmt.Format, gz bool) ([]byte, error) {
-	v := h.state.View()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if !h.ready || v != h.view {
-		h.view, h.ready, h.encoded = v, true, map[string][]byte{}
-	}
-	key := fmt.Sprintf("%s|%t", format, gz)
-	if b, ok := h.encoded[key]; ok {
-		return b, nil
-	}
-	plain, ok := h.encoded[fmt.Sprintf("%s|%t", format, false)]
-	if !ok {
-		families, err := h.custops.Gather()
-		if err != nil {
-			return nil, err
-		}
-		if plain, err = encode(families, format, false); err != nil {
-			return nil, err
-		}
-		h.encoded[fmt.Sprintf("%s|%t", format, false)] = plain
-	}
-	if !gz {
-		return plain, nil
-	}
-	b, err := gzipped(plain)
-	if err != nil {
-		return nil, err
-	}
-	h.encoded[key] = b
-	return b, nil
 }
 
 // encode writes families in format; closing adds OpenMetrics' final "# EOF".
@@ -127,11 +117,16 @@ func gzipped(b []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// ServeHTTP writes the cached custops families and the live families in the negotiated format.
+// ServeHTTP writes the rendered custops families and the live families in the negotiated format.
 func (h *MetricsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	format := negotiate(r.Header)
 	gz := acceptsGzip(r.Header.Get("Accept-Encoding"))
-	head, err := h.cached(format, gz)
+	k, ok := kindOf(format)
+	if !ok { // formats no scraper asks for by default: the text format
+		format = expfmt.NewFormat(expfmt.TypeTextPlain)
+		k = kindText
+	}
+	rd, err := h.rendered()
 	if err != nil {
 		h.fail(w, err)
 		return
@@ -149,11 +144,31 @@ func (h *MetricsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
+	var head []byte
+	size := 0
+	switch {
+	case rd == nil:
+	case gz:
+		head, err = rd.gzipped(k)
+		size = len(head)
+	default:
+		size, err = rd.size(k) // then streamed: the body is tens of megabytes at scale
+	}
+	if err != nil {
+		h.fail(w, err)
+		return
+	}
 	w.Header().Set("Content-Type", string(format))
 	if gz {
 		w.Header().Set("Content-Encoding", "gzip")
 	}
-	w.Header().Set("Content-Length", fmt.Sprint(len(head)+len(tail)))
+	w.Header().Set("Content-Length", strconv.Itoa(size+len(tail)))
+	if rd != nil && !gz {
+		if err := rd.writeTo(w, k); err != nil {
+			h.logger.Error("writing metrics failed", "err", err)
+			return
+		}
+	}
 	_, _ = w.Write(head)
 	_, _ = w.Write(tail)
 }
