@@ -16,7 +16,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/poller"
@@ -68,22 +67,6 @@ func reference(t *testing.T, st State, accept string) string {
 	reg.MustRegister(New(st), reloadCollector{st})
 	_, body := scrapeWith(t, promhttp.HandlerFor(prometheus.Gatherers{reg, liveRegistry()}, promhttp.HandlerOpts{EnableOpenMetrics: true}), accept, "")
 	return body
-}
-
-func families(t *testing.T, body string) map[string]string {
-	t.Helper()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	mfs, err := parser.TextToMetricFamilies(strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	out := map[string]string{}
-	for name, mf := range mfs {
-		// The order of series inside a family carries no meaning: compare them as a set.
-		slices.SortFunc(mf.Metric, func(a, b *dto.Metric) int { return strings.Compare(a.String(), b.String()) })
-		out[name] = mf.String()
-	}
-	return out
 }
 
 // blocks splits a text or OpenMetrics exposition into its families, each as its sorted lines:
