@@ -8,10 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/poller"
@@ -28,19 +29,33 @@ var reportStart = time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 // reportAt is the report's instant: after that breach, so the ticket list has a breached ticket.
 var reportAt = reportStart.Add(15 * time.Minute)
 
+// demoConfigFile writes the demo's configuration as a user's file would hold it, with state_dir
+// set and each source pointing at its simulated desk's address, and returns its path.
+func demoConfigFile(t *testing.T, stateDir string) string {
+	t.Helper()
+	cfg := sim.DemoConfig()
+	cfg.StateDir = stateDir
+	for i := range cfg.Sources {
+		cfg.Sources[i].URL = sim.DefaultBaseURL(cfg.Sources[i].Type)
+		cfg.Sources[i].Auth = config.Auth{TokenEnv: "CUSTOPS_TOKEN_NOT_READ_BY_REPORT"}
+	}
+	data, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "custops.yml")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // reportState syncs the demo's simulated desks into a real store in a fresh state dir, the way
 // the exporter would, and writes the demo config pointing state_dir at it. It returns the config
 // file and the loaded config.
 func reportState(t *testing.T) (string, *config.Config) {
 	t.Helper()
-	dir := t.TempDir()
-	stateDir := filepath.Join(dir, "state")
-	// demo.yml leaves state_dir to the demo command; a top-level key appended at the end sets it.
-	data := append(sim.DemoConfig(), []byte("\nstate_dir: "+strconv.Quote(stateDir)+"\n")...)
-	cfgFile := filepath.Join(dir, "custops.yml")
-	if err := os.WriteFile(cfgFile, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	cfgFile := demoConfigFile(t, filepath.Join(t.TempDir(), "state"))
 	cfg, err := config.Load(cfgFile)
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +66,7 @@ func reportState(t *testing.T) (string, *config.Config) {
 	}
 	defer st.Close()
 	for _, sc := range cfg.Sources {
-		src, err := sim.New(sc, source.Deps{Now: func() time.Time { return reportStart }})
+		src, err := sim.NewSource(sc.Name, sim.WorldOptions{Desk: sc.Type, Seed: 1, Scenario: sim.ScenarioBreachSoon}, source.Deps{Now: func() time.Time { return reportStart }})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,11 +169,7 @@ func TestReportStoreLocked(t *testing.T) {
 // code 1 and says what to do; --out=- writes the page to stdout.
 func TestReportCommandErrors(t *testing.T) {
 	cfgFile, _ := reportState(t)
-	empty := filepath.Join(t.TempDir(), "empty.yml")
-	data := append(sim.DemoConfig(), []byte("\nstate_dir: "+strconv.Quote(filepath.Join(t.TempDir(), "nothing"))+"\n")...)
-	if err := os.WriteFile(empty, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	empty := demoConfigFile(t, filepath.Join(t.TempDir(), "nothing"))
 	// A store file with nothing synced, as an exporter that never reached its sources leaves.
 	unsyncedDir := filepath.Join(t.TempDir(), "unsynced")
 	st, err := store.Open(unsyncedDir, nil)
@@ -168,11 +179,7 @@ func TestReportCommandErrors(t *testing.T) {
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	unsynced := filepath.Join(t.TempDir(), "unsynced.yml")
-	data = append(sim.DemoConfig(), []byte("\nstate_dir: "+strconv.Quote(unsyncedDir)+"\n")...)
-	if err := os.WriteFile(unsynced, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	unsynced := demoConfigFile(t, unsyncedDir)
 	for _, tc := range []struct {
 		name   string
 		args   []string

@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/custops/custops/alerts"
+	"github.com/custops/custops/internal/yamlfile"
 )
 
 var appLabels = om{{"app.kubernetes.io/name", "custops"}, {"app.kubernetes.io/component", "exporter"}}
@@ -20,10 +21,40 @@ func meta(o Options, name string, extra ...kv) om {
 	return om{{"name", name}, {"namespace", o.Namespace}, {"labels", labels}}
 }
 
-// Resources are sized from docs/benchmarks.md: about 1 KiB of heap per stored ticket and a
-// snapshot pass of 200,000 tickets in well under a second, so 512Mi holds a large desk with room.
+// The Deployment's volumes, in order; the demo overlay removes the config and the tokens, which
+// the demo does not read, by their indexes (demoOnly).
+var (
+	volumeMounts = list{
+		om{{"name", "state"}, {"mountPath", StateDir}},
+		om{{"name", "config"}, {"mountPath", "/etc/custops"}, {"readOnly", true}},
+		om{{"name", "tokens"}, {"mountPath", TokenDir}, {"readOnly", true}},
+	}
+	volumes = list{
+		om{{"name", "state"}, {"persistentVolumeClaim", om{{"claimName", "custops-state"}}}},
+		om{{"name", "config"}, {"configMap", om{{"name", "custops-config"}}}},
+		// Not optional: without the operator's Secret the pod waits in ContainerCreating, naming
+		// it, rather than running on nothing.
+		om{{"name", "tokens"}, {"secret", om{{"secretName", TokenSecret}}}},
+	}
+	// notInDemo are the indexes of the volumes (and mounts) the demo drops, highest first so
+	// each removal leaves the next index in place.
+	notInDemo = []int{2, 1}
+)
+
+// TokenSecret is the Secret the operator creates with the desks' tokens (keys TokenFiles).
+const TokenSecret = "custops-tokens"
+
+// serveArgs run the exporter on the mounted config.
+func serveArgs(o Options) list {
+	return list{"serve", "--config.file=/etc/custops/custops.yml", "--web.listen-address=:" + fmt.Sprint(o.Port)}
+}
+
+// demoArgs run the demo on its built-in desks.
+func demoArgs(o Options) list {
+	return list{"demo", "--demo.state-dir=" + StateDir, "--web.listen-address=:" + fmt.Sprint(o.Port)}
+}
+
 func deployment(o Options) om {
-	port := fmt.Sprint(o.Port)
 	probe := func(path string, delay int) om {
 		return om{{"httpGet", om{{"path", path}, {"port", "http"}}}, {"initialDelaySeconds", delay}, {"periodSeconds", 10}}
 	}
@@ -39,30 +70,25 @@ func deployment(o Options) om {
 			{"template", om{
 				{"metadata", om{{"labels", appLabels}}},
 				{"spec", om{
+					// custops never calls the Kubernetes API.
+					{"automountServiceAccountToken", false},
 					{"securityContext", om{{"runAsNonRoot", true}, {"runAsUser", 65532}, {"runAsGroup", 65532}, {"fsGroup", 65532}, {"seccompProfile", om{{"type", "RuntimeDefault"}}}}},
 					{"containers", list{om{
 						{"name", "custops"},
 						{"image", o.Image},
-						{"args", list{"serve", "--config.file=/etc/custops/custops.yml", "--web.listen-address=:" + port}},
+						{"args", serveArgs(o)},
 						{"ports", list{om{{"name", "http"}, {"containerPort", o.Port}}}},
-						// Tokens: the Secret is created by the operator, never committed.
-						{"envFrom", list{om{{"secretRef", om{{"name", "custops-tokens"}, {"optional", true}}}}}},
+						{"env", list{om{{"name", "GOMEMLIMIT"}, {"value", goMemLimit}}}},
 						{"livenessProbe", probe("/-/healthy", 5)},
 						{"readinessProbe", probe("/-/ready", 5)},
 						{"resources", om{
-							{"requests", om{{"cpu", "100m"}, {"memory", "256Mi"}}},
-							{"limits", om{{"memory", "512Mi"}}},
+							{"requests", om{{"cpu", "100m"}, {"memory", memoryRequest}}},
+							{"limits", om{{"memory", memoryLimit}}},
 						}},
 						{"securityContext", om{{"allowPrivilegeEscalation", false}, {"readOnlyRootFilesystem", true}, {"capabilities", om{{"drop", list{"ALL"}}}}}},
-						{"volumeMounts", list{
-							om{{"name", "config"}, {"mountPath", "/etc/custops"}, {"readOnly", true}},
-							om{{"name", "state"}, {"mountPath", "/var/lib/custops"}},
-						}},
+						{"volumeMounts", volumeMounts},
 					}}},
-					{"volumes", list{
-						om{{"name", "config"}, {"configMap", om{{"name", "custops-config"}}}},
-						om{{"name", "state"}, {"persistentVolumeClaim", om{{"claimName", "custops-state"}}}},
-					}},
+					{"volumes", volumes},
 				}},
 			}},
 		}},
@@ -177,12 +203,57 @@ func networkPolicy(o Options) om {
 	}
 }
 
-func kustomization(o Options, resources []string) om {
+// demoKustomization is deploy/kubernetes/demo: the base with `custops demo` in place of serve,
+// without the config and tokens it does not read, in a namespace of its own so it never
+// replaces a production exporter.
+func demoKustomization(o Options) (om, error) {
+	ops := list{om{{"op", "replace"}, {"path", "/spec/template/spec/containers/0/args"}, {"value", demoArgs(o)}}}
+	for _, i := range notInDemo {
+		ops = append(ops,
+			om{{"op", "remove"}, {"path", fmt.Sprintf("/spec/template/spec/containers/0/volumeMounts/%d", i)}},
+			om{{"op", "remove"}, {"path", fmt.Sprintf("/spec/template/spec/volumes/%d", i)}})
+	}
+	patch, err := yamlfile.Encode("", ops)
+	if err != nil {
+		return nil, err
+	}
+	return om{
+		{"apiVersion", "kustomize.config.k8s.io/v1beta1"},
+		{"kind", "Kustomization"},
+		{"namespace", demoNamespace(o)},
+		{"resources", list{"namespace.yaml", "../base"}},
+		{"patches", list{om{
+			{"target", om{{"kind", "Deployment"}, {"name", "custops"}}},
+			{"patch", string(patch)},
+		}}},
+	}, nil
+}
+
+func demoNamespace(o Options) string { return o.Namespace + "-demo" }
+
+func namespace(name string) om {
+	return om{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", om{{"name", name}, {"labels", appLabels}}}}
+}
+
+// baseKustomization lists every resource, with no config: production adds the config template,
+// the demo needs none.
+func baseKustomization(o Options, resources []string) om {
 	return om{
 		{"apiVersion", "kustomize.config.k8s.io/v1beta1"},
 		{"kind", "Kustomization"},
 		{"namespace", o.Namespace},
 		{"resources", resources},
+	}
+}
+
+// prodKustomization is deploy/kubernetes: the base with custops.yml as its config. Its pod also
+// needs the operator's Secret TokenSecret.
+func prodKustomization(o Options) om {
+	return om{
+		{"apiVersion", "kustomize.config.k8s.io/v1beta1"},
+		{"kind", "Kustomization"},
+		{"namespace", o.Namespace},
+		{"resources", list{"base"}},
 		{"configMapGenerator", list{om{{"name", "custops-config"}, {"files", list{"custops.yml"}}}}},
 		{"generatorOptions", om{{"disableNameSuffixHash", false}}},
 	}

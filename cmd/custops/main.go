@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/common/version"
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
+	"github.com/custops/custops/internal/demo/sim"
 	"github.com/custops/custops/internal/generate"
 	"github.com/custops/custops/links"
 )
@@ -51,11 +52,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	generateCmd.Flag("image", "custops image for compose and Kubernetes.").Default(gen.Manifests.Image).StringVar(&gen.Manifests.Image)
 
 	demoCmd := app.Command("demo", "Run the exporter on built-in simulated Jira and Zendesk desks.")
-	demoWeb := kingpinflag.AddFlags(demoCmd, links.DefaultListenAddress)
-	demo := demoOptions{}
-	demoCmd.Flag("demo.speed", "Simulated seconds per real second: 60 makes a demo hour pass in a minute; 0 freezes the clock (with --demo.direct). Alerts that compare timestamps with time() need 1.").Default("1").Float64Var(&demo.Speed)
+	demoFlags := demoFlags{Web: kingpinflag.AddFlags(demoCmd, links.DefaultListenAddress)}
+	demo := &demoFlags.Demo
+	demoCmd.Flag("demo.speed", "Simulated seconds per real second: 60 makes a demo hour pass in a minute; 0 freezes the clock (with --demo.direct). Alerts that compare timestamps with time() need 1.").Default("1").Float64Var(&demoFlags.Speed)
 	demoStart := demoCmd.Flag("demo.start", "Simulated instant the demo starts at, RFC 3339; default now. With --demo.speed=0 the output is reproducible.").Default("").String()
-	demoCmd.Flag("demo.scenario", "Simulated scenario: default, or breach-soon (one customer breaches within minutes, another stays healthy).").Default("default").EnumVar(&demo.Scenario, "default", "breach-soon")
+	demoCmd.Flag("demo.scenario", "Simulated scenario: default, or breach-soon (one customer breaches within minutes, another stays healthy).").Default(sim.ScenarioDefault).EnumVar(&demo.Scenario, sim.ScenarioDefault, sim.ScenarioBreachSoon)
 	demoCmd.Flag("demo.seed", "Random seed of the simulated desks; the same seed replays the same tickets.").Default("1").Int64Var(&demo.Seed)
 	demoCmd.Flag("demo.state-dir", "Where the demo keeps its store; a fresh temporary directory when empty.").Default("").StringVar(&demo.StateDir)
 	demoCmd.Flag("demo.direct", "Poll the simulator in process instead of over the Jira and Zendesk wire formats on loopback.").BoolVar(&demo.Direct)
@@ -90,14 +91,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case healthCmd.FullCommand():
 		return runHealthcheck(*healthURL, stderr)
 	case demoCmd.FullCommand():
-		demo.Web = demoWeb
 		if *demoStart != "" {
 			if demo.Start, err = time.Parse(time.RFC3339, *demoStart); err != nil {
 				fmt.Fprintf(stderr, "custops: --demo.start: %v\n", err)
 				return 2
 			}
 		}
-		return runDemo(demo, logger, stdout)
+		return runDemo(demoFlags, logger, stdout)
 	default:
 		return runServe(*serveConfig, serveWeb, *serveLifecycle, logger)
 	}

@@ -67,7 +67,7 @@ func TestGenerateWritesDeploy(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, f := range []string{"prometheus/rules/custops.rules.yml", "alertmanager/alertmanager.yml", "grafana/dashboards/custops-customer.json", "kubernetes/deployment.yaml"} {
+	for _, f := range []string{"prometheus/rules/custops.rules.yml", "alertmanager/alertmanager.yml", "grafana/dashboards/custops-customer.json", "kubernetes/base/deployment.yaml", "kubernetes/demo/kustomization.yaml"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("generate did not write %s: %v", f, err)
 		}

@@ -9,14 +9,16 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/internal/demo"
 )
 
 const reloadConfig = `state_dir: %s
 sources:
   - name: jsm
-    type: sim
+    type: jira
+    url: https://jsm.example.invalid
+    auth: {token_env: CUSTOPS_RELOAD_TEST_TOKEN}
     poll_interval: 50ms
-    sim: {desk: jira}
 customers:
   - id: northwind
     name: Northwind Payments
@@ -28,8 +30,14 @@ tiers:
 `
 
 // TestReload: a valid new config is swapped in; an invalid one is refused, the running one kept,
-// and custops_config_last_reload_successful says so.
+// and custops_config_last_reload_successful says so. The jira source polls the demo's simulator
+// in process (the demo's factories), so the test needs no network.
 func TestReload(t *testing.T) {
+	d, err := demo.Start(demo.Options{Direct: true, Start: time.Now(), PollInterval: 50 * time.Millisecond, History: 24 * time.Hour, StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "custops.yml")
 	write := func(extra string) {
@@ -44,7 +52,7 @@ func TestReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := newInstance(cfg, slog.New(slog.DiscardHandler), time.Now)
+	e, err := startInstance(cfg, d.Factories, slog.New(slog.DiscardHandler), time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/source/jira"
 	"github.com/custops/custops/collector/source/zendesk"
-	"github.com/custops/custops/internal/demo/sim"
 )
 
 // sourceFactories maps each config `type` to its constructor: the one place a source is registered.
@@ -13,6 +12,5 @@ func sourceFactories() map[string]source.Factory {
 	return map[string]source.Factory{
 		config.TypeJira:    jira.New,
 		config.TypeZendesk: zendesk.New,
-		config.TypeSim:     sim.New,
 	}
 }

@@ -27,7 +27,7 @@ type Config struct {
 // Source is one ticketing system to poll.
 type Source struct {
 	Name         string   `yaml:"name"`          // the `source` label: [a-z0-9_-]+
-	Type         string   `yaml:"type"`          // jira | zendesk | sim
+	Type         string   `yaml:"type"`          // jira | zendesk
 	URL          string   `yaml:"url"`           // base URL of the instance
 	Flavor       string   `yaml:"flavor"`        // jira only: cloud | datacenter; detected when empty
 	Auth         Auth     `yaml:"auth"`          // credentials, by reference only
@@ -49,8 +49,6 @@ type Source struct {
 
 	// ResolutionMetric is the Zendesk SLA metric that counts as resolution: requester_wait_time.
 	ResolutionMetric string `yaml:"resolution_metric"`
-
-	Sim *Sim `yaml:"sim"` // sim only
 }
 
 // Auth references a credential; the secret itself never appears in the config text.
@@ -58,6 +56,9 @@ type Auth struct {
 	Email     string `yaml:"email"`      // Jira Cloud / Zendesk user; empty means a bearer token
 	TokenEnv  string `yaml:"token_env"`  // name of the environment variable holding the token
 	TokenFile string `yaml:"token_file"` // or a file holding it (trailing newline trimmed)
+	// Secret is the token itself, for configurations built in Go (the demo hands its loopback
+	// desks' tokens to the sources this way). No file can set it: `yaml:"-"`.
+	Secret Secret `yaml:"-"`
 }
 
 // Escalation says which tickets count as escalated.
@@ -72,14 +73,6 @@ type Fields struct {
 	Organizations string   `yaml:"organizations"`
 	Satisfaction  string   `yaml:"satisfaction"`
 	RequestType   string   `yaml:"request_type"`
-}
-
-// Sim configures the built-in simulated desk.
-type Sim struct {
-	Desk     string   `yaml:"desk"`     // which simulated desk this source reads: jira | zendesk
-	Seed     int64    `yaml:"seed"`     // the same seed replays the same tickets
-	Scenario string   `yaml:"scenario"` // default | breach-soon
-	History  Duration `yaml:"history"`  // backfilled past at start: 30d
 }
 
 // MatchRuleKind names what a customer_from rule looks at.

@@ -15,7 +15,6 @@ import (
 const (
 	TypeJira    = "jira"
 	TypeZendesk = "zendesk"
-	TypeSim     = "sim"
 )
 
 // SLA modes of a source: read clocks from the source, compute them from the tier policy, or both.
@@ -73,14 +72,6 @@ var (
 	DefaultZendeskIncidentTypes = []string{"incident", "problem"}
 )
 
-// DefaultSim replays the default scenario in real time with 30 days of history.
-var DefaultSim = Sim{
-	Desk:     TypeJira,
-	Seed:     1,
-	Scenario: "default",
-	History:  Duration(30 * 24 * time.Hour),
-}
-
 // DefaultTier warns at 25% of the goal left and aims at 95% compliance; SLA clocks pause while
 // waiting on the customer.
 var DefaultTier = Tier{
@@ -95,11 +86,44 @@ var DefaultCalendar = Calendar{Timezone: "UTC"}
 // The defaults are shared values: every method below clones their slices and maps before decoding
 // over them, because yaml.v3 merges into an existing map instead of replacing it.
 
-// UnmarshalYAML applies DefaultConfig, then the file.
-func (c *Config) UnmarshalYAML(node *yaml.Node) error {
-	*c = DefaultConfig
+// New returns a configuration holding every default, as a file that sets nothing would: the
+// starting point of a configuration built in Go (the demo's). It shares nothing with DefaultConfig.
+func New() *Config {
+	c := DefaultConfig
 	c.OfficialChannels = slices.Clone(DefaultConfig.OfficialChannels)
 	c.Risk.Weights = maps.Clone(DefaultConfig.Risk.Weights)
+	return &c
+}
+
+// NewSource returns a source of the given type holding every default of DefaultSource and of
+// its type, as a file that sets only its name and type would.
+func NewSource(name, typ string) Source {
+	s := defaultSource()
+	s.Name, s.Type = name, typ
+	s.typeDefaults()
+	return s
+}
+
+// defaultSource is DefaultSource sharing nothing with it.
+func defaultSource() Source {
+	s := DefaultSource
+	s.Escalation = Escalation{
+		Labels:   slices.Clone(DefaultSource.Escalation.Labels),
+		Statuses: slices.Clone(DefaultSource.Escalation.Statuses),
+	}
+	return s
+}
+
+// NewTier returns a tier holding DefaultTier's values, sharing nothing with it.
+func NewTier() Tier {
+	t := DefaultTier
+	t.SLA.PauseStates = slices.Clone(DefaultTier.SLA.PauseStates)
+	return t
+}
+
+// UnmarshalYAML applies DefaultConfig, then the file.
+func (c *Config) UnmarshalYAML(node *yaml.Node) error {
+	*c = *New()
 	type plain Config
 	if err := node.Decode((*plain)(c)); err != nil {
 		return err
@@ -113,9 +137,7 @@ func (c *Config) UnmarshalYAML(node *yaml.Node) error {
 		tiers := node.Content[i+1].Content
 		for j := 0; j+1 < len(tiers); j += 2 {
 			if tiers[j+1].ShortTag() == "!!null" {
-				t := DefaultTier
-				t.SLA.PauseStates = slices.Clone(DefaultTier.SLA.PauseStates)
-				c.Tiers[tiers[j].Value] = t
+				c.Tiers[tiers[j].Value] = NewTier()
 			}
 		}
 	}
@@ -124,15 +146,17 @@ func (c *Config) UnmarshalYAML(node *yaml.Node) error {
 
 // UnmarshalYAML applies DefaultSource and the defaults of the source's type, then the file.
 func (s *Source) UnmarshalYAML(node *yaml.Node) error {
-	*s = DefaultSource
-	s.Escalation = Escalation{
-		Labels:   slices.Clone(DefaultSource.Escalation.Labels),
-		Statuses: slices.Clone(DefaultSource.Escalation.Statuses),
-	}
+	*s = defaultSource()
 	type plain Source
 	if err := node.Decode((*plain)(s)); err != nil {
 		return err
 	}
+	s.typeDefaults()
+	return nil
+}
+
+// typeDefaults fills what the source left empty with the defaults of its type.
+func (s *Source) typeDefaults() {
 	switch s.Type {
 	case TypeJira:
 		if s.PageSize == 0 {
@@ -148,39 +172,15 @@ func (s *Source) UnmarshalYAML(node *yaml.Node) error {
 		if s.IncidentTypes == nil {
 			s.IncidentTypes = slices.Clone(DefaultZendeskIncidentTypes)
 		}
-	case TypeSim:
-		if s.Sim == nil {
-			sim := DefaultSim
-			s.Sim = &sim
-		}
-		if s.PageSize == 0 {
-			s.PageSize = DefaultJiraPageSize
-		}
-		if s.IncidentTypes == nil {
-			if s.Sim.Desk == TypeZendesk {
-				s.IncidentTypes = slices.Clone(DefaultZendeskIncidentTypes)
-			} else {
-				s.IncidentTypes = slices.Clone(DefaultJiraIncidentTypes)
-			}
-		}
 	}
 	if len(s.CustomerFrom) == 0 {
 		s.CustomerFrom = []MatchRule{{Kind: MatchOrganization}}
 	}
-	return nil
-}
-
-// UnmarshalYAML applies DefaultSim, then the file.
-func (s *Sim) UnmarshalYAML(node *yaml.Node) error {
-	*s = DefaultSim
-	type plain Sim
-	return node.Decode((*plain)(s))
 }
 
 // UnmarshalYAML applies DefaultTier, then the file.
 func (t *Tier) UnmarshalYAML(node *yaml.Node) error {
-	*t = DefaultTier
-	t.SLA.PauseStates = slices.Clone(DefaultTier.SLA.PauseStates)
+	*t = NewTier()
 	type plain Tier
 	return node.Decode((*plain)(t))
 }

@@ -26,9 +26,6 @@ func (c *Config) Describe(w io.Writer) error {
 
 	for _, s := range c.Sources {
 		url, auth := s.URL, s.Auth.Describe()
-		if s.Type == TypeSim {
-			url, auth = "(simulated "+s.simDesk()+" desk)", "none"
-		}
 		rules := make([]string, len(s.CustomerFrom))
 		for i, r := range s.CustomerFrom {
 			rules[i] = r.String()
@@ -133,14 +130,6 @@ func (s Source) typeName() string {
 		return s.Type + " (" + s.Flavor + ")"
 	}
 	return s.Type
-}
-
-// simDesk is the simulated desk of a sim source.
-func (s Source) simDesk() string {
-	if s.Sim == nil {
-		return DefaultSim.Desk
-	}
-	return s.Sim.Desk
 }
 
 func join[S ~string](vals []S) string {

@@ -24,7 +24,7 @@ func TestLoadInvalid(t *testing.T) {
 		{"inline-token", `:6: sources[0].auth.token: secrets are not allowed inline; use token_env or token_file`},
 		{"source-name", `:3: sources[0].name: invalid name "JSM!" (want lowercase letters, digits, _ and -)`},
 		{"duplicate-source", `:8: sources[1].name: duplicate source name "jsm" (first at sources[0])`},
-		{"source-type", `:4: sources[0].type: unknown type "servicenow" (known: jira, zendesk, sim)`},
+		{"source-type", `:4: sources[0].type: unknown type "servicenow" (known: jira, zendesk)`},
 		{"url-missing", `:3: sources[0].url: is required for jira sources`},
 		{"url", `:5: sources[0].url: invalid URL "example.atlassian.net" (want https://host[/path])`},
 		{"flavor", `:5: sources[0].flavor: unknown flavor "server" (known: cloud, datacenter)`},
@@ -53,8 +53,6 @@ func TestLoadInvalid(t *testing.T) {
 		{"rule-kind", `:7: sources[0].customer_from[0]: unknown rule "organisation" (known: organization, project, label, reporter_domain, {field: <id>}, {label_prefix: <prefix>})`},
 		{"rule-map", `:7: sources[0].customer_from[1]: unknown rule "field_id" (known: organization, project, label, reporter_domain, {field: <id>}, {label_prefix: <prefix>})`},
 		{"rule-bare-field", `:7: sources[0].customer_from[1]: rule field needs the field id: {field: customfield_10050}`},
-		{"sim-desk", `:5: sources[0].sim.desk: unknown desk "servicenow" (known: jira, zendesk)`},
-		{"sim-scenario", `:5: sources[0].sim.scenario: unknown scenario "apocalypse" (known: default, breach-soon)`},
 		{"type-mismatch", `:5: sources[0].page_size: expected an integer, got a scalar "many"`},
 		{"duplicate-match", `:14: customers[1].match.organization[0]: "northwind payments" already identifies customer northwind`},
 		{"pause-state", `:19: tiers.gold.sla.pause_states[0]: state "resolved" ends the clock; only open states can pause it (known: new, in_progress, waiting_customer, waiting_partner)`},
@@ -179,18 +177,19 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
-// TestTypeDefaults proves the defaults that depend on a source's type.
+// TestTypeDefaults proves the defaults that depend on a source's type, and that NewSource, the
+// starting point of a source built in Go, holds the same defaults as a file that sets only the
+// name and type.
 func TestTypeDefaults(t *testing.T) {
 	cfg, err := Parse([]byte(`
 sources:
   - {name: zd, type: zendesk, url: "https://x.zendesk.com", auth: {token_env: ZD}}
-  - {name: sim, type: sim}
-  - {name: simzd, type: sim, sim: {desk: zendesk}}
+  - {name: jsm, type: jira, url: "https://x.atlassian.net", auth: {token_env: JIRA}}
 `), "types.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	zd, sim, simzd := cfg.Sources[0], cfg.Sources[1], cfg.Sources[2]
+	zd, jsm := cfg.Sources[0], cfg.Sources[1]
 	checks := []struct {
 		name      string
 		got, want any
@@ -198,14 +197,56 @@ sources:
 		{"zendesk page_size", zd.PageSize, 1000},
 		{"zendesk incident_types", zd.IncidentTypes, []string{"incident", "problem"}},
 		{"zendesk customer_from", zd.CustomerFrom, []MatchRule{{Kind: MatchOrganization}}},
-		{"sim defaults", *sim.Sim, DefaultSim},
-		{"sim history", sim.Sim.History, Duration(30 * 24 * time.Hour)},
-		{"sim desk zendesk keeps other defaults", *simzd.Sim, Sim{Desk: "zendesk", Seed: 1, Scenario: "default", History: DefaultSim.History}},
-		{"sim zendesk incident_types", simzd.IncidentTypes, []string{"incident", "problem"}},
+		{"jira page_size", jsm.PageSize, 100},
+		{"jira incident_types", jsm.IncidentTypes, []string{"Incident"}},
 	}
 	for _, c := range checks {
 		if !reflect.DeepEqual(c.got, c.want) {
 			t.Errorf("%s = %+v, want %+v", c.name, c.got, c.want)
+		}
+	}
+	for _, parsed := range cfg.Sources {
+		built := NewSource(parsed.Name, parsed.Type)
+		built.URL, built.Auth = parsed.URL, parsed.Auth
+		if !reflect.DeepEqual(built, parsed) {
+			t.Errorf("NewSource(%q, %q) = %+v, want what the file gives: %+v", parsed.Name, parsed.Type, built, parsed)
+		}
+	}
+	if NewSource("a", TypeJira).Escalation.Labels[0] = "changed"; DefaultSource.Escalation.Labels[0] != "escalated" {
+		t.Errorf("NewSource shares its escalation labels with DefaultSource")
+	}
+}
+
+// TestValidateBuiltInGo: a configuration built in Go is checked by the rules a file is, and a
+// token given in memory stands for token_env or token_file.
+func TestValidateBuiltInGo(t *testing.T) {
+	cfg := New()
+	src := NewSource("jsm", TypeJira)
+	src.URL = "https://x.atlassian.net"
+	cfg.Sources = []Source{src}
+	want := `demo: sources[0].auth: token_env or token_file is required for jira sources`
+	if err := cfg.Validate("demo"); errString(err) != want {
+		t.Errorf("without a token: %v, want %s", err, want)
+	}
+	cfg.Sources[0].Auth.Secret = "in-memory"
+	if err := cfg.Validate("demo"); err != nil {
+		t.Errorf("with a token in memory: %v", err)
+	}
+	if tok, err := cfg.Sources[0].Auth.Token(); err != nil || tok != "in-memory" {
+		t.Errorf("Token() = %v, %v; want the in-memory token", err, err)
+	}
+	if got := cfg.Sources[0].Auth.Describe(); got != "bearer token given in memory" {
+		t.Errorf("Describe() = %q", got)
+	}
+}
+
+// TestNoFileSetsTheInMemoryToken: Auth.Secret has no YAML key, so a file naming it fails and
+// the token never comes from the config text.
+func TestNoFileSetsTheInMemoryToken(t *testing.T) {
+	for _, key := range []string{"secret", "Secret", "-"} {
+		_, err := Parse([]byte("sources:\n  - name: jsm\n    type: jira\n    url: https://x.atlassian.net\n    auth: {\""+key+"\": abc}\n"), "s.yml")
+		if err == nil || !strings.Contains(err.Error(), "sources[0].auth."+key) {
+			t.Errorf("auth.%s: err %v, want one naming the key", key, err)
 		}
 	}
 }
@@ -217,7 +258,7 @@ func TestDefaultsNotShared(t *testing.T) {
 	for k, v := range DefaultRiskWeights {
 		before[k] = v
 	}
-	cfg, err := Parse([]byte("sources: [{name: s, type: sim}]\nrisk: {weights: {breached: 40}}\n"), "w.yml")
+	cfg, err := Parse([]byte("sources: [{name: s, type: jira, url: \"https://x.atlassian.net\", auth: {token_env: T}}]\nrisk: {weights: {breached: 40}}\n"), "w.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,8 +283,8 @@ func TestExampleLoads(t *testing.T) {
 	if err != nil {
 		t.Fatalf("custops.example.yml: %v", err)
 	}
-	if len(cfg.Sources) != 3 || len(cfg.Customers) != 3 || len(cfg.Tiers) != 2 || len(cfg.Calendars) != 1 {
-		t.Errorf("example has %d sources, %d customers, %d tiers, %d calendars; want 3, 3, 2, 1",
+	if len(cfg.Sources) != 2 || len(cfg.Customers) != 3 || len(cfg.Tiers) != 2 || len(cfg.Calendars) != 1 {
+		t.Errorf("example has %d sources, %d customers, %d tiers, %d calendars; want 2, 3, 2, 1",
 			len(cfg.Sources), len(cfg.Customers), len(cfg.Tiers), len(cfg.Calendars))
 	}
 	jsm, _ := cfg.SourceByName("jsm")

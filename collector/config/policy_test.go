@@ -9,7 +9,7 @@ import (
 )
 
 const policyYAML = `
-sources: [{name: s, type: sim}]
+sources: [{name: s, type: jira, url: "https://x.atlassian.net", auth: {token_env: T}}]
 customers:
   - {id: plain, tier: gold}
   - id: custom
@@ -125,8 +125,8 @@ func TestSourceLookups(t *testing.T) {
 	cfg, err := Parse([]byte(`
 poll_interval: 2m
 sources:
-  - {name: fast, type: sim, poll_interval: 10s}
-  - {name: default, type: sim}
+  - {name: fast, type: jira, url: "https://x.atlassian.net", auth: {token_env: T}, poll_interval: 10s}
+  - {name: default, type: zendesk, url: "https://x.zendesk.com", auth: {token_env: T}}
 `), "lookup.yml")
 	if err != nil {
 		t.Fatal(err)

@@ -35,9 +35,12 @@ func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + secretMask + `
 func (Secret) MarshalText() ([]byte, error) { return []byte(secretMask), nil }
 
 // Token reads the credential the auth block references: the environment variable token_env or
-// the file token_file, trailing newline trimmed. Errors name the variable or file, never the value.
+// the file token_file, trailing newline trimmed, or Secret when a configuration built in Go set
+// it. Errors name the variable or file, never the value.
 func (a Auth) Token() (Secret, error) {
 	switch {
+	case a.Secret != "":
+		return a.Secret, nil
 	case a.TokenEnv != "" && a.TokenFile != "":
 		return "", errors.New("auth: set only one of token_env and token_file")
 	case a.TokenEnv != "":
@@ -73,6 +76,8 @@ func (a Auth) Describe() string {
 		from = "token from env " + a.TokenEnv
 	case a.TokenFile != "":
 		from = "token from file " + a.TokenFile
+	case a.Secret != "":
+		from = "token given in memory"
 	default:
 		return "none"
 	}

@@ -83,11 +83,9 @@ var (
 
 // Known values, in the order error messages list them.
 var (
-	sourceTypes = []string{TypeJira, TypeZendesk, TypeSim}
+	sourceTypes = []string{TypeJira, TypeZendesk}
 	flavors     = []string{"cloud", "datacenter"}
 	slaModes    = []string{SLANative, SLAComputed, SLABoth}
-	simDesks    = []string{TypeJira, TypeZendesk}
-	scenarios   = []string{"default", "breach-soon"}
 	// zendeskMetrics are the metric names of Zendesk's ticket metric events API.
 	zendeskMetrics = []string{"requester_wait_time", "resolution_time", "agent_work_time", "reply_time", "group_ownership_time", "pausable_update_time", "periodic_update_time"}
 )
@@ -112,6 +110,14 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// Validate checks a configuration built in Go (the demo's) by the rules a file is checked by;
+// name stands for the file in the errors, which carry no line.
+func (c *Config) Validate(name string) error {
+	v := &validator{file: name}
+	v.config(c)
+	return v.result()
 }
 
 // config checks the meaning of a decoded configuration.
@@ -194,19 +200,18 @@ func (v *validator) sources(c *Config) {
 
 // source checks one source of a known type.
 func (v *validator) source(s *Source, p string) {
-	remote := s.Type == TypeJira || s.Type == TypeZendesk
-	if remote {
-		if s.URL == "" {
-			v.errf(p+".url", "is required for %s sources", s.Type)
-		} else if u, err := url.Parse(s.URL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-			v.errf(p+".url", "invalid URL %q (want https://host[/path])", s.URL)
-		}
-		switch {
-		case s.Auth.TokenEnv == "" && s.Auth.TokenFile == "":
-			v.errf(p+".auth", "token_env or token_file is required for %s sources", s.Type)
-		case s.Auth.TokenEnv != "" && s.Auth.TokenFile != "":
-			v.errf(p+".auth", "set only one of token_env and token_file")
-		}
+	if s.URL == "" {
+		v.errf(p+".url", "is required for %s sources", s.Type)
+	} else if u, err := url.Parse(s.URL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		v.errf(p+".url", "invalid URL %q (want https://host[/path])", s.URL)
+	}
+	switch {
+	case s.Auth.Secret != "":
+		// Set in Go (the demo); a file cannot reach it.
+	case s.Auth.TokenEnv == "" && s.Auth.TokenFile == "":
+		v.errf(p+".auth", "token_env or token_file is required for %s sources", s.Type)
+	case s.Auth.TokenEnv != "" && s.Auth.TokenFile != "":
+		v.errf(p+".auth", "set only one of token_env and token_file")
 	}
 	if env := s.Auth.TokenEnv; env != "" && !looksLikeEnvName(env) {
 		// Never echo the value: it may be the token pasted in the wrong place.
@@ -265,24 +270,6 @@ func (v *validator) source(s *Source, p string) {
 	}
 	if s.Type == TypeZendesk && !slices.Contains(zendeskMetrics, s.ResolutionMetric) {
 		v.errf(p+".resolution_metric", "unknown Zendesk SLA metric %q %s", s.ResolutionMetric, known(zendeskMetrics))
-	}
-	if s.Type != TypeSim {
-		if s.Sim != nil {
-			v.errf(p+".sim", "applies to sim sources only")
-		}
-		return
-	}
-	if s.Sim == nil {
-		return
-	}
-	if !slices.Contains(simDesks, s.Sim.Desk) {
-		v.errf(p+".sim.desk", "unknown desk %q %s", s.Sim.Desk, known(simDesks))
-	}
-	if !slices.Contains(scenarios, s.Sim.Scenario) {
-		v.errf(p+".sim.scenario", "unknown scenario %q %s", s.Sim.Scenario, known(scenarios))
-	}
-	if s.Sim.History <= 0 {
-		v.errf(p+".sim.history", "must be greater than 0")
 	}
 }
 

@@ -16,22 +16,21 @@ import (
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/store"
 	"github.com/custops/custops/collector/ticket"
-	"github.com/custops/custops/internal/demo/sim"
+	"github.com/custops/custops/internal/demo"
 )
 
 var t0 = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
-func demoConfig(t *testing.T, dir string) *config.Config {
+// startDemo builds the demo polled in process (its simulator sources under the jira and zendesk
+// types), with a 20ms poll interval and its store in dir.
+func startDemo(t *testing.T, dir string) *demo.Demo {
 	t.Helper()
-	cfg, err := config.Parse(sim.DemoConfig(), "demo.yml")
+	d, err := demo.Start(demo.Options{Direct: true, Seed: 1, Start: t0, PollInterval: 20 * time.Millisecond, StateDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.StateDir = dir
-	for i := range cfg.Sources {
-		cfg.Sources[i].PollInterval = config.Duration(20 * time.Millisecond)
-	}
-	return cfg
+	t.Cleanup(func() { _ = d.Close() })
+	return d
 }
 
 // countingStore counts the tickets a source writes, to tell an incremental poll from a re-sync.
@@ -63,20 +62,25 @@ type running struct {
 	done    chan struct{}
 }
 
-func startPoller(t *testing.T, cfg *config.Config, now time.Time) *running {
+func startPoller(t *testing.T, d *demo.Demo, now time.Time) *running {
 	t.Helper()
+	cfg := d.Config
 	st, err := store.Open(cfg.StateDir, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	upserts := &atomic.Int64{}
-	p, err := New(Options{
-		Config: cfg,
-		Store:  st,
-		Factories: map[string]source.Factory{"sim": func(c config.Source, d source.Deps) (source.Source, error) {
-			s, err := sim.New(c, d)
+	factories := map[string]source.Factory{}
+	for typ, f := range d.Factories {
+		factories[typ] = func(c config.Source, deps source.Deps) (source.Source, error) {
+			s, err := f(c, deps)
 			return countingSource{s, upserts}, err
-		}},
+		}
+	}
+	p, err := New(Options{
+		Config:           cfg,
+		Store:            st,
+		Factories:        factories,
 		Now:              func() time.Time { return now },
 		SnapshotInterval: time.Hour,
 	})
@@ -142,8 +146,9 @@ func snapshotOf(t *testing.T, p *Poller) *snapshot.Snapshot {
 }
 
 func TestPollerSyncsEverySource(t *testing.T) {
-	cfg := demoConfig(t, t.TempDir())
-	r := startPoller(t, cfg, t0)
+	d := startDemo(t, t.TempDir())
+	cfg := d.Config
+	r := startPoller(t, d, t0)
 	waitUntil(t, "ready", func() bool { ok, _ := r.p.Ready(); return ok && allUp(r.p) })
 	r.p.recompute() // the background recompute after the last poll may not have run yet
 
@@ -173,8 +178,7 @@ func TestPollerSyncsEverySource(t *testing.T) {
 // snapshot at once, and the next poll applies nothing (no re-sync from zero).
 func TestRestartServesSameSnapshot(t *testing.T) {
 	dir := t.TempDir()
-	cfg := demoConfig(t, dir)
-	first := startPoller(t, cfg, t0)
+	first := startPoller(t, startDemo(t, dir), t0)
 	waitUntil(t, "first sync", func() bool { ok, _ := first.p.Ready(); return ok && allUp(first.p) })
 	first.p.recompute()
 	before := exposition(t, first.p)
@@ -183,7 +187,7 @@ func TestRestartServesSameSnapshot(t *testing.T) {
 		t.Fatal("the first run stored nothing")
 	}
 
-	second := startPoller(t, demoConfig(t, dir), t0)
+	second := startPoller(t, startDemo(t, dir), t0)
 	// Ready from the persisted store: the sim source's polls after the restart write nothing
 	// (asserted below), so readiness can only come from what the first run stored.
 	waitUntil(t, "ready after restart", func() bool { ok, _ := second.p.Ready(); return ok })
@@ -197,17 +201,15 @@ func TestRestartServesSameSnapshot(t *testing.T) {
 }
 
 func TestFailedPollKeepsLastGoodData(t *testing.T) {
-	cfg := demoConfig(t, t.TempDir())
-	r := startPoller(t, cfg, t0)
+	d := startDemo(t, t.TempDir())
+	r := startPoller(t, d, t0)
 	waitUntil(t, "sync", func() bool { ok, _ := r.p.Ready(); return ok && allUp(r.p) })
 	r.p.recompute()
 	before := exposition(t, r.p)
 
-	src, err := r.p.Source("jsm")
-	if err != nil {
+	if err := d.SetDown("jsm", true); err != nil {
 		t.Fatal(err)
 	}
-	src.(countingSource).Source.(*sim.Source).SetDown(true)
 	waitUntil(t, "jsm down", func() bool { return !allUp(r.p) })
 	r.p.recompute()
 	if after := exposition(t, r.p); after != before {
@@ -241,8 +243,8 @@ func TestBackoff(t *testing.T) {
 }
 
 func TestSnapshotsAreSwappedAtomically(t *testing.T) {
-	cfg := demoConfig(t, t.TempDir())
-	r := startPoller(t, cfg, t0)
+	d := startDemo(t, t.TempDir())
+	r := startPoller(t, d, t0)
 	waitUntil(t, "sync", func() bool { ok, _ := r.p.Ready(); return ok })
 	var wg sync.WaitGroup
 	for range 4 {
@@ -264,9 +266,10 @@ func TestSnapshotsAreSwappedAtomically(t *testing.T) {
 // TestComputedSLAClocks: a source in `both` mode serves its native clocks and the contract's
 // computed ones side by side, in the snapshot and in the tickets behind it.
 func TestComputedSLAClocks(t *testing.T) {
-	cfg := demoConfig(t, t.TempDir())
+	d := startDemo(t, t.TempDir())
+	cfg := d.Config
 	cfg.Sources[0].SLA = config.SLABoth
-	r := startPoller(t, cfg, t0)
+	r := startPoller(t, d, t0)
 	waitUntil(t, "sync", func() bool { ok, _ := r.p.Ready(); return ok && allUp(r.p) })
 	r.p.recompute()
 

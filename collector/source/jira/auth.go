@@ -8,11 +8,11 @@ import (
 	"github.com/custops/custops/collector/config"
 )
 
-// readToken reads the credential the auth block references (config.Auth.Token: token_env or
-// token_file). No reference at all means anonymous access, as to a public Jira. Errors name the
-// variable or the file, never the value.
+// readToken reads the credential the auth block references (config.Auth.Token: token_env,
+// token_file, or a token given in memory). No reference at all means anonymous access, as to a
+// public Jira. Errors name the variable or the file, never the value.
 func readToken(a config.Auth) (config.Secret, error) {
-	if a.TokenEnv == "" && a.TokenFile == "" {
+	if a.TokenEnv == "" && a.TokenFile == "" && a.Secret == "" {
 		return "", nil
 	}
 	return a.Token()

@@ -41,7 +41,6 @@ type Desk struct {
 	Kind  Kind
 	URL   string // base URL the source is configured with
 	Email string
-	token string
 
 	world  *sim.World
 	pub    publisher
@@ -73,7 +72,7 @@ func Start(o Options) (*Desk, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Desk{Kind: o.Kind, URL: "http://" + l.Addr().String(), Email: o.Email, token: o.Token,
+	d := &Desk{Kind: o.Kind, URL: "http://" + l.Addr().String(), Email: o.Email,
 		world: w, logger: o.Logger, keys: map[string]bool{}}
 	switch o.Kind {
 	case Jira:
@@ -114,9 +113,6 @@ func (d *Desk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // SetDown starts or ends a simulated outage.
 func (d *Desk) SetDown(down bool) { d.down.Store(down) }
-
-// Token returns the credential the desk expects, for the demo's environment.
-func (d *Desk) Token() string { return d.token }
 
 // Sync advances the world to now and publishes what changed since the last sync, deleting the
 // tickets the world dropped.

@@ -38,12 +38,11 @@ func TestDesksServeTheWorldOverTheWire(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d.Close()
-			t.Setenv("DEMO_TOKEN", d.Token())
 
 			clock := sourcetest.NewClock(start)
 			src, err := c.factory(config.Source{
 				Name: "desk", Type: string(c.kind), URL: d.URL, PageSize: 100,
-				Auth:             config.Auth{Email: d.Email, TokenEnv: "DEMO_TOKEN"},
+				Auth:             config.Auth{Email: d.Email, Secret: "t0ken-for-the-test"},
 				ResolutionMetric: "requester_wait_time", DefaultPriority: "p3", SLA: config.SLANative,
 				CustomerFrom: []config.MatchRule{{Kind: config.MatchOrganization}},
 			}, source.Deps{Logger: slog.New(slog.DiscardHandler), Stats: source.NewStats(), Now: clock.Now,

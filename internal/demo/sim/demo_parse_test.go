@@ -5,22 +5,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/match"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/ticket"
 )
 
-// TestDemoConfigParsesAndMaps loads the demo config with the real loader, runs each of its sim
-// sources into a store, and checks that the real matcher maps every ticket to the customer that
-// raised it, leaving only the deliberately unconfigured organization unmapped.
-func TestDemoConfigParsesAndMaps(t *testing.T) {
-	cfg, err := config.Parse(DemoConfig(), "demo.yml")
-	if err != nil {
-		t.Fatalf("demo.yml does not load: %v", err)
-	}
+// TestDemoConfigMapsEveryTicket polls each desk of the demo config with a sim source into a store
+// and checks that the real matcher maps every ticket to the customer that raised it, leaving only
+// the deliberately unconfigured organization unmapped, and that the tiers state the goals the
+// simulated agents work to.
+func TestDemoConfigMapsEveryTicket(t *testing.T) {
+	cfg := DemoConfig()
 	if len(cfg.Customers) != len(DemoCustomers()) {
-		t.Fatalf("demo.yml has %d customers, the simulator %d", len(cfg.Customers), len(DemoCustomers()))
+		t.Fatalf("the demo config has %d customers, the simulator %d", len(cfg.Customers), len(DemoCustomers()))
 	}
 	for _, c := range DemoCustomers() {
 		policy := cfg.Policy(c.ID)
@@ -38,9 +35,9 @@ func TestDemoConfigParsesAndMaps(t *testing.T) {
 	m := match.New(cfg)
 	for _, sc := range cfg.Sources {
 		t.Run(sc.Name, func(t *testing.T) {
-			src, err := New(sc, source.Deps{Now: func() time.Time { return testStart }})
+			src, err := NewSource(sc.Name, WorldOptions{Desk: sc.Type, Seed: 1}, source.Deps{Now: func() time.Time { return testStart }})
 			if err != nil {
-				t.Fatalf("New: %v", err)
+				t.Fatalf("NewSource: %v", err)
 			}
 			st := newMemStore()
 			if err := src.Poll(context.Background(), st); err != nil {

@@ -35,8 +35,8 @@ var (
 	}
 )
 
-// defaultBaseURL is where a desk's links point when WorldOptions.BaseURL is empty.
-func defaultBaseURL(name string) string {
+// DefaultBaseURL is where a desk's links point when WorldOptions.BaseURL is empty.
+func DefaultBaseURL(name string) string {
 	if name == DeskZendesk {
 		return "https://demo.zendesk.com"
 	}
@@ -45,7 +45,7 @@ func defaultBaseURL(name string) string {
 
 func newDesk(name, baseURL string) desk {
 	if baseURL == "" {
-		baseURL = defaultBaseURL(name)
+		baseURL = DefaultBaseURL(name)
 	}
 	d := desk{name: name, baseURL: strings.TrimRight(baseURL, "/"), statuses: jiraStatuses}
 	if name == DeskZendesk {

@@ -1,9 +1,10 @@
 // Package sim is the built-in ticket simulator: a deterministic world of payment-company customers
 // raising tickets on a Jira Service Management or a Zendesk desk, and a source that polls it.
 //
-// `custops demo` runs the exporter on this source so that a newcomer sees realistic metrics before
-// any desk is connected; the Jira and Zendesk fake servers of the tests serve the same World over
-// their vendors' wire formats, which is why World is usable on its own.
+// `custops demo` (internal/demo) serves two worlds over the Jira and Zendesk wire formats, or polls
+// them in process with this source, so that a newcomer sees realistic metrics before any desk is
+// connected; that is why World is usable on its own. DemoConfig is the worlds' customers and
+// contracts as a configuration.
 //
 // Everything is pure math on simulated time. A ticket's whole life (arrival, first reply, waits,
 // resolution, reopen, CSAT, close) is planned when it arrives, from a random stream keyed by the

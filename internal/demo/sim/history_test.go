@@ -105,10 +105,7 @@ func waiting(h []ticket.Transition, from, to time.Time) time.Duration {
 // by every pause of the cycle, also those after the breach, where collector/sla keeps the
 // instant the goal was reached.
 func TestComputedClocksMatchNative(t *testing.T) {
-	cfg, err := config.Parse(DemoConfig(), "demo.yml")
-	if err != nil {
-		t.Fatalf("demo.yml: %v", err)
-	}
+	cfg := DemoConfig()
 	for i := range cfg.Sources {
 		cfg.Sources[i].SLA = config.SLAComputed
 	}

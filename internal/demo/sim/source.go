@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"sync/atomic"
 	"time"
 
-	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/ticket"
 )
@@ -36,30 +34,23 @@ type Source struct {
 
 var _ source.Source = (*Source)(nil)
 
-// New builds a sim source from its config: cfg.Sim holds the desk, seed, scenario and history,
-// and cfg.URL (optional) the base of the ticket links. The world starts at deps.Now(). It is the
-// source.Factory of type "sim".
-func New(cfg config.Source, deps source.Deps) (source.Source, error) {
-	if cfg.Sim == nil {
-		return nil, fmt.Errorf("sim source %q: no sim section", cfg.Name)
-	}
+// NewSource builds a source named name that polls a world built from o; a zero o.Start means
+// deps.Now(), the poller's clock at creation. It is not a config type: the demo registers it
+// under its own source types (see internal/demo), so no configuration file can select it.
+func NewSource(name string, o WorldOptions, deps source.Deps) (*Source, error) {
 	if deps.Now == nil {
-		return nil, fmt.Errorf("sim source %q: no clock", cfg.Name)
+		return nil, fmt.Errorf("sim source %q: no clock", name)
 	}
-	w, err := NewWorld(WorldOptions{
-		Desk:     cfg.Sim.Desk,
-		Seed:     cfg.Sim.Seed,
-		Scenario: cfg.Sim.Scenario,
-		History:  time.Duration(cfg.Sim.History),
-		Start:    deps.Now(),
-		BaseURL:  cfg.URL,
-	})
+	if o.Start.IsZero() {
+		o.Start = deps.Now()
+	}
+	w, err := NewWorld(o)
 	if err != nil {
-		return nil, fmt.Errorf("sim source %q: %w", cfg.Name, err)
+		return nil, fmt.Errorf("sim source %q: %w", name, err)
 	}
-	s := &Source{name: cfg.Name, world: w, logger: deps.Logger, stats: deps.Stats, now: deps.Now}
+	s := &Source{name: name, world: w, logger: deps.Logger, stats: deps.Stats, now: deps.Now}
 	if s.logger == nil {
-		s.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		s.logger = slog.New(slog.DiscardHandler)
 	}
 	if s.stats == nil {
 		s.stats = source.NewStats()

@@ -9,27 +9,26 @@ import (
 	"testing"
 	"time"
 
-	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/ticket"
 )
 
-func simConfig(desk string) config.Source {
-	return config.Source{Name: "jsm", Type: "sim", Sim: &config.Sim{Desk: desk, Seed: 1, Scenario: ScenarioDefault, History: config.Duration(DefaultHistory)}}
+func worldOf(desk string) WorldOptions {
+	return WorldOptions{Desk: desk, Seed: 1, Scenario: ScenarioDefault, History: DefaultHistory}
 }
 
-// newTestSource builds a sim source on a fake clock, with its stats and a log buffer.
-func newTestSource(t *testing.T, cfg config.Source) (*Source, *fakeClock, *source.Stats, *bytes.Buffer) {
+// newTestSource builds a sim source named jsm on a fake clock, with its stats and a log buffer.
+func newTestSource(t *testing.T, o WorldOptions) (*Source, *fakeClock, *source.Stats, *bytes.Buffer) {
 	t.Helper()
 	clock := &fakeClock{now: testStart}
 	stats := source.NewStats()
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	src, err := New(cfg, source.Deps{Logger: logger, Stats: stats, Now: clock.Now})
+	src, err := NewSource("jsm", o, source.Deps{Logger: logger, Stats: stats, Now: clock.Now})
 	if err != nil {
-		t.Fatalf("New: %v", err)
+		t.Fatalf("NewSource: %v", err)
 	}
-	return src.(*Source), clock, stats, &logs
+	return src, clock, stats, &logs
 }
 
 func requests(stats *source.Stats) map[string]float64 {
@@ -40,36 +39,35 @@ func requests(stats *source.Stats) map[string]float64 {
 	return out
 }
 
-func TestNewRejects(t *testing.T) {
+func TestNewSourceRejects(t *testing.T) {
 	now := func() time.Time { return testStart }
-	withSim := func(f func(*config.Sim)) config.Source {
-		c := simConfig(DeskJira)
-		f(c.Sim)
-		return c
+	with := func(f func(*WorldOptions)) WorldOptions {
+		o := worldOf(DeskJira)
+		f(&o)
+		return o
 	}
 	cases := []struct {
-		name string
-		cfg  config.Source
-		deps source.Deps
-		want string
+		name  string
+		world WorldOptions
+		deps  source.Deps
+		want  string
 	}{
-		{"no sim section", config.Source{Name: "jsm", Type: "sim"}, source.Deps{Now: now}, "no sim section"},
-		{"no clock", simConfig(DeskJira), source.Deps{}, "no clock"},
-		{"unknown desk", withSim(func(s *config.Sim) { s.Desk = "freshdesk" }), source.Deps{Now: now}, `unknown desk "freshdesk"`},
-		{"unknown scenario", withSim(func(s *config.Sim) { s.Scenario = "chaos" }), source.Deps{Now: now}, `unknown scenario "chaos"`},
+		{"no clock", worldOf(DeskJira), source.Deps{}, "no clock"},
+		{"unknown desk", with(func(o *WorldOptions) { o.Desk = "freshdesk" }), source.Deps{Now: now}, `unknown desk "freshdesk"`},
+		{"unknown scenario", with(func(o *WorldOptions) { o.Scenario = "chaos" }), source.Deps{Now: now}, `unknown scenario "chaos"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := New(tc.cfg, tc.deps)
+			_, err := NewSource("jsm", tc.world, tc.deps)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), `"jsm"`) {
-				t.Errorf("New error = %v, want one naming the source and containing %q", err, tc.want)
+				t.Errorf("NewSource error = %v, want one naming the source and containing %q", err, tc.want)
 			}
 		})
 	}
 }
 
 func TestPoll(t *testing.T) {
-	src, clock, stats, logs := newTestSource(t, simConfig(DeskJira))
+	src, clock, stats, logs := newTestSource(t, worldOf(DeskJira))
 	st := newMemStore()
 	ctx := context.Background()
 
@@ -153,7 +151,7 @@ func TestPoll(t *testing.T) {
 }
 
 func TestPollUnreadableCursor(t *testing.T) {
-	src, _, _, logs := newTestSource(t, simConfig(DeskZendesk))
+	src, _, _, logs := newTestSource(t, worldOf(DeskZendesk))
 	st := newMemStore()
 	st.CursorBytes = []byte("not a time")
 	if err := src.Poll(context.Background(), st); err != nil {
@@ -168,7 +166,7 @@ func TestPollUnreadableCursor(t *testing.T) {
 }
 
 func TestPollApplyFails(t *testing.T) {
-	src, _, _, _ := newTestSource(t, simConfig(DeskJira))
+	src, _, _, _ := newTestSource(t, worldOf(DeskJira))
 	st := newMemStore()
 	st.Fail = errors.New("disk full")
 	err := src.Poll(context.Background(), st)
@@ -178,7 +176,7 @@ func TestPollApplyFails(t *testing.T) {
 }
 
 func TestPollCancelled(t *testing.T) {
-	src, _, _, _ := newTestSource(t, simConfig(DeskJira))
+	src, _, _, _ := newTestSource(t, worldOf(DeskJira))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := src.Poll(ctx, newMemStore()); !errors.Is(err, context.Canceled) {
@@ -187,7 +185,7 @@ func TestPollCancelled(t *testing.T) {
 }
 
 func TestSetDown(t *testing.T) {
-	src, clock, stats, _ := newTestSource(t, simConfig(DeskJira))
+	src, clock, stats, _ := newTestSource(t, worldOf(DeskJira))
 	st := newMemStore()
 	ctx := context.Background()
 	if err := src.Poll(ctx, st); err != nil {
@@ -220,7 +218,7 @@ func TestSetDown(t *testing.T) {
 }
 
 func TestReconcile(t *testing.T) {
-	src, clock, _, _ := newTestSource(t, simConfig(DeskJira))
+	src, clock, _, _ := newTestSource(t, worldOf(DeskJira))
 	st := newMemStore()
 	ctx := context.Background()
 	if err := src.Poll(ctx, st); err != nil {

@@ -1,0 +1,63 @@
+package sim
+
+import (
+	"time"
+
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/ticket"
+)
+
+// The demo's sources: the `source` label of the source reading each desk.
+const (
+	JiraSource    = "jsm"
+	ZendeskSource = "zendesk"
+)
+
+// tierTargets are the demo tiers' compliance targets.
+var tierTargets = map[string]float64{"gold": 0.95, "silver": 0.90, "bronze": 0.85}
+
+// DemoConfig returns the simulated customers' contract as a configuration: a jira source
+// (JiraSource) and a zendesk source (ZendeskSource) reading the two desks, the eight customers
+// with the match rules that map their tickets back to them, and the tiers whose goals the
+// simulated agents work to. The sources carry no URL and no credential, and state_dir is the
+// default: internal/demo sets them to wherever it serves the desks. Each call returns a fresh
+// configuration.
+func DemoConfig() *config.Config {
+	cfg := config.New()
+	cfg.PollInterval = config.Duration(15 * time.Second)
+	// Tickets moved out of scope leave the backlog within a minute.
+	cfg.ReconcileInterval = config.Duration(time.Minute)
+	cfg.Sources = []config.Source{
+		config.NewSource(JiraSource, config.TypeJira),
+		config.NewSource(ZendeskSource, config.TypeZendesk),
+	}
+	// Tickets of the organization nobody configured (on both desks) match no customer on
+	// purpose: they show up under the unmapped_customer data-quality check.
+	for _, c := range DemoCustomers() {
+		m := config.Match{Organization: []string{c.Organization}}
+		if c.ZendeskOrganizationID != "" {
+			m.ZendeskOrganizationID = []string{c.ZendeskOrganizationID}
+		}
+		cfg.Customers = append(cfg.Customers, config.Customer{ID: c.ID, Name: c.Name, Tier: c.Tier, CSM: c.CSM, Match: m})
+	}
+	// The simulated desks keep their SLA clocks around the clock (the clocks are native, read
+	// from the desk), so the tiers state the same 24x7 goals the simulated agents work to.
+	cfg.Tiers = map[string]config.Tier{}
+	for name, target := range tierTargets {
+		t := config.NewTier()
+		t.ComplianceTarget = target
+		t.AtRisk = config.Threshold{Fraction: 0.25}
+		t.SLA.Calendar = "24x7"
+		t.SLA.PauseStates = []ticket.State{ticket.StateWaitingCustomer}
+		t.SLA.Goals = map[ticket.Priority]map[string]config.Duration{}
+		for _, p := range ticket.Priorities {
+			fr, res := goals(name, p)
+			t.SLA.Goals[p] = map[string]config.Duration{
+				ticket.SLAFirstResponse: config.Duration(fr),
+				ticket.SLAResolution:    config.Duration(res),
+			}
+		}
+		cfg.Tiers[name] = t
+	}
+	return cfg
+}
