@@ -182,18 +182,18 @@ func TestAlertDemoOnFreePorts(t *testing.T) {
 // TestAlertDemoFailsLoudly: an Alertmanager that cannot start stops the script with a non-zero
 // exit, a message naming it and its log, and the servers already started stopped with it.
 func TestAlertDemoFailsLoudly(t *testing.T) {
-	real := os.Getenv("CUSTOPS_TOOLS_DIR")
-	if real == "" {
+	pinned := os.Getenv("CUSTOPS_TOOLS_DIR")
+	if pinned == "" {
 		t.Fatal("CUSTOPS_TOOLS_DIR is not set (scripts/test.sh sets it)")
 	}
 	tools := t.TempDir()
-	entries, err := os.ReadDir(real)
+	entries, err := os.ReadDir(pinned)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
 		if e.Name() != "alertmanager" {
-			if err := os.Symlink(filepath.Join(real, e.Name()), filepath.Join(tools, e.Name())); err != nil {
+			if err := os.Symlink(filepath.Join(pinned, e.Name()), filepath.Join(tools, e.Name())); err != nil {
 				t.Fatal(err)
 			}
 		}

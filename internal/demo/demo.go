@@ -27,9 +27,10 @@ import (
 	"github.com/custops/custops/internal/demo/sim"
 )
 
-// SwitchPattern is the route of the switch (Demo.ServeHTTP): POST /-/demo/sources/jsm/down takes
-// the jsm desk down, .../up brings it back.
-const SwitchPattern = "POST /-/demo/sources/{name}/{state}"
+// SwitchPattern is the route of the switch (Demo.ServeHTTP): PUT /-/demo/sources/jsm/down takes
+// the jsm desk down, .../up brings it back. The server guards it as it guards every endpoint that
+// changes state (it also takes a POST with a JSON body, never a cross-site request).
+const SwitchPattern = "PUT /-/demo/sources/{name}/{state}"
 
 // deskEmail is the user the demo's sources authenticate as.
 const deskEmail = "demo@custops.invalid"

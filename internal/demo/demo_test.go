@@ -139,7 +139,7 @@ func TestDirect(t *testing.T) {
 	}
 }
 
-// TestSwitch is POST /-/demo/sources/{name}/{state}: down and up for a known source, 404 for an
+// TestSwitch is PUT /-/demo/sources/{name}/{state}: down and up for a known source, 404 for an
 // unknown one, 400 for another state.
 func TestSwitch(t *testing.T) {
 	d := startDemo(t, true)
@@ -157,9 +157,9 @@ func TestSwitch(t *testing.T) {
 	}
 	for _, c := range cases {
 		rec := httptest.NewRecorder()
-		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, c.path, nil))
+		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodPut, c.path, nil))
 		if rec.Code != c.code || !strings.Contains(rec.Body.String(), c.body) {
-			t.Errorf("POST %s: %d %q, want %d %q", c.path, rec.Code, rec.Body.String(), c.code, c.body)
+			t.Errorf("PUT %s: %d %q, want %d %q", c.path, rec.Code, rec.Body.String(), c.code, c.body)
 		}
 	}
 }
