@@ -52,9 +52,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	generateCmd.Flag("image", "custops image for compose and Kubernetes.").Default(gen.Manifests.Image).StringVar(&gen.Manifests.Image)
 
 	demoCmd := app.Command("demo", "Run the exporter on built-in simulated Jira and Zendesk desks.")
-	demoFlags := demoFlags{Web: kingpinflag.AddFlags(demoCmd, links.DefaultListenAddress)}
-	demo := &demoFlags.Demo
-	demoCmd.Flag("demo.speed", "Simulated seconds per real second: 60 makes a demo hour pass in a minute; 0 freezes the clock (with --demo.direct). Alerts that compare timestamps with time() need 1.").Default("1").Float64Var(&demoFlags.Speed)
+	demoArgs := demoFlags{Web: kingpinflag.AddFlags(demoCmd, links.DefaultListenAddress)}
+	demo := &demoArgs.Demo
+	demoCmd.Flag("demo.speed", "Simulated seconds per real second: 60 makes a demo hour pass in a minute; 0 freezes the clock (with --demo.direct). Alerts that compare timestamps with time() need 1.").Default("1").Float64Var(&demoArgs.Speed)
 	demoStart := demoCmd.Flag("demo.start", "Simulated instant the demo starts at, RFC 3339; default now. With --demo.speed=0 the output is reproducible.").Default("").String()
 	demoCmd.Flag("demo.scenario", "Simulated scenario: default, or breach-soon (one customer breaches within minutes, another stays healthy).").Default(sim.ScenarioDefault).EnumVar(&demo.Scenario, sim.ScenarioDefault, sim.ScenarioBreachSoon)
 	demoCmd.Flag("demo.seed", "Random seed of the simulated desks; the same seed replays the same tickets.").Default("1").Int64Var(&demo.Seed)
@@ -97,7 +97,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 				return 2
 			}
 		}
-		return runDemo(demoFlags, logger, stdout)
+		return runDemo(demoArgs, logger, stdout)
 	default:
 		return runServe(*serveConfig, serveWeb, *serveLifecycle, logger)
 	}
