@@ -139,12 +139,12 @@ func clock(name string, cycles ...ticket.Cycle) opt {
 
 // running is a running cycle with a 1h goal that breaches at now+left.
 func running(left time.Duration) ticket.Cycle {
-	return ticket.Cycle{Start: ago(time.Hour - left), Goal: time.Hour, BreachAt: now.Add(left), Elapsed: time.Hour - left}
+	return ticket.Cycle{Start: ago(time.Hour - left), Goal: time.Hour, BreachAt: now.Add(left), Elapsed: time.Hour - left, ObservedAt: now}
 }
 
 // stopped is a completed cycle that stopped at the given instant.
 func stopped(at time.Time, breached bool) ticket.Cycle {
-	return ticket.Cycle{Start: at.Add(-2 * time.Hour), Stop: at, Goal: time.Hour, Elapsed: 2 * time.Hour, Breached: breached}
+	return ticket.Cycle{Start: at.Add(-2 * time.Hour), Stop: at, Goal: time.Hour, Elapsed: 2 * time.Hour, Breached: breached, ObservedAt: at}
 }
 
 // render builds acme's report on the test snapshot and returns it with its HTML.

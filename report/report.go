@@ -16,6 +16,7 @@ import (
 	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/poller"
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/ticket"
 )
@@ -137,8 +138,8 @@ func FromView(v *poller.View, customerID string) (Report, error) {
 
 // Build assembles the report of customerID at now from the snapshot and the stored tickets.
 // customerOf maps a ticket to its customer id, as the snapshot was computed with; cfg supplies
-// the customer's at-risk threshold for the ticket list. The aggregates are the snapshot's, not
-// recomputed. It returns an error wrapping ErrUnknownCustomer when the snapshot has no such
+// the customer's at-risk threshold and calendars for the ticket list. The aggregates are the
+// snapshot's, not recomputed. It returns an error wrapping ErrUnknownCustomer when the snapshot has no such
 // customer.
 func Build(snap *snapshot.Snapshot, tickets []*ticket.Ticket, customerOf func(*ticket.Ticket) string, cfg *config.Config, customerID string, now time.Time) (Report, error) {
 	if snap == nil {
@@ -182,8 +183,11 @@ func Build(snap *snapshot.Snapshot, tickets []*ticket.Ticket, customerOf func(*t
 		}
 	}
 	r.Risk = riskOf(c, &r, cfg)
-	threshold := cfg.Policy(customerID).AtRisk
-	r.Tickets, r.MoreTickets = ticketsOf(tickets, customerOf, customerID, threshold, now)
+	cals, err := sla.NewCalendars(cfg)
+	if err != nil {
+		return Report{}, fmt.Errorf("report: %w", err)
+	}
+	r.Tickets, r.MoreTickets = ticketsOf(tickets, customerOf, customerID, cfg.Policy(customerID), cals, now)
 	return r, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -45,9 +46,9 @@ var rank = map[string]int{StateBreached: 0, StateAtRisk: 1, StateBreachedThisWee
 // ticketsOf lists the customer's tickets with an SLA clock breached or at risk now, or breached
 // in the week ending at now, most urgent first (state, priority, oldest), capped at MaxTickets.
 // Running clocks count only on open tickets, as in the snapshot and the exporter's ticket pages,
-// and each cycle is judged with Cycle.BreachedAt and Cycle.AtRiskAt against the customer's
-// threshold of its own goal.
-func ticketsOf(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket) string, id string, threshold config.Threshold, now time.Time) ([]Ticket, int) {
+// and each cycle is judged by sla.StatusAt under the customer's policy, on the calendar cals say
+// the clock counts on.
+func ticketsOf(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket) string, id string, policy config.Policy, cals *sla.Calendars, now time.Time) ([]Ticket, int) {
 	var out []Ticket
 	weekStart := now.Add(-Week)
 	for _, t := range tickets {
@@ -61,8 +62,9 @@ func ticketsOf(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket) string,
 		if !row.Open && !t.Resolved.IsZero() {
 			row.Age = t.Resolved.Sub(t.Created)
 		}
-		for _, k := range t.Clocks {
-			if c, ok := clockState(k, row.Open, threshold, now, weekStart); ok {
+		for ki := range t.Clocks {
+			k := &t.Clocks[ki]
+			if c, ok := clockState(k, row.Open, policy.AtRisk, cals.For(t, k, &policy), now, weekStart); ok {
 				row.SLAs = append(row.SLAs, c)
 				if row.State == "" || rank[c.State] < rank[row.State] {
 					row.State = c.State
@@ -88,14 +90,14 @@ func ticketsOf(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket) string,
 }
 
 // clockState judges one clock: its running cycle on an open ticket (breached or at risk now),
-// else its latest cycle that completed breached inside the week.
-func clockState(k ticket.Clock, open bool, threshold config.Threshold, now, weekStart time.Time) (Clock, bool) {
+// else its latest cycle that completed breached inside the week; cal is the calendar it counts on.
+func clockState(k *ticket.Clock, open bool, atRisk config.Threshold, cal *sla.Calendar, now, weekStart time.Time) (Clock, bool) {
 	if cy, ok := k.Ongoing(); ok && open {
-		switch {
-		case cy.BreachedAt(now):
+		switch st := sla.StatusAt(cy, now, atRisk, cal); st.State {
+		case sla.StateBreached:
 			return Clock{Name: k.Name, State: StateBreached}, true
-		case cy.AtRiskAt(now, threshold.Of(cy.Goal)):
-			return Clock{Name: k.Name, State: StateAtRisk, Left: cy.RemainingAt(now)}, true
+		case sla.StateAtRisk:
+			return Clock{Name: k.Name, State: StateAtRisk, Left: st.Remaining}, true
 		}
 	}
 	for i := len(k.Cycles) - 1; i >= 0; i-- {
@@ -103,7 +105,7 @@ func clockState(k ticket.Clock, open bool, threshold config.Threshold, now, week
 		if cy.Running() || !cy.Stop.After(weekStart) || cy.Stop.After(now) {
 			continue
 		}
-		if cy.BreachedAt(now) {
+		if sla.StatusAt(cy, now, atRisk, cal).State == sla.StateBreached {
 			return Clock{Name: k.Name, State: StateBreachedThisWeek}, true
 		}
 	}

@@ -7,8 +7,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/ticket"
 )
+
+// acmeTickets lists acme's tickets as Build does, under acme's policy and the test calendars.
+func acmeTickets(t *testing.T, tickets ...*ticket.Ticket) ([]Ticket, int) {
+	t.Helper()
+	cfg := testConfig()
+	cals, err := sla.NewCalendars(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ticketsOf(tickets, byProject, "acme", cfg.Policy("acme"), cals, now)
+}
 
 func TestTicketList(t *testing.T) {
 	fr, res := ticket.SLAFirstResponse, ticket.SLAResolution
@@ -37,7 +50,7 @@ func TestTicketList(t *testing.T) {
 		{"unmapped ticket", tk("K", customer(""), clock(fr, running(-time.Minute))), "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, more := ticketsOf([]*ticket.Ticket{tc.ticket}, byProject, "acme", testConfig().Policy("acme").AtRisk, now)
+			got, more := acmeTickets(t, tc.ticket)
 			if more != 0 {
 				t.Errorf("more = %d, want 0", more)
 			}
@@ -70,7 +83,7 @@ func TestTicketListOrder(t *testing.T) {
 		tk("P1-NEW", created(ago(time.Hour)), clock(fr, running(-time.Minute))),
 		tk("P1-OLD", created(ago(5*time.Hour)), clock(fr, running(-time.Minute))),
 	}
-	got, _ := ticketsOf(tickets, byProject, "acme", testConfig().Policy("acme").AtRisk, now)
+	got, _ := acmeTickets(t, tickets...)
 	var keys []string
 	for _, r := range got {
 		keys = append(keys, r.Key)
@@ -117,5 +130,38 @@ func TestNoTickets(t *testing.T) {
 	}
 	if !strings.Contains(html, `id="no-tickets"`) || strings.Contains(html, `id="more-tickets"`) {
 		t.Errorf("the page does not say that no ticket breached")
+	}
+}
+
+// TestTicketListWorkingTimeLeft: the report judges a clock by sla.StatusAt on the calendar it
+// counts on. A JSM clock read on Friday with 6h of office time left, which runs out on Monday
+// 10:00, has 1h left on Saturday (at risk at 25% of its 16h goal) on the office calendar, and
+// 46h on 24x7 (not listed).
+func TestTicketListWorkingTimeLeft(t *testing.T) {
+	sat := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	tkt := tk("SUP-9", clock(ticket.SLAResolution, ticket.Cycle{
+		Start: time.Date(2026, 11, 19, 10, 0, 0, 0, time.UTC), Goal: 16 * time.Hour, Elapsed: 10 * time.Hour,
+		BreachAt: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), ObservedAt: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}))
+	tkt.Clocks[0].Origin = ticket.OriginNative
+	cfg := &config.Config{
+		Sources:   []config.Source{{Name: tkt.Source, Type: config.TypeJira}},
+		Calendars: map[string]config.Calendar{"office": {Timezone: "UTC", Hours: map[string]string{"mon-fri": "09:00-17:00"}}},
+	}
+	cals, err := sla.NewCalendars(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		calendar string
+		listed   bool
+	}{
+		{"office", true},
+		{config.Calendar24x7, false},
+	} {
+		policy := config.Policy{AtRisk: config.Threshold{Fraction: 0.25}, SLA: config.SLAPolicy{Calendar: tc.calendar}}
+		got, _ := ticketsOf([]*ticket.Ticket{tkt}, byProject, "acme", policy, cals, sat)
+		if tc.listed != (len(got) == 1) || tc.listed && (got[0].State != StateAtRisk || got[0].SLAs[0].Left != time.Hour) {
+			t.Errorf("%s: got %+v, want listed %v (at risk, 1h left)", tc.calendar, got, tc.listed)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/poller"
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/ticket"
 )
@@ -58,7 +59,7 @@ type TicketView struct {
 // ClockView is a ticket's SLA clock at the request instant.
 type ClockView struct {
 	Name             string     `json:"name"`
-	Status           string     `json:"status"` // running | paused | at_risk | breached | met
+	Status           string     `json:"status"` // running | paused | at_risk | breached | met | stopped
 	GoalSeconds      float64    `json:"goal_seconds"`
 	RemainingSeconds *float64   `json:"remaining_seconds,omitempty"`
 	BreachAt         *time.Time `json:"breach_at,omitempty"`
@@ -206,10 +207,11 @@ func (a *api) customerTickets(w http.ResponseWriter, r *http.Request) (TicketLis
 	}
 	// One instant for the list and the numbers: the view's, never the request's.
 	now := v.At()
-	threshold := v.Config.Policy(id).AtRisk
+	policy := v.Config.Policy(id)
+	cals := v.Calendars()
 	list := TicketList{Status: "success", Customer: customerView(cust), At: now, Filter: f, Tickets: []TicketView{}}
 	for _, t := range v.TicketsOf(id) {
-		if tv := ticketView(t, now, threshold); f.keep(tv) {
+		if tv := ticketView(t, now, &policy, cals); f.keep(tv) {
 			list.Tickets = append(list.Tickets, tv)
 		}
 	}
@@ -256,7 +258,9 @@ func boolFirst(b bool) int {
 	return 1
 }
 
-func ticketView(t *ticket.Ticket, now time.Time, threshold config.Threshold) TicketView {
+// ticketView shows a ticket at now; each clock's latest cycle is judged by sla.StatusAt under the
+// customer's policy, on the calendar cals say it counts on.
+func ticketView(t *ticket.Ticket, now time.Time, policy *config.Policy, cals *sla.Calendars) TicketView {
 	v := TicketView{
 		Key: t.Key, Source: t.Source, Summary: t.Summary, URL: t.URL,
 		Priority: string(t.Priority), State: string(t.State), Status: t.Status, Channel: string(t.Channel),
@@ -264,39 +268,29 @@ func ticketView(t *ticket.Ticket, now time.Time, threshold config.Threshold) Tic
 		Escalated: t.Escalated, Incident: t.Incident, Reopened: t.Reopened, CSAT: string(t.CSAT),
 		Clocks: []ClockView{},
 	}
-	for _, c := range t.Clocks {
+	for ki := range t.Clocks {
+		c := &t.Clocks[ki]
 		if len(c.Cycles) == 0 {
 			continue
 		}
 		cy := c.Cycles[len(c.Cycles)-1]
-		cv := ClockView{Name: c.Name, GoalSeconds: cy.Goal.Seconds()}
-		if !cy.BreachAt.IsZero() {
-			at := cy.BreachAt
+		st := sla.StatusAt(cy, now, policy.AtRisk, cals.For(t, c, policy))
+		cv := ClockView{Name: c.Name, Status: string(st.State), GoalSeconds: cy.Goal.Seconds()}
+		if !st.BreachAt.IsZero() {
+			at := st.BreachAt
 			cv.BreachAt = &at
 		}
 		switch {
-		case !cy.Running() && cy.Breached:
-			cv.Status = "breached"
-		case !cy.Running():
-			cv.Status = "met"
+		case st.Completed:
 		case !t.Open():
-			cv.Status = "stopped"
-		case cy.BreachedAt(now):
-			cv.Status = "breached"
-			v.Breached = true
-		case cy.AtRiskAt(now, threshold.Of(cy.Goal)):
-			cv.Status = "at_risk"
-			v.AtRisk = true
-		case cy.Paused:
-			cv.Status = "paused"
+			cv.Status = "stopped" // left running by the source on a resolved ticket: a threat to no one
 		default:
-			cv.Status = "running"
-		}
-		if cy.Running() && t.Open() {
-			rem := cy.RemainingAt(now).Seconds()
+			rem := st.Remaining.Seconds()
 			cv.RemainingSeconds = &rem
-			if !cy.Paused && !cy.BreachAt.IsZero() && cy.BreachAt.After(now) && (v.NextBreach == nil || cy.BreachAt.Before(*v.NextBreach)) {
-				at := cy.BreachAt
+			v.Breached = v.Breached || st.State == sla.StateBreached
+			v.AtRisk = v.AtRisk || st.State == sla.StateAtRisk
+			if st.Counting() && st.BreachAt.After(now) && (v.NextBreach == nil || st.BreachAt.Before(*v.NextBreach)) {
+				at := st.BreachAt
 				v.NextBreach = &at
 			}
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/poller"
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -305,5 +306,41 @@ func TestReloadNeedsLifecycle(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode == http.StatusOK {
 		t.Errorf("reload without --web.enable-lifecycle: status %d, want it refused", resp.StatusCode)
+	}
+}
+
+// TestTicketViewWorkingTimeLeft: the pages judge a clock by sla.StatusAt on the calendar it counts
+// on. A JSM clock read on Friday with 6h of office time left, which runs out on Monday 10:00, has
+// 1h left on Saturday (at risk at 25% of its 16h goal) on the office calendar, 46h on 24x7.
+func TestTicketViewWorkingTimeLeft(t *testing.T) {
+	sat := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	breach := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	tkt := &ticket.Ticket{Source: "jsm", Key: "SUP-9", State: ticket.StateInProgress, Priority: ticket.P2,
+		Clocks: []ticket.Clock{{Name: ticket.SLAResolution, Origin: ticket.OriginNative, Cycles: []ticket.Cycle{{
+			Start: time.Date(2026, 11, 19, 10, 0, 0, 0, time.UTC), Goal: 16 * time.Hour, Elapsed: 10 * time.Hour,
+			BreachAt: breach, ObservedAt: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}}}}}
+	cals, err := sla.NewCalendars(&config.Config{
+		Sources:   []config.Source{{Name: "jsm", Type: config.TypeJira}},
+		Calendars: map[string]config.Calendar{"office": {Timezone: "UTC", Hours: map[string]string{"mon-fri": "09:00-17:00"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		calendar string
+		status   string
+		left     float64
+	}{
+		{"office", "at_risk", 3600},
+		{config.Calendar24x7, "running", 46 * 3600},
+	} {
+		policy := config.Policy{AtRisk: config.Threshold{Fraction: 0.25}, SLA: config.SLAPolicy{Calendar: tc.calendar}}
+		v := ticketView(tkt, sat, &policy, cals)
+		cv := v.Clocks[0]
+		if cv.Status != tc.status || cv.RemainingSeconds == nil || *cv.RemainingSeconds != tc.left || v.AtRisk != (tc.status == "at_risk") ||
+			v.NextBreach == nil || !v.NextBreach.Equal(breach) {
+			t.Errorf("%s: got %+v (remaining %v), ticket at risk %v, next breach %v; want %s with %v s left, next breach %v",
+				tc.calendar, cv, cv.RemainingSeconds, v.AtRisk, v.NextBreach, tc.status, tc.left, breach)
+		}
 	}
 }

@@ -62,6 +62,10 @@ func (v *View) Customer(id string) (*snapshot.Customer, bool) {
 	return nil, false
 }
 
+// Calendars returns the view's config's calendars: what sla.StatusAt counts each clock's time
+// left on (Calendars.For).
+func (v *View) Calendars() *sla.Calendars { return v.rules.calendars }
+
 // TicketsOf returns the tickets that map to the customer, in no particular order.
 func (v *View) TicketsOf(id string) []*ticket.Ticket { return v.byCustomer[id] }
 
@@ -75,16 +79,22 @@ func (v *View) Source(name string) (SourceHealth, bool) {
 	return SourceHealth{}, false
 }
 
-// rules is what the config decides about tickets: which customer a ticket is, and the contract's
-// computed SLA clocks. Built once per config and kept across recomputes (the engine caches).
+// rules is what the config decides about tickets: which customer a ticket is, the calendars its
+// clocks count on, and the contract's computed SLA clocks. Built once per config and kept across
+// recomputes (the engine caches).
 type rules struct {
-	cfg     *config.Config
-	matcher *match.Matcher
-	engine  *sla.Engine // nil when every source uses its native SLA data
+	cfg       *config.Config
+	matcher   *match.Matcher
+	calendars *sla.Calendars
+	engine    *sla.Engine // nil when every source uses its native SLA data
 }
 
 func newRules(cfg *config.Config) (*rules, error) {
-	r := &rules{cfg: cfg, matcher: match.New(cfg)}
+	cals, err := sla.NewCalendars(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("SLA calendars: %w", err)
+	}
+	r := &rules{cfg: cfg, matcher: match.New(cfg), calendars: cals}
 	for _, sc := range cfg.Sources {
 		if sc.SLA == config.SLAComputed || sc.SLA == config.SLABoth {
 			engine, err := sla.NewEngine(cfg)
@@ -111,6 +121,7 @@ func (r *rules) compute(stored []*ticket.Ticket, now time.Time) *View {
 		Now:        now,
 		Config:     r.cfg,
 		CustomerOf: r.matcher.Customer,
+		Calendars:  r.calendars,
 	})
 	byCustomer := make(map[string][]*ticket.Ticket, len(r.cfg.Customers))
 	for _, t := range tickets {

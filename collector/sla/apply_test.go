@@ -257,7 +257,7 @@ func TestApplyReusesFinalTickets(t *testing.T) {
 	if got, want := res(second[1]).Elapsed, 5*time.Hour+30*time.Minute; got != want {
 		t.Errorf("running elapsed at 14:30 = %v, want %v", got, want)
 	}
-	if got, want := res(second[0]).Stop, final.Resolved; !got.Equal(want) {
-		t.Errorf("final cycle stopped at %v, want the resolution %v", got, want)
+	if got, want := res(second[0]).ObservedAt, final.Resolved; !got.Equal(want) {
+		t.Errorf("final cycle observed at %v, want its stop %v", got, want)
 	}
 }

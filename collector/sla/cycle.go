@@ -3,6 +3,7 @@ package sla
 import (
 	"time"
 
+	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -85,30 +86,32 @@ func planCycle(cal *Calendar, s span, pauses []span, goal time.Duration, anchor 
 }
 
 // at finishes the cycle as observed at now: a running clock's elapsed time grows with now, and a
-// paused one's breach instant moves with now until it resumes. A completed cycle is final: it
-// does not depend on now, so that it (and a ticket whose clocks all stopped) does not change from
-// one poll to the next and can be handed out again as it is.
+// paused one's breach instant moves with now until it resumes; whether it is breached at now is
+// StatusAt's answer. A completed cycle is final: it does not depend on now (ObservedAt is its
+// stop), so that it (and a ticket whose clocks all stopped) does not change from one poll to the
+// next and can be handed out again as it is.
 // With wNow set (the cumulative working time at now from the same anchor), a running unpaused
-// cycle costs no calendar walk.
+// cycle's elapsed time costs no calendar walk.
 func (cp *cyclePlan) at(cal *Calendar, now time.Time, wNow *time.Duration) ticket.Cycle {
 	c := cp.c
+	if !cp.running {
+		c.ObservedAt = c.Stop
+		return c
+	}
+	c.ObservedAt = now
 	switch {
-	case !cp.running:
-		// Final as planned.
 	case cp.paused:
 		c.Paused = true
 		c.Elapsed = cp.prior
-		c.Breached = cp.reached
 		if !cp.reached {
 			c.BreachAt = cal.Add(latest(now, cp.since), c.Goal-cp.prior)
 		}
 	case cp.hasW && wNow != nil:
 		c.Elapsed = cp.prior + max(0, *wNow-cp.wSince)
-		c.Breached = c.Elapsed >= c.Goal
 	default:
 		c.Elapsed = cp.prior + cal.Elapsed(cp.since, now)
-		c.Breached = c.Elapsed >= c.Goal
 	}
+	c.Breached = StatusAt(c, now, config.Threshold{}, cal).State == StateBreached
 	return c
 }
 

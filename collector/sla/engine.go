@@ -3,7 +3,6 @@ package sla
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -89,13 +88,9 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 	if cfg == nil {
 		return nil, errors.New("sla engine: no configuration")
 	}
-	cals := map[string]*Calendar{config.Calendar24x7: TwentyFourSeven()}
-	for _, name := range slices.Sorted(maps.Keys(cfg.Calendars)) {
-		cal, err := NewCalendar(cfg.Calendars[name])
-		if err != nil {
-			return nil, fmt.Errorf("calendar %s: %w", name, err)
-		}
-		cals[name] = cal
+	cals, err := NewCalendars(cfg)
+	if err != nil {
+		return nil, err
 	}
 	e := &Engine{
 		modes:    make(map[string]string, len(cfg.Sources)),
@@ -106,7 +101,7 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 	}
 	for _, cu := range cfg.Customers {
 		pol := cfg.Policy(cu.ID)
-		cal := cals[pol.SLA.Calendar]
+		cal := cals.Named(pol.SLA.Calendar)
 		if cal == nil {
 			return nil, fmt.Errorf("customer %s: unknown calendar %q", cu.ID, pol.SLA.Calendar)
 		}
@@ -136,9 +131,11 @@ func NewEngine(cfg *config.Config) (*Engine, error) {
 // and resolution (one cycle from Created, and one more from each reopen, to the resolution that
 // ended it). Both pause in the policy's pause states per the ticket's Transitions. Each cycle has
 // its Goal for the ticket's priority, Elapsed working time as of now (or its stop), BreachAt (the
-// instant the goal is reached on the calendar, shifted by pauses), Breached and Paused; a
-// completed cycle's values are final, so that a resolved ticket's clocks are the same at every
-// poll. A clock whose goal the policy does not set is absent; an unknown customer has none.
+// instant the goal is reached on the calendar, shifted by pauses), Breached (StatusAt at now),
+// Paused and ObservedAt: now for a running cycle, its stop for a completed one (whose values are
+// final, so that a resolved ticket's clocks are the same at every poll). Origin is
+// ticket.OriginComputed. A clock whose goal the policy does not set is absent; an unknown
+// customer has none.
 func (e *Engine) Clocks(t *ticket.Ticket, customerID string, now time.Time) []ticket.Clock {
 	var ent entry
 	e.plan(&ent, t, e.policies[customerID], false, timeline{}, time.Time{})
@@ -287,7 +284,7 @@ func appendClocks(dst []ticket.Clock, plans []clockPlan, buf []ticket.Cycle, now
 		for j := range p.cycles {
 			buf = append(buf, p.cycles[j].at(p.cal, now, w))
 		}
-		dst = append(dst, ticket.Clock{Name: p.name, Cycles: buf[start:len(buf):len(buf)]})
+		dst = append(dst, ticket.Clock{Name: p.name, Origin: ticket.OriginComputed, Cycles: buf[start:len(buf):len(buf)]})
 	}
 	return dst
 }

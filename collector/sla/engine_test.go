@@ -215,6 +215,9 @@ func TestClocksHandChecked(t *testing.T) {
 				if !ok {
 					t.Fatalf("unexpected clock %q", c.Name)
 				}
+				if c.Origin != ticket.OriginComputed {
+					t.Errorf("%s: origin %q, want %q", c.Name, c.Origin, ticket.OriginComputed)
+				}
 				if len(c.Cycles) != len(want) {
 					t.Fatalf("%s: got %d cycles %+v, want %d", c.Name, len(c.Cycles), c.Cycles, len(want))
 				}
@@ -222,7 +225,10 @@ func TestClocksHandChecked(t *testing.T) {
 					goal, _ := cfg.Policy(tc.customer).Goal(tc.tk.prio, c.Name)
 					wc := ticket.Cycle{
 						Start: at(tc.loc, w.start), Stop: at(tc.loc, w.stop), Goal: goal, Elapsed: dur(t, w.elapsed),
-						BreachAt: utc(t, w.breachAt), Breached: w.breached, Paused: w.paused,
+						BreachAt: utc(t, w.breachAt), Breached: w.breached, Paused: w.paused, ObservedAt: now,
+					}
+					if !wc.Stop.IsZero() {
+						wc.ObservedAt = wc.Stop // a completed cycle is final as of its stop
 					}
 					if g := c.Cycles[i]; !cycleEqual(g, wc) {
 						t.Errorf("%s cycle %d:\n got %s\nwant %s", c.Name, i, fmtCycle(g), fmtCycle(wc))
@@ -236,7 +242,7 @@ func TestClocksHandChecked(t *testing.T) {
 // cycleEqual compares cycles by instant, not by location.
 func cycleEqual(a, b ticket.Cycle) bool {
 	return a.Start.Equal(b.Start) && a.Stop.Equal(b.Stop) && a.Goal == b.Goal && a.Elapsed == b.Elapsed &&
-		a.BreachAt.Equal(b.BreachAt) && a.Breached == b.Breached && a.Paused == b.Paused
+		a.BreachAt.Equal(b.BreachAt) && a.Breached == b.Breached && a.Paused == b.Paused && a.ObservedAt.Equal(b.ObservedAt)
 }
 
 // fmtCycle prints a cycle with UTC instants.
@@ -247,6 +253,6 @@ func fmtCycle(c ticket.Cycle) string {
 		}
 		return t.UTC().Format(time.RFC3339)
 	}
-	return fmt.Sprintf("start=%s stop=%s goal=%v elapsed=%v breach_at=%s breached=%t paused=%t",
-		f(c.Start), f(c.Stop), c.Goal, c.Elapsed, f(c.BreachAt), c.Breached, c.Paused)
+	return fmt.Sprintf("start=%s stop=%s goal=%v elapsed=%v breach_at=%s breached=%t paused=%t observed=%s",
+		f(c.Start), f(c.Stop), c.Goal, c.Elapsed, f(c.BreachAt), c.Breached, c.Paused, f(c.ObservedAt))
 }

@@ -24,9 +24,12 @@ func benchInput(n, customers int) Input {
 		ticket.P4: {ticket.SLAFirstResponse: d(day), ticket.SLAResolution: d(10 * day)},
 	}
 	cfg := &config.Config{
-		Sources: []config.Source{{Name: "jsm"}, {Name: "zendesk"}},
+		Sources: []config.Source{{Name: "jsm", Type: config.TypeJira}, {Name: "zendesk", Type: config.TypeZendesk}},
+		// Gold contracts count office hours: their JSM clocks' time left is working time.
+		Calendars: map[string]config.Calendar{"office": {Timezone: "Europe/Vilnius", Hours: map[string]string{"mon-fri": "09:00-18:00"},
+			Holidays: []string{"2026-12-24", "2026-12-25", "2026-12-31", "2027-01-01"}}},
 		Tiers: map[string]config.Tier{
-			"gold":   {ComplianceTarget: 0.95, AtRisk: config.Threshold{Fraction: 0.25}, SLA: config.SLAPolicy{Goals: goals}},
+			"gold":   {ComplianceTarget: 0.95, AtRisk: config.Threshold{Fraction: 0.25}, SLA: config.SLAPolicy{Calendar: "office", Goals: goals}},
 			"silver": {ComplianceTarget: 0.90, AtRisk: config.Threshold{Duration: 30 * time.Minute}, SLA: config.SLAPolicy{Goals: goals}},
 		},
 		OfficialChannels: []ticket.Channel{ticket.ChannelPortal, ticket.ChannelEmail, ticket.ChannelAPI},
@@ -90,8 +93,12 @@ func benchInput(n, customers int) Input {
 		} else {
 			res.Paused = rng.IntN(10) == 0
 			res.Elapsed = min(now.Sub(created), goal)
+			res.ObservedAt = now.Add(-time.Minute) // read by the last poll
 		}
-		t.Clocks = []ticket.Clock{{Name: ticket.SLAFirstResponse, Cycles: []ticket.Cycle{first}}, {Name: ticket.SLAResolution, Cycles: []ticket.Cycle{res}}}
+		t.Clocks = []ticket.Clock{
+			{Name: ticket.SLAFirstResponse, Origin: ticket.OriginNative, Cycles: []ticket.Cycle{first}},
+			{Name: ticket.SLAResolution, Origin: ticket.OriginNative, Cycles: []ticket.Cycle{res}},
+		}
 		if rng.IntN(100) == 0 {
 			t.Quality = []string{ticket.QualityUnknownPriority}
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -24,6 +25,9 @@ type Input struct {
 	// provides it). It is asked at snapshot time, so a ticket that moved counts only where it is
 	// now. A nil CustomerOf leaves every ticket unmapped.
 	CustomerOf func(*ticket.Ticket) string
+	// Calendars are Config's calendars (sla.NewCalendars), which say what calendar each SLA clock
+	// counts its time left on. Nil builds them from Config, which reads the time zone database.
+	Calendars *sla.Calendars
 }
 
 // Compute returns the aggregates at in.Now. Pure: no clock, no I/O; never mutates tickets.
@@ -56,6 +60,7 @@ type builder struct {
 	summaryStart int64 // nanos of the start of the summaries' 30d window
 	customerOf   func(*ticket.Ticket) string
 	weights      map[string]float64
+	calendars    *sla.Calendars // which calendar each clock counts its time left on
 
 	sources []string        // configured source names, sorted; a scan beats hashing for a few
 	quality []qualityCounts // by index in sources
@@ -86,6 +91,14 @@ func newBuilder(in Input) *builder {
 		customerOf:   in.CustomerOf,
 		weights:      cfg.Risk.Weights,
 		index:        make(map[string]int, len(cfg.Customers)),
+	}
+	b.calendars = in.Calendars
+	if b.calendars == nil {
+		var err error
+		if b.calendars, err = sla.NewCalendars(cfg); err != nil {
+			// Only a configuration config.Load rejects gets here: count every clock in wall time.
+			b.calendars, _ = sla.NewCalendars(nil)
+		}
 	}
 	b.initQuality(cfg.Sources)
 

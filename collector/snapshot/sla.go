@@ -3,6 +3,7 @@ package snapshot
 import (
 	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -51,16 +52,17 @@ func (b *builder) addClocks(c *Customer, a *customerAcc, t *ticket.Ticket, p int
 			y := &k.Cycles[yi]
 			if y.Running() {
 				if open {
-					b.addRunning(s, a, y, p)
+					b.addRunning(s, a, t, k, y, p)
 				}
 				continue
 			}
+			breached := sla.StatusAt(*y, b.now, a.policy.AtRisk, nil).State == sla.StateBreached
 			stop := nanos(y.Stop)
 			for i := range s.Met {
 				if !b.win.in(i, stop) {
 					continue
 				}
-				if y.Breached {
+				if breached {
 					s.BreachedCycles[i]++
 				} else {
 					s.Met[i]++
@@ -70,22 +72,18 @@ func (b *builder) addClocks(c *Customer, a *customerAcc, t *ticket.Ticket, p int
 	}
 }
 
-// addRunning classifies a running cycle of an open ticket at now. Breached is decided by
-// Cycle.BreachedAt, so a breach instant that passed since the last poll already counts. A paused
-// clock cannot run out, so it is neither at risk nor a next breach. At risk means the working
-// time left is at most the policy's threshold of the goal.
-func (b *builder) addRunning(s *SLA, a *customerAcc, y *ticket.Cycle, p int) {
-	if y.BreachedAt(b.now) {
+// addRunning classifies a running cycle of an open ticket at now by sla.StatusAt, on the calendar
+// the clock counts on: breached (a breach instant that passed since the last poll already counts),
+// at risk, and the next breach of a clock that is still counting.
+func (b *builder) addRunning(s *SLA, a *customerAcc, t *ticket.Ticket, k *ticket.Clock, y *ticket.Cycle, p int) {
+	st := sla.StatusAt(*y, b.now, a.policy.AtRisk, b.calendars.For(t, k, &a.policy))
+	switch st.State {
+	case sla.StateBreached:
 		s.Breached[p]++
-		return
-	}
-	if y.AtRiskAt(b.now, a.policy.AtRisk.Of(y.Goal)) {
+	case sla.StateAtRisk:
 		s.AtRisk[p]++
 	}
-	if y.Paused {
-		return
-	}
-	if y.BreachAt.After(b.now) && (s.NextBreach.IsZero() || y.BreachAt.Before(s.NextBreach)) {
-		s.NextBreach = y.BreachAt
+	if st.Counting() && st.BreachAt.After(b.now) && (s.NextBreach.IsZero() || st.BreachAt.Before(s.NextBreach)) {
+		s.NextBreach = st.BreachAt
 	}
 }

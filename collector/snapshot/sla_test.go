@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/catalog"
+	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -85,5 +86,42 @@ func TestNextBreachIsEarliestAcrossPriorities(t *testing.T) {
 	)
 	if got, want := customer(t, s, "alpha").SLAs[1].NextBreach, now.Add(3*hour); !got.Equal(want) {
 		t.Errorf("next breach = %v, want %v", got, want)
+	}
+}
+
+// TestSLAWorkingTimeLeft: a JSM clock counts its time left on the customer's policy calendar (by
+// sla.StatusAt on the calendar sla.Calendars say), so on a Saturday a clock read on Friday with
+// 6h of office time left, which runs out on Monday 10:00, has 1h left: at risk. On 24x7, or from a
+// Zendesk source (whose badge counts wall time to the breach), 46h are left: not at risk.
+func TestSLAWorkingTimeLeft(t *testing.T) {
+	sat := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+	cy := ticket.Cycle{Start: time.Date(2026, 11, 19, 10, 0, 0, 0, time.UTC), Goal: 16 * hour, Elapsed: 10 * hour,
+		BreachAt: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), ObservedAt: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	for _, tc := range []struct {
+		name       string
+		sourceType string
+		calendar   string
+		atRisk     float64
+	}{
+		{"jira source, office calendar", config.TypeJira, "office", 1},
+		{"jira source, 24x7", config.TypeJira, config.Calendar24x7, 0},
+		{"zendesk source, office calendar", config.TypeZendesk, "office", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := testConfig()
+			cfg.Sources = []config.Source{{Name: "jsm", Type: tc.sourceType}}
+			cfg.Calendars = map[string]config.Calendar{"office": {Timezone: "UTC", Hours: map[string]string{"mon-fri": "09:00-17:00"}}}
+			gold := cfg.Tiers["gold"]
+			gold.SLA.Calendar = tc.calendar
+			cfg.Tiers["gold"] = gold
+			tkt := tk(clock(ticket.SLAResolution, cy))
+			tkt.Clocks[0].Origin = ticket.OriginNative
+			s := Compute(Input{Tickets: []*ticket.Ticket{tkt}, Now: sat, Config: cfg, CustomerOf: byProject})
+			res := customer(t, s, "alpha").SLAs[1]
+			if res.AtRisk[2] != tc.atRisk || res.Breached[2] != 0 || !res.NextBreach.Equal(cy.BreachAt) {
+				t.Errorf("at risk %v, breached %v, next breach %v; want at risk %v, none breached, next breach %v",
+					res.AtRisk[2], res.Breached[2], res.NextBreach, tc.atRisk, cy.BreachAt)
+			}
+		})
 	}
 }

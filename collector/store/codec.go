@@ -27,8 +27,8 @@ import (
 // added to ticket.Ticket and not here.
 
 // recordVersion is the first byte of every record. Version 2 dropped Clock.Origin and
-// Cycle.ObservedAt.
-const recordVersion = 2
+// Cycle.ObservedAt; version 3 has them again.
+const recordVersion = 3
 
 // Time encodings: a tag, then the Unix seconds (varint) and, for the sub-second tags, the
 // milliseconds or nanoseconds (uvarint). Jira times have milliseconds, Zendesk times seconds.
@@ -136,6 +136,7 @@ func encodeTicket(t *ticket.Ticket) []byte {
 	e.uvarint(uint64(len(t.Clocks)))
 	for _, c := range t.Clocks {
 		e.str(c.Name)
+		e.str(c.Origin)
 		e.uvarint(uint64(len(c.Cycles)))
 		for _, y := range c.Cycles {
 			e.time(y.Start)
@@ -151,6 +152,7 @@ func encodeTicket(t *ticket.Ticket) []byte {
 				flags |= flagPaused
 			}
 			e.byte(flags)
+			e.time(y.ObservedAt)
 		}
 	}
 	e.strs(t.Quality)
@@ -398,7 +400,7 @@ func (d *decoder) clocks() []ticket.Clock {
 	var endsBuf [4]int
 	ends := endsBuf[:0]
 	for i := range clocks {
-		clocks[i].Name = d.istr()
+		clocks[i].Name, clocks[i].Origin = d.istr(), d.istr()
 		for range d.count() {
 			var y ticket.Cycle
 			y.Start = d.time()
@@ -411,6 +413,7 @@ func (d *decoder) clocks() []ticket.Clock {
 				d.fail("unknown cycle flags")
 			}
 			y.Breached, y.Paused = flags&flagBreached != 0, flags&flagPaused != 0
+			y.ObservedAt = d.time()
 			cycles = append(cycles, y)
 		}
 		ends = append(ends, len(cycles))

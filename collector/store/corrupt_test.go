@@ -88,6 +88,13 @@ func TestUnusableFileIsMovedAside(t *testing.T) {
 			wantReason: "schema version",
 		},
 		{
+			name: "schema version 2 (records without Clock.Origin and Cycle.ObservedAt)",
+			make: func(t *testing.T, path string) {
+				writeBolt(t, path, func(tx *bolt.Tx) error { return putSchema(tx, "2") })
+			},
+			wantReason: "schema version",
+		},
+		{
 			name: "bbolt file of something else",
 			make: func(t *testing.T, path string) {
 				writeBolt(t, path, func(tx *bolt.Tx) error {

@@ -89,19 +89,21 @@ func realistic(src string, i, variant int) *ticket.Ticket {
 	for c, name := range clockNames {
 		goal := time.Duration(4+c*20) * time.Hour
 		cycles := 1 + (i+c)%2
-		clk := ticket.Clock{Name: name}
+		clk := ticket.Clock{Name: name, Origin: ticket.OriginNative}
 		for y := 0; y < cycles; y++ {
 			start := created.Add(time.Duration(y) * 5 * time.Hour)
 			cy := ticket.Cycle{
-				Start:    start,
-				Goal:     goal,
-				Elapsed:  time.Duration(y+1) * 37 * time.Minute,
-				BreachAt: start.Add(goal),
-				Breached: (i+y)%9 == 0,
-				Paused:   y == cycles-1 && i%5 == 0,
+				Start:      start,
+				Goal:       goal,
+				Elapsed:    time.Duration(y+1) * 37 * time.Minute,
+				BreachAt:   start.Add(goal),
+				Breached:   (i+y)%9 == 0,
+				Paused:     y == cycles-1 && i%5 == 0,
+				ObservedAt: start.Add(time.Hour),
 			}
 			if y < cycles-1 || !t.Open() {
 				cy.Stop = start.Add(2 * time.Hour)
+				cy.ObservedAt = cy.Stop
 			}
 			clk.Cycles = append(clk.Cycles, cy)
 		}

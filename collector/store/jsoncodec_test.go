@@ -45,18 +45,20 @@ type record struct {
 // clockRecord is the stored form of a ticket.Clock.
 type clockRecord struct {
 	Name   string        `json:"n"`
+	Origin string        `json:"o,omitempty"`
 	Cycles []cycleRecord `json:"c,omitempty"`
 }
 
 // cycleRecord is the stored form of a ticket.Cycle.
 type cycleRecord struct {
-	Start    int64 `json:"s,omitempty"`
-	Stop     int64 `json:"t,omitempty"`
-	Goal     int64 `json:"g,omitempty"`
-	Elapsed  int64 `json:"e,omitempty"`
-	BreachAt int64 `json:"b,omitempty"`
-	Breached bool  `json:"x,omitempty"`
-	Paused   bool  `json:"p,omitempty"`
+	Start      int64 `json:"s,omitempty"`
+	Stop       int64 `json:"t,omitempty"`
+	Goal       int64 `json:"g,omitempty"`
+	Elapsed    int64 `json:"e,omitempty"`
+	BreachAt   int64 `json:"b,omitempty"`
+	Breached   bool  `json:"x,omitempty"`
+	Paused     bool  `json:"p,omitempty"`
+	ObservedAt int64 `json:"o,omitempty"`
 }
 
 // errJSONTimeRange is wrapped by encode for a time that the store cannot represent.
@@ -131,19 +133,20 @@ func toRecord(t *ticket.Ticket) (*record, error) {
 	if len(t.Clocks) > 0 {
 		r.Clocks = make([]clockRecord, len(t.Clocks))
 		for i, c := range t.Clocks {
-			cr := clockRecord{Name: c.Name}
+			cr := clockRecord{Name: c.Name, Origin: c.Origin}
 			if len(c.Cycles) > 0 {
 				cr.Cycles = make([]cycleRecord, len(c.Cycles))
 				for j, y := range c.Cycles {
 					field := "clock " + c.Name
 					cr.Cycles[j] = cycleRecord{
-						Start:    te.nanos(y.Start, field+" start"),
-						Stop:     te.nanos(y.Stop, field+" stop"),
-						Goal:     int64(y.Goal),
-						Elapsed:  int64(y.Elapsed),
-						BreachAt: te.nanos(y.BreachAt, field+" breach_at"),
-						Breached: y.Breached,
-						Paused:   y.Paused,
+						Start:      te.nanos(y.Start, field+" start"),
+						Stop:       te.nanos(y.Stop, field+" stop"),
+						Goal:       int64(y.Goal),
+						Elapsed:    int64(y.Elapsed),
+						BreachAt:   te.nanos(y.BreachAt, field+" breach_at"),
+						Breached:   y.Breached,
+						Paused:     y.Paused,
+						ObservedAt: te.nanos(y.ObservedAt, field+" observed_at"),
 					}
 				}
 			}
@@ -247,7 +250,7 @@ func clocksFromRecords(rs []clockRecord, in *interner) []ticket.Clock {
 	clocks := make([]ticket.Clock, len(rs))
 	off := 0
 	for i, c := range rs {
-		clocks[i] = ticket.Clock{Name: in.intern(c.Name)}
+		clocks[i] = ticket.Clock{Name: in.intern(c.Name), Origin: in.intern(c.Origin)}
 		if len(c.Cycles) == 0 {
 			continue
 		}
@@ -255,13 +258,14 @@ func clocksFromRecords(rs []clockRecord, in *interner) []ticket.Clock {
 		off += len(c.Cycles)
 		for j, y := range c.Cycles {
 			cycles[j] = ticket.Cycle{
-				Start:    fromNanos(y.Start),
-				Stop:     fromNanos(y.Stop),
-				Goal:     time.Duration(y.Goal),
-				Elapsed:  time.Duration(y.Elapsed),
-				BreachAt: fromNanos(y.BreachAt),
-				Breached: y.Breached,
-				Paused:   y.Paused,
+				Start:      fromNanos(y.Start),
+				Stop:       fromNanos(y.Stop),
+				Goal:       time.Duration(y.Goal),
+				Elapsed:    time.Duration(y.Elapsed),
+				BreachAt:   fromNanos(y.BreachAt),
+				Breached:   y.Breached,
+				Paused:     y.Paused,
+				ObservedAt: fromNanos(y.ObservedAt),
 			}
 		}
 		clocks[i].Cycles = cycles

@@ -30,8 +30,8 @@ var (
 
 // schemaVersion is bumped whenever the layout or record changes in a way old files cannot be read
 // with; an old file is then moved aside and the sources re-sync. Version 2: records without
-// Clock.Origin and Cycle.ObservedAt (recordVersion 2).
-const schemaVersion = "2"
+// Clock.Origin and Cycle.ObservedAt (recordVersion 2); version 3: with them (recordVersion 3).
+const schemaVersion = "3"
 
 // errPanic marks a panic from bbolt turned into an error.
 var errPanic = errors.New("bbolt panicked")

@@ -120,54 +120,46 @@ type Attributes struct {
 	ReporterDomain string            `json:"reporter_domain,omitempty"` // lowercased domain of the reporter's email
 }
 
-// Cycle is one run of an SLA clock: from Start to Stop (zero while running).
+// Cycle is one run of an SLA clock: from Start to Stop (zero while running), as the source read
+// it. What a cycle is at a given instant (running, paused, at risk, breached, met, the working
+// time left) is decided in one place, collector/sla.StatusAt; the Cycle only holds the facts.
 //
-// Elapsed is working time on the SLA's calendar elapsed as of the poll that last read the clock
-// (final for a stopped cycle); for a running, unpaused clock consumers use BreachAt instead. Goal
-// minus Elapsed, the remaining time, goes negative once breached. BreachAt is the wall-clock
-// instant the goal is (or was) reached: for a running, unpaused clock consumers compare it with
-// now, so a breach is seen between polls. The Cycle carries no observation instant: it would cost
-// a size class per cycle in the store's heap.
+// Elapsed is working time on the SLA's calendar as of ObservedAt, so Goal minus Elapsed is the
+// working time that was left then (negative once breached). ObservedAt is the instant the source
+// last read the clock: the poll that read a JSM SLA field, the last Zendesk metric event (activate,
+// pause, fulfill) of the cycle, the poll instant of a clock collector/sla computed; a completed
+// cycle's values are final and ObservedAt is its Stop. BreachAt is the wall-clock instant the goal
+// is (or was) reached as the source projects it: JSM's breachTime, Zendesk's breach event or its
+// projection, the engine's calendar walk; zero when unknown (for example while paused). Breached
+// is the source's verdict when it read the clock (for a completed cycle, the final one).
 type Cycle struct {
-	Start    time.Time     `json:"start"`
-	Stop     time.Time     `json:"stop,omitzero"`
-	Goal     time.Duration `json:"goal"`
-	Elapsed  time.Duration `json:"elapsed"`
-	BreachAt time.Time     `json:"breach_at,omitzero"`
-	Breached bool          `json:"breached,omitempty"`
-	Paused   bool          `json:"paused,omitempty"`
+	Start      time.Time     `json:"start"`
+	Stop       time.Time     `json:"stop,omitzero"`
+	Goal       time.Duration `json:"goal"`
+	Elapsed    time.Duration `json:"elapsed"`
+	BreachAt   time.Time     `json:"breach_at,omitzero"`
+	Breached   bool          `json:"breached,omitempty"`
+	Paused     bool          `json:"paused,omitempty"`
+	ObservedAt time.Time     `json:"observed_at,omitzero"`
 }
 
 // Running reports whether the cycle has not stopped.
 func (c Cycle) Running() bool { return c.Stop.IsZero() }
 
-// BreachedAt reports whether the cycle counts as breached at now: a completed cycle by its result,
-// a running one by its flag or, when not paused, by its breach instant having passed.
-func (c Cycle) BreachedAt(now time.Time) bool {
-	if c.Breached {
-		return true
-	}
-	if !c.Running() || c.Paused || c.BreachAt.IsZero() {
-		return false
-	}
-	return !now.Before(c.BreachAt)
-}
-
-// RemainingAt is the working time left before breach at now, for a running clock. A paused clock
-// keeps the remaining time it had when observed; a running one counts down in wall time to
-// BreachAt (an approximation outside calendar hours that errs on the side of warning early).
-func (c Cycle) RemainingAt(now time.Time) time.Duration {
-	if c.Paused || c.BreachAt.IsZero() {
-		return c.Goal - c.Elapsed
-	}
-	return c.BreachAt.Sub(now)
-}
+// Clock origins: who measured a clock.
+const (
+	// OriginNative is a clock the source's vendor measured (JSM SLA fields, Zendesk metric events).
+	OriginNative = "native"
+	// OriginComputed is a clock collector/sla computed from the contract's policy and calendar.
+	OriginComputed = "computed"
+)
 
 // Clock is a named SLA on a ticket with its cycles, oldest first; at most the last one runs.
-// Clocks computed by collector/sla next to a source's own (sla mode "both") are told apart by
-// their name's "_contract" suffix.
+// Origin says who measured it (OriginNative or OriginComputed); clocks computed next to a
+// source's own (sla mode "both") are also named with the "_contract" suffix.
 type Clock struct {
 	Name   string  `json:"name"`
+	Origin string  `json:"origin,omitempty"`
 	Cycles []Cycle `json:"cycles"`
 }
 
@@ -255,13 +247,4 @@ func EmailDomain(email string) string {
 		return ""
 	}
 	return strings.ToLower(email[at+1:])
-}
-
-// AtRiskAt reports whether a running cycle is close to breach at now: not breached, not paused,
-// and no more than threshold left.
-func (c Cycle) AtRiskAt(now time.Time, threshold time.Duration) bool {
-	if !c.Running() || c.Paused || c.BreachedAt(now) {
-		return false
-	}
-	return c.RemainingAt(now) <= threshold
 }

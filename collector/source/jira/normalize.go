@@ -253,16 +253,13 @@ func (m *mapper) toTicket(r *issueRec, prev *ticket.Ticket, now time.Time) (*tic
 	}
 
 	for i, id := range l.slaIDs {
-		if c, ok := clockFromSLA(r.sla(l, i), m.fields.slaFieldName[id], m.slaNames); ok {
+		v := r.sla(l, i)
+		c, ok := clockFromSLA(v, m.fields.slaFieldName[id], m.slaNames, now)
+		if ok {
 			t.Clocks = append(t.Clocks, c)
 		}
-	}
-	if c, ok := t.Clock(ticket.SLAFirstResponse); ok {
-		for _, cy := range c.Cycles {
-			if !cy.Running() {
-				t.FirstReply = cy.Stop
-				break
-			}
+		if c.Name == ticket.SLAFirstResponse && t.FirstReply.IsZero() {
+			t.FirstReply = firstStop(v)
 		}
 	}
 	return t, nil

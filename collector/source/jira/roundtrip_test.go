@@ -25,10 +25,10 @@ func TestRoundTrip(t *testing.T) {
 			Created: base, Updated: base.Add(3 * time.Hour), FirstReply: frStop,
 			Escalated: true, Incident: true,
 			Clocks: []ticket.Clock{
-				{Name: ticket.SLAFirstResponse, Cycles: []ticket.Cycle{
-					{Start: base, Stop: frStop, Goal: 30 * time.Minute, Elapsed: 20 * time.Minute, BreachAt: base.Add(30 * time.Minute)}}},
-				{Name: ticket.SLAResolution, Cycles: []ticket.Cycle{
-					{Start: base, Goal: 4 * time.Hour, Elapsed: 5 * time.Hour, BreachAt: base.Add(4 * time.Hour), Breached: true}}},
+				{Name: ticket.SLAFirstResponse, Origin: ticket.OriginNative, Cycles: []ticket.Cycle{
+					{Start: base, Stop: frStop, Goal: 30 * time.Minute, Elapsed: 20 * time.Minute, BreachAt: base.Add(30 * time.Minute), ObservedAt: frStop}}},
+				{Name: ticket.SLAResolution, Origin: ticket.OriginNative, Cycles: []ticket.Cycle{
+					{Start: base, Goal: 4 * time.Hour, Elapsed: 5 * time.Hour, BreachAt: base.Add(4 * time.Hour), Breached: true, ObservedAt: t0}}},
 			},
 		},
 		{
@@ -43,8 +43,8 @@ func TestRoundTrip(t *testing.T) {
 			Attributes: ticket.Attributes{Project: "SUP"},
 			Priority:   ticket.P2, State: ticket.StateWaitingCustomer, Status: "Waiting for customer", Channel: ticket.ChannelAgent,
 			Created: base.Add(time.Hour), Updated: base.Add(2 * time.Hour),
-			Clocks: []ticket.Clock{{Name: ticket.SLAResolution, Cycles: []ticket.Cycle{
-				{Start: base.Add(time.Hour), Goal: 8 * time.Hour, Elapsed: time.Hour, Paused: true}}}},
+			Clocks: []ticket.Clock{{Name: ticket.SLAResolution, Origin: ticket.OriginNative, Cycles: []ticket.Cycle{
+				{Start: base.Add(time.Hour), Goal: 8 * time.Hour, Elapsed: time.Hour, Paused: true, ObservedAt: t0}}}},
 		},
 		{
 			Key: "SUP-4", Summary: "Closed after a bad experience",

@@ -17,9 +17,12 @@ type slaValue struct {
 	OngoingCycle    *slaCycle  `json:"ongoingCycle"`
 }
 
-// slaCycle is one cycle. remainingTime and elapsedTime are working time on the SLA's calendar
-// and go negative once breached; breachTime is the wall-clock breach instant. Completed cycles
-// carry stopTime and no paused.
+// slaCycle is one cycle. remainingTime and elapsedTime are working time on the SLA's calendar as
+// of the response, and remainingTime goes negative once breached; breachTime is the wall-clock
+// instant remainingTime reaches zero, absent while paused (SlaInformationOngoingCycle has
+// Optional<Instant> getBreachTime(),
+// https://docs.atlassian.com/jira-servicedesk/4.13.20/com/atlassian/servicedesk/api/sla/info/SlaInformationOngoingCycle.html).
+// Completed cycles carry stopTime and no paused. goalDuration is absent when no goal applies.
 //
 // Values, not pointers: an absent instant decodes as the zero value, and a cold sync of a large
 // desk does not allocate per instant.
@@ -105,38 +108,58 @@ func snakeCase(s string) string {
 	return b.String()
 }
 
-// clockFromSLA turns a JSM SLA field value into a native clock: completed cycles oldest first,
-// then the ongoing one, whose elapsed time is as of this poll. fallbackName names the SLA when
-// the value carries no name (the field's own name).
-func clockFromSLA(v *slaValue, fallbackName string, overrides map[string]string) (ticket.Clock, bool) {
-	if len(v.CompletedCycles) == 0 && v.OngoingCycle == nil {
-		return ticket.Clock{}, false // no SLA applies to this request (no goal matched)
-	}
+// clockFromSLA turns a JSM SLA field value into a native clock, as JSM read it at observed (the
+// poll instant): completed cycles oldest first, then the ongoing one, whose elapsed time and
+// breach instant JSM computed at observed. fallbackName names the SLA when the value carries no
+// name (the field's own name).
+//
+// A cycle without a goal is dropped, and a value left with no cycle yields no clock: JSM keeps
+// timing an SLA whose goals have no target for the issue ("All remaining issues" with no target,
+// https://confluence.atlassian.com/jirakb/some-slas-are-missing-for-newly-created-issues-in-a-jsm-project-1384131785.html)
+// and then sends cycles without goalDuration (optional in SlaInformationOngoingCycleDTO and
+// SlaInformationCompletedCycleDTO,
+// https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-request/#api-rest-servicedeskapi-request-issueidorkey-sla-get).
+// Such a cycle can be neither met nor breached, so it counts nowhere. The clock comes back named
+// also when ok is false.
+func clockFromSLA(v *slaValue, fallbackName string, overrides map[string]string, observed time.Time) (ticket.Clock, bool) {
 	name := v.Name
 	if name == "" {
 		name = fallbackName
 	}
-	c := ticket.Clock{Name: slaName(name, overrides)}
+	c := ticket.Clock{Name: slaName(name, overrides), Origin: ticket.OriginNative}
 	for _, cy := range v.CompletedCycles {
+		if cy.GoalDuration.Millis <= 0 {
+			continue
+		}
 		c.Cycles = append(c.Cycles, ticket.Cycle{
-			Start:    cy.StartTime.time(),
-			Stop:     cy.StopTime.time(),
-			Goal:     cy.GoalDuration.duration(),
-			Elapsed:  elapsed(cy),
-			BreachAt: cy.BreachTime.time(),
-			Breached: cy.Breached,
+			Start:      cy.StartTime.time(),
+			Stop:       cy.StopTime.time(),
+			Goal:       cy.GoalDuration.duration(),
+			Elapsed:    elapsed(cy),
+			BreachAt:   cy.BreachTime.time(),
+			Breached:   cy.Breached,
+			ObservedAt: cy.StopTime.time(), // final as of its stop
 		})
 	}
-	if on := v.OngoingCycle; on != nil {
-		cy := ticket.Cycle{
-			Start:    on.StartTime.time(),
-			Goal:     on.GoalDuration.duration(),
-			Elapsed:  elapsed(*on),
-			BreachAt: on.BreachTime.time(),
-			Breached: on.Breached,
-			Paused:   on.Paused,
-		}
-		c.Cycles = append(c.Cycles, cy)
+	if on := v.OngoingCycle; on != nil && on.GoalDuration.Millis > 0 {
+		c.Cycles = append(c.Cycles, ticket.Cycle{
+			Start:      on.StartTime.time(),
+			Goal:       on.GoalDuration.duration(),
+			Elapsed:    elapsed(*on),
+			BreachAt:   on.BreachTime.time(),
+			Breached:   on.Breached,
+			Paused:     on.Paused,
+			ObservedAt: observed,
+		})
 	}
-	return c, true
+	return c, len(c.Cycles) > 0 // no cycles: no SLA with a goal applies to this request
+}
+
+// firstStop is when the SLA's first completed cycle stopped, goal or not; zero when none did. For
+// the first-response SLA it is the first reply, which JSM times even when no goal applies.
+func firstStop(v *slaValue) time.Time {
+	if len(v.CompletedCycles) == 0 {
+		return time.Time{}
+	}
+	return v.CompletedCycles[0].StopTime.time()
 }

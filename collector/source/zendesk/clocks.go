@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/ticket"
 )
@@ -54,27 +55,15 @@ func cycleIndex(name string, instance int64) int {
 // business is the apply_sla business_hours flag; the Cycle has no room for it, so it lives in
 // the cursor (cursorState.Business) while it matters: from apply_sla until update_status.
 //
-// observed is the instant of the last state change (activate, pause, fulfill): while running and
-// not paused the clock has been active since observed, with Elapsed accumulated before it. The
-// Cycle does not carry it (a field would cost the store a size class per cycle); the stored Cycle
-// is still enough to resume from events of a later poll because project keeps
-// BreachAt = observed + (Goal - Elapsed) for a running, unpaused cycle, so resume derives it back.
-// A paused or stopped cycle needs no observed instant: activate sets it before it is read again.
+// The Cycle's ObservedAt is the instant of the last state change Zendesk reported (activate,
+// pause, fulfill): while running and not paused the clock has been active since ObservedAt, with
+// Elapsed accumulated before it. A stored cycle therefore resumes from the events of a later poll
+// as it is.
 //
 // Time is counted on the cycle's calendar: the account's business hours for a business-hours
-// target when the schedule is known (cal), wall time otherwise. "+" above is then calendar
-// addition, and resume finds the latest instant with Goal - Elapsed of working time before
-// BreachAt, which counts the same working time to any later instant as the activation did.
-//
-// LIMITATION(breach event): a Zendesk breach event replaces BreachAt with Zendesk's own instant,
-// which differs from the projection when Zendesk's calendar is not ours (a ticket on another
-// schedule than the default, a business-hours target without a readable schedule). A running
-// cycle stored so resumes from BreachAt - (Goal - Elapsed), not from its activation: a pause or
-// fulfil in a later poll sets Elapsed to at least the goal less the time left to Zendesk's
-// breach instant (update_status replaces Elapsed with Zendesk's minutes once it is fulfilled).
+// target when the schedule is known (cal), wall time otherwise.
 type cycleState struct {
 	c        ticket.Cycle
-	observed time.Time
 	name     string
 	idx      int // position in the clock's cycles
 	business bool
@@ -99,68 +88,26 @@ func (cs *cycleState) worked(from, to time.Time) time.Duration {
 	return nonNeg(to.Sub(from))
 }
 
-// shift returns the instant d of counted time after t (before it when d is negative).
+// shift returns the instant d of counted time after t. A d of zero or less (a goal used up before
+// the clock became active again) is not after t: on a calendar it is t, in wall time as far before
+// t as the goal was exceeded; either way the breach is in the past.
 func (cs *cycleState) shift(t time.Time, d time.Duration) time.Time {
-	cal := cs.calendar()
-	switch {
-	case cal == nil:
-		return t.Add(d)
-	case d >= 0:
+	if cal := cs.calendar(); cal != nil {
 		return cal.Add(t, d)
 	}
-	return workBefore(cal, t, -d)
-}
-
-// resume loads a stored cycle. A running, unpaused one has been active since the instant project
-// anchored its BreachAt on.
-func (cs *cycleState) resume(c ticket.Cycle) {
-	cs.c = c
-	if c.Running() && !c.Paused && !c.BreachAt.IsZero() {
-		cs.observed = cs.shift(c.BreachAt, -(c.Goal - c.Elapsed))
-	}
-}
-
-// maxLookBack bounds workBefore's search: a calendar with no working time that far back (a
-// holiday list gone wrong) falls back to wall time.
-const maxLookBack = 5 * 365 * 24 * time.Hour
-
-// workBefore returns the latest instant x with d of working time between x and t: the inverse of
-// Calendar.Add. Working time before t grows with the look-back and never faster than it, so a
-// doubling then a bisection on the look-back finds it to the nanosecond in about 60 Elapsed
-// calls, each costing O(weeks) like Add.
-func workBefore(cal *sla.Calendar, t time.Time, d time.Duration) time.Time {
-	if d <= 0 {
-		return t
-	}
-	enough := func(back time.Duration) bool { return cal.Elapsed(t.Add(-back), t) >= d }
-	lo, hi := time.Duration(0), d // enough(lo) is false, enough(hi) is the question
-	for !enough(hi) {
-		if hi > maxLookBack {
-			return t.Add(-d)
-		}
-		lo, hi = hi, 2*hi
-	}
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
-		if enough(mid) {
-			hi = mid
-		} else {
-			lo = mid
-		}
-	}
-	return t.Add(-hi)
+	return t.Add(d)
 }
 
 func (cs *cycleState) activate(t time.Time) {
 	switch {
 	case cs.c.Start.IsZero():
-		cs.c.Start, cs.observed = t, t
+		cs.c.Start, cs.c.ObservedAt = t, t
 	case !cs.c.Stop.IsZero():
 		// "Activate events are also used to indicate that a ticket metric is no longer [...]
 		// fulfilled": a reopened ticket resumes the same instance, with its elapsed time.
-		cs.c.Stop, cs.c.Paused, cs.observed = time.Time{}, false, t
+		cs.c.Stop, cs.c.Paused, cs.c.ObservedAt = time.Time{}, false, t
 	case cs.c.Paused:
-		cs.c.Paused, cs.observed = false, t
+		cs.c.Paused, cs.c.ObservedAt = false, t
 	default:
 		return
 	}
@@ -171,8 +118,8 @@ func (cs *cycleState) pause(t time.Time) {
 	if !cs.c.Running() || cs.c.Paused || cs.c.Start.IsZero() {
 		return
 	}
-	cs.c.Elapsed += cs.worked(cs.observed, t)
-	cs.observed, cs.c.Paused = t, true
+	cs.c.Elapsed += cs.worked(cs.c.ObservedAt, t)
+	cs.c.ObservedAt, cs.c.Paused = t, true
 	if !cs.c.Breached && !cs.breachEv {
 		// While paused the breach instant is unknown: it depends on when the clock resumes.
 		cs.c.BreachAt = time.Time{}
@@ -184,9 +131,9 @@ func (cs *cycleState) fulfill(t time.Time) {
 		return
 	}
 	if !cs.c.Paused {
-		cs.c.Elapsed += cs.worked(cs.observed, t)
+		cs.c.Elapsed += cs.worked(cs.c.ObservedAt, t)
 	}
-	cs.c.Stop, cs.observed, cs.c.Paused = t, t, false
+	cs.c.Stop, cs.c.ObservedAt, cs.c.Paused = t, t, false
 	// Met when fulfilled before the breach instant, breached when after it. A business-hours
 	// target projected in wall time (no schedule) is not trusted for this: Zendesk's breach event
 	// or its update_status minutes decide.
@@ -209,12 +156,20 @@ func (cs *cycleState) applySLA(goal time.Duration, business bool) {
 	cs.project()
 }
 
+// breach takes Zendesk's breach instant t of the metric (a breach event that is not deleted).
 func (cs *cycleState) breach(t, now time.Time) {
-	if !cs.c.Running() && t.After(cs.c.Stop) {
+	if !cs.c.Running() {
+		if !t.After(cs.c.Stop) {
+			cs.c.BreachAt, cs.breachEv, cs.c.Breached = t, true, true // it breached, then was fulfilled
+		}
 		return // a breach instant after the fulfilment never happened
 	}
 	cs.c.BreachAt, cs.breachEv = t, true
-	if !t.After(now) {
+	// Breached once Zendesk's instant has passed, judged as every reader judges a counting clock;
+	// a clock paused since breached before its pause.
+	counting := cs.c
+	counting.Paused = false
+	if sla.StatusAt(counting, now, config.Threshold{}, nil).State == sla.StateBreached {
 		cs.c.Breached = true
 	}
 }
@@ -237,13 +192,12 @@ func (cs *cycleState) updateStatus(st apiEventStat) {
 
 // project sets BreachAt for a running, unpaused clock: the instant it became active plus the goal
 // left on the cycle's calendar, which shifts the breach by every pause/activate span before it.
-// resume relies on this relation to recover observed in a later poll.
 func (cs *cycleState) project() {
 	if cs.c.Goal <= 0 || !cs.c.Running() || cs.c.Paused || cs.c.Start.IsZero() {
 		return
 	}
 	cs.breachEv = false
-	cs.c.BreachAt = cs.shift(cs.observed, cs.c.Goal-cs.c.Elapsed)
+	cs.c.BreachAt = cs.shift(cs.c.ObservedAt, cs.c.Goal-cs.c.Elapsed)
 }
 
 func nonNeg(d time.Duration) time.Duration { return max(d, 0) }
@@ -276,7 +230,7 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 		cs := &cycleState{name: name, idx: cycleIndex(name, ev.InstanceID), business: business[businessKey(ev)], cal: cal}
 		c, _ := out.Clock(name)
 		if cs.idx < len(c.Cycles) {
-			cs.resume(c.Cycles[cs.idx])
+			cs.c = c.Cycles[cs.idx]
 		} else {
 			// A new instance goes after the stored ones and those already seen in this batch.
 			cs.idx = max(next[name], len(c.Cycles))
@@ -316,7 +270,7 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 				if ev.InstanceID <= 1 && !t.Created.IsZero() {
 					start = t.Created
 				}
-				cs.c.Start, cs.observed = start, start
+				cs.c.Start, cs.c.ObservedAt = start, start
 			}
 			cs.applySLA(goal, ev.SLA.BusinessHours)
 		case "breach":
@@ -371,7 +325,7 @@ func slaTarget(sla *apiEventSLA) (time.Duration, bool) {
 func setCycle(t *ticket.Ticket, name string, idx int, c ticket.Cycle) {
 	i := slices.IndexFunc(t.Clocks, func(k ticket.Clock) bool { return k.Name == name })
 	if i < 0 {
-		t.Clocks = append(t.Clocks, ticket.Clock{Name: name})
+		t.Clocks = append(t.Clocks, ticket.Clock{Name: name, Origin: ticket.OriginNative})
 		i = len(t.Clocks) - 1
 	}
 	cl := t.Clocks[i]

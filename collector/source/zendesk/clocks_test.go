@@ -55,39 +55,50 @@ func TestMergeEventsClocks(t *testing.T) {
 			name:  "running, breach in the future",
 			evs:   []apiMetricEvent{ev(rt, 1, "activate", s1), applySLAEv(rt, 1, s1, 60, false)},
 			clock: ticket.SLAFirstResponse,
-			want:  ticket.Cycle{Start: s1, Goal: time.Hour, BreachAt: s1.Add(time.Hour)},
+			want:  ticket.Cycle{Start: s1, Goal: time.Hour, BreachAt: s1.Add(time.Hour), ObservedAt: s1},
 		},
 		{
 			name:  "fulfilled before the breach: met",
 			evs:   []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false), ev(rt, 1, "fulfill", s0.Add(20*time.Minute))},
 			clock: ticket.SLAFirstResponse,
 			want: ticket.Cycle{Start: s0, Stop: s0.Add(20 * time.Minute), Goal: time.Hour, Elapsed: 20 * time.Minute,
-				BreachAt: s0.Add(time.Hour)},
+				BreachAt: s0.Add(time.Hour), ObservedAt: s0.Add(20 * time.Minute)},
 		},
 		{
 			name:  "fulfilled after the breach time: breached",
 			evs:   []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false), ev(rt, 1, "fulfill", s0.Add(90*time.Minute))},
 			clock: ticket.SLAFirstResponse,
 			want: ticket.Cycle{Start: s0, Stop: s0.Add(90 * time.Minute), Goal: time.Hour, Elapsed: 90 * time.Minute,
-				BreachAt: s0.Add(time.Hour), Breached: true},
+				BreachAt: s0.Add(time.Hour), Breached: true, ObservedAt: s0.Add(90 * time.Minute)},
 		},
 		{
 			name:  "breach event: breached while running",
 			evs:   []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false), breach(s0.Add(time.Hour), false)},
 			clock: ticket.SLAFirstResponse,
-			want:  ticket.Cycle{Start: s0, Goal: time.Hour, BreachAt: s0.Add(time.Hour), Breached: true},
+			want:  ticket.Cycle{Start: s0, Goal: time.Hour, BreachAt: s0.Add(time.Hour), Breached: true, ObservedAt: s0},
 		},
 		{
 			name:  "deleted breach event ignored",
 			evs:   []apiMetricEvent{ev(rt, 1, "activate", s1), applySLAEv(rt, 1, s1, 60, false), breach(s1.Add(time.Minute), true)},
 			clock: ticket.SLAFirstResponse,
-			want:  ticket.Cycle{Start: s1, Goal: time.Hour, BreachAt: s1.Add(time.Hour)},
+			want:  ticket.Cycle{Start: s1, Goal: time.Hour, BreachAt: s1.Add(time.Hour), ObservedAt: s1},
 		},
 		{
 			name:  "future breach event from Zendesk's calendar is the breach instant",
 			evs:   []apiMetricEvent{ev(rt, 1, "activate", s1), applySLAEv(rt, 1, s1, 60, true), breach(now.Add(15*time.Hour), false)},
 			clock: ticket.SLAFirstResponse,
-			want:  ticket.Cycle{Start: s1, Goal: time.Hour, BreachAt: now.Add(15 * time.Hour)},
+			want:  ticket.Cycle{Start: s1, Goal: time.Hour, BreachAt: now.Add(15 * time.Hour), ObservedAt: s1},
+		},
+		{
+			// Zendesk's breach instant is not the projection (its business calendar is not known
+			// here): a fulfil in a later poll still counts from the activation, the stored
+			// ObservedAt, not from an instant derived back from the breach.
+			name: "breach event off the projection, fulfilled in a later poll: counts from the activation",
+			evs: []apiMetricEvent{ev(rt, 1, "activate", s1), applySLAEv(rt, 1, s1, 60, true),
+				breach(now.Add(15*time.Hour), false), ev(rt, 1, "fulfill", now)},
+			clock: ticket.SLAFirstResponse,
+			want: ticket.Cycle{Start: s1, Stop: now, Goal: time.Hour, Elapsed: 30 * time.Minute,
+				BreachAt: now.Add(15 * time.Hour), ObservedAt: now},
 		},
 		{
 			name: "breach event after the fulfilment ignored",
@@ -95,13 +106,13 @@ func TestMergeEventsClocks(t *testing.T) {
 				ev(rt, 1, "fulfill", s0.Add(20*time.Minute)), breach(s0.Add(time.Hour), false)},
 			clock: ticket.SLAFirstResponse,
 			want: ticket.Cycle{Start: s0, Stop: s0.Add(20 * time.Minute), Goal: time.Hour, Elapsed: 20 * time.Minute,
-				BreachAt: s0.Add(time.Hour)},
+				BreachAt: s0.Add(time.Hour), ObservedAt: s0.Add(20 * time.Minute)},
 		},
 		{
 			name:  "paused",
 			evs:   []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false), ev(rt, 1, "pause", s0.Add(10*time.Minute))},
 			clock: ticket.SLAFirstResponse,
-			want:  ticket.Cycle{Start: s0, Goal: time.Hour, Elapsed: 10 * time.Minute, Paused: true},
+			want:  ticket.Cycle{Start: s0, Goal: time.Hour, Elapsed: 10 * time.Minute, Paused: true, ObservedAt: s0.Add(10 * time.Minute)},
 		},
 		{
 			name: "paused then active again: breach shifted by the pause",
@@ -109,18 +120,18 @@ func TestMergeEventsClocks(t *testing.T) {
 				ev(rt, 1, "pause", s0.Add(10*time.Minute)), ev(rt, 1, "activate", s0.Add(100*time.Minute))},
 			clock: ticket.SLAFirstResponse,
 			want: ticket.Cycle{Start: s0, Goal: time.Hour, Elapsed: 10 * time.Minute,
-				BreachAt: s0.Add(150 * time.Minute)},
+				BreachAt: s0.Add(150 * time.Minute), ObservedAt: s0.Add(100 * time.Minute)},
 		},
 		{
 			// Split after the second activate, the later poll resumes a cycle active since
-			// s0+100m (not since its start) from BreachAt - (Goal - Elapsed).
+			// s0+100m (not since its start) from its ObservedAt.
 			name: "paused, active again, then fulfilled: both active spans count",
 			evs: []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false),
 				ev(rt, 1, "pause", s0.Add(10*time.Minute)), ev(rt, 1, "activate", s0.Add(100*time.Minute)),
 				ev(rt, 1, "fulfill", s0.Add(110*time.Minute))},
 			clock: ticket.SLAFirstResponse,
 			want: ticket.Cycle{Start: s0, Stop: s0.Add(110 * time.Minute), Goal: time.Hour, Elapsed: 20 * time.Minute,
-				BreachAt: s0.Add(150 * time.Minute)},
+				BreachAt: s0.Add(150 * time.Minute), ObservedAt: s0.Add(110 * time.Minute)},
 		},
 		{
 			name: "business hours: Zendesk's business minutes decide, not wall time",
@@ -128,13 +139,13 @@ func TestMergeEventsClocks(t *testing.T) {
 				ev(rt, 1, "fulfill", s0.Add(90*time.Minute)), status(s0.Add(90*time.Minute), 90, 45)},
 			clock: ticket.SLAFirstResponse,
 			want: ticket.Cycle{Start: s0, Stop: s0.Add(90 * time.Minute), Goal: time.Hour, Elapsed: 45 * time.Minute,
-				BreachAt: s0.Add(time.Hour)},
+				BreachAt: s0.Add(time.Hour), ObservedAt: s0.Add(90 * time.Minute)},
 		},
 		{
 			name:  "apply_sla without a kept activate starts at creation",
 			evs:   []apiMetricEvent{applySLAEv(metricRequesterWaitTime, 1, s1, 480, false)},
 			clock: ticket.SLAResolution,
-			want:  ticket.Cycle{Start: s0, Goal: 8 * time.Hour, BreachAt: s0.Add(8 * time.Hour)},
+			want:  ticket.Cycle{Start: s0, Goal: 8 * time.Hour, BreachAt: s0.Add(8 * time.Hour), ObservedAt: s0},
 		},
 		{
 			name: "reopened after the fulfil: the same cycle runs on",
@@ -142,20 +153,20 @@ func TestMergeEventsClocks(t *testing.T) {
 				ev(metricRequesterWaitTime, 1, "fulfill", s0.Add(time.Hour)), ev(metricRequesterWaitTime, 1, "activate", s1)},
 			clock: ticket.SLAResolution,
 			want: ticket.Cycle{Start: s0, Goal: 8 * time.Hour, Elapsed: time.Hour,
-				BreachAt: s1.Add(7 * time.Hour)},
+				BreachAt: s1.Add(7 * time.Hour), ObservedAt: s1},
 		},
 		{
 			name:  "second reply instance is next_reply_time",
 			evs:   []apiMetricEvent{ev(rt, 2, "activate", s1), applySLAEv(rt, 2, s1, 30, false)},
 			clock: slaNextReply,
-			want:  ticket.Cycle{Start: s1, Goal: 30 * time.Minute, BreachAt: s1.Add(30 * time.Minute)},
+			want:  ticket.Cycle{Start: s1, Goal: 30 * time.Minute, BreachAt: s1.Add(30 * time.Minute), ObservedAt: s1},
 		},
 		{
 			name:  "business hours on the schedule: activated Friday 17:00 with 2h breaches Monday 10:00",
 			evs:   []apiMetricEvent{ev(rt, 1, "activate", fri(17)), applySLAEv(rt, 1, fri(17), 120, true)},
 			clock: ticket.SLAFirstResponse,
 			cal:   utc,
-			want:  ticket.Cycle{Start: fri(17), Goal: 2 * time.Hour, BreachAt: mon(10)},
+			want:  ticket.Cycle{Start: fri(17), Goal: 2 * time.Hour, BreachAt: mon(10), ObservedAt: fri(17)},
 		},
 		{
 			name: "business hours on the schedule: a pause across the weekend counts working time only",
@@ -164,7 +175,7 @@ func TestMergeEventsClocks(t *testing.T) {
 			clock: ticket.SLAFirstResponse,
 			cal:   utc,
 			want: ticket.Cycle{Start: fri(16), Stop: mon(11), Goal: 4 * time.Hour, Elapsed: 3 * time.Hour,
-				BreachAt: mon(12)},
+				BreachAt: mon(12), ObservedAt: mon(11)},
 		},
 		{
 			name: "business hours on the schedule: fulfilled after the projected breach is breached",
@@ -173,7 +184,7 @@ func TestMergeEventsClocks(t *testing.T) {
 			clock: ticket.SLAFirstResponse,
 			cal:   utc,
 			want: ticket.Cycle{Start: fri(16), Stop: mon(13), Goal: 4 * time.Hour, Elapsed: 5 * time.Hour,
-				BreachAt: mon(12), Breached: true},
+				BreachAt: mon(12), Breached: true, ObservedAt: mon(13)},
 		},
 		{
 			// Friday 16:00-17:00 EDT is one hour, Monday from 09:00 EST another: 15:00 UTC, not
@@ -184,20 +195,20 @@ func TestMergeEventsClocks(t *testing.T) {
 			clock: ticket.SLAFirstResponse,
 			cal:   ny,
 			want: ticket.Cycle{Start: nyFri16, Goal: 2 * time.Hour, Elapsed: 90 * time.Minute,
-				BreachAt: nyMon(12, 30)},
+				BreachAt: nyMon(12, 30), ObservedAt: nyMon(12, 0)},
 		},
 		{
 			name:  "calendar-hours target ignores the schedule",
 			evs:   []apiMetricEvent{ev(rt, 1, "activate", fri(17)), applySLAEv(rt, 1, fri(17), 120, false)},
 			clock: ticket.SLAFirstResponse,
 			cal:   utc,
-			want:  ticket.Cycle{Start: fri(17), Goal: 2 * time.Hour, BreachAt: fri(19)},
+			want:  ticket.Cycle{Start: fri(17), Goal: 2 * time.Hour, BreachAt: fri(19), ObservedAt: fri(17)},
 		},
 		{
 			name:  "agent_work_time keeps its name",
 			evs:   []apiMetricEvent{ev("agent_work_time", 1, "activate", s1), applySLAEv("agent_work_time", 1, s1, 120, false)},
 			clock: "agent_work_time",
-			want:  ticket.Cycle{Start: s1, Goal: 2 * time.Hour, BreachAt: s1.Add(2 * time.Hour)},
+			want:  ticket.Cycle{Start: s1, Goal: 2 * time.Hour, BreachAt: s1.Add(2 * time.Hour), ObservedAt: s1},
 		},
 	}
 	s := &Source{resolutionMetric: metricRequesterWaitTime}
@@ -206,8 +217,8 @@ func TestMergeEventsClocks(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got := s.mergeEvents(base, tc.evs, now, map[string]bool{}, tc.cal)
 			c, ok := got.Clock(tc.clock)
-			if !ok || len(c.Cycles) != 1 {
-				t.Fatalf("clock %s: got %+v (found %v), want one cycle", tc.clock, got.Clocks, ok)
+			if !ok || len(c.Cycles) != 1 || c.Origin != ticket.OriginNative {
+				t.Fatalf("clock %s: got %+v (found %v), want one native cycle", tc.clock, got.Clocks, ok)
 			}
 			if !reflect.DeepEqual(c.Cycles[0], tc.want) {
 				t.Errorf("cycle:\n got %+v\nwant %+v", c.Cycles[0], tc.want)

@@ -419,7 +419,7 @@ func TestPollMetricEventsAcrossPages(t *testing.T) {
 	got, _ := h.st.Get("1")
 	c, _ := got.Clock(ticket.SLAFirstResponse)
 	// Active 10m, paused 10m, active 0m, paused 30m: 40m of pauses shift the breach.
-	want := ticket.Cycle{Start: s0, Goal: time.Hour, Elapsed: 10 * time.Minute, BreachAt: s0.Add(100 * time.Minute)}
+	want := ticket.Cycle{Start: s0, Goal: time.Hour, Elapsed: 10 * time.Minute, BreachAt: s0.Add(100 * time.Minute), ObservedAt: s0.Add(50 * time.Minute)}
 	if len(c.Cycles) != 1 || c.Cycles[0] != want {
 		t.Errorf("cycle:\n got %+v\nwant %+v", c.Cycles, want)
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/source/sourcetest"
 	"github.com/custops/custops/collector/ticket"
 )
@@ -41,7 +43,7 @@ func customerOf(tk *ticket.Ticket) string {
 const atRiskFraction = 0.25
 
 // clockTrouble reports the running clocks of an open ticket that are breached or at risk at now,
-// the way the snapshot counts them (Cycle.BreachedAt and Cycle.AtRiskAt).
+// the way the snapshot counts them (sla.StatusAt; the demo's calendar is 24x7).
 func clockTrouble(tk *ticket.Ticket, now time.Time) (breached, atRisk []string) {
 	if !tk.Open() {
 		return nil, nil
@@ -51,10 +53,10 @@ func clockTrouble(tk *ticket.Ticket, now time.Time) (breached, atRisk []string) 
 		if !ok {
 			continue
 		}
-		switch {
-		case cy.BreachedAt(now):
+		switch sla.StatusAt(cy, now, config.Threshold{Fraction: atRiskFraction}, nil).State {
+		case sla.StateBreached:
 			breached = append(breached, c.Name)
-		case cy.AtRiskAt(now, time.Duration(atRiskFraction*float64(cy.Goal))):
+		case sla.StateAtRisk:
 			atRisk = append(atRisk, c.Name)
 		}
 	}

@@ -110,21 +110,23 @@ func (pl *plan) ticketAt(d desk, now time.Time) *ticket.Ticket {
 		waitingSince = pauseStart
 	}
 	t.Clocks = []ticket.Clock{
-		{Name: ticket.SLAFirstResponse, Cycles: []ticket.Cycle{firstResponse(pl, t.FirstReply, now)}},
-		{Name: ticket.SLAResolution, Cycles: resolution(pl.resGoal, runs, waitingSince, now)},
+		{Name: ticket.SLAFirstResponse, Origin: ticket.OriginNative, Cycles: []ticket.Cycle{firstResponse(pl, t.FirstReply, now)}},
+		{Name: ticket.SLAResolution, Origin: ticket.OriginNative, Cycles: resolution(pl.resGoal, runs, waitingSince, now)},
 	}
 	return t
 }
 
 // firstResponse is the one cycle of the first-response clock: from creation to the first reply.
+// Like every cycle here it is observed at now while it runs, and final as of its stop.
 func firstResponse(pl *plan, reply, now time.Time) ticket.Cycle {
-	c := ticket.Cycle{Start: pl.created, Stop: reply, Goal: pl.frGoal, BreachAt: pl.created.Add(pl.frGoal)}
+	c := ticket.Cycle{Start: pl.created, Stop: reply, Goal: pl.frGoal, BreachAt: pl.created.Add(pl.frGoal), ObservedAt: now}
 	if reply.IsZero() {
 		c.Elapsed = now.Sub(pl.created)
 		c.Breached = c.Elapsed >= c.Goal
 	} else {
 		c.Elapsed = reply.Sub(pl.created)
 		c.Breached = c.Elapsed > c.Goal
+		c.ObservedAt = reply
 	}
 	return c
 }
@@ -135,10 +137,10 @@ func firstResponse(pl *plan, reply, now time.Time) ticket.Cycle {
 func resolution(goal time.Duration, runs []cycleRun, waitingSince, now time.Time) []ticket.Cycle {
 	out := make([]ticket.Cycle, len(runs))
 	for i, r := range runs {
-		c := ticket.Cycle{Start: r.start, Stop: r.stop, Goal: goal}
+		c := ticket.Cycle{Start: r.start, Stop: r.stop, Goal: goal, ObservedAt: r.stop}
 		end, paused := r.stop, r.paused
 		if end.IsZero() {
-			end = now
+			end, c.ObservedAt = now, now
 			if !waitingSince.IsZero() {
 				paused += now.Sub(waitingSince)
 				c.Paused = true

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -35,14 +37,15 @@ func TestBreachSoon(t *testing.T) {
 				if !incident.Open() {
 					t.Errorf("%s is %s, want open", incident.Key, incident.State)
 				}
+				st := sla.StatusAt(c, now, config.Threshold{Fraction: atRiskFraction}, nil)
 				if after < 10*time.Minute {
-					if !c.Running() || c.Paused || c.BreachedAt(now) || c.Breached {
-						t.Errorf("first response at %s: running %v paused %v breached %v, want running, not paused, not breached", now, c.Running(), c.Paused, c.BreachedAt(now))
+					if !c.Running() || c.Paused || st.State == sla.StateBreached || c.Breached {
+						t.Errorf("first response at %s: running %v paused %v %s, want running, not paused, not breached", now, c.Running(), c.Paused, st.State)
 					}
-					if got, want := c.RemainingAt(now), breachAt.Sub(now); got != want {
+					if got, want := st.Remaining, breachAt.Sub(now); got != want {
 						t.Errorf("remaining %s, want %s", got, want)
 					}
-				} else if !c.BreachedAt(now) {
+				} else if st.State != sla.StateBreached {
 					t.Errorf("first response at %s is not breached, want breached since %s", now, breachAt)
 				}
 			})
