@@ -95,6 +95,13 @@ func TestUnusableFileIsMovedAside(t *testing.T) {
 			wantReason: "schema version",
 		},
 		{
+			name: "schema version 3 (binary records with Clock.Origin and Cycle.ObservedAt)",
+			make: func(t *testing.T, path string) {
+				writeBolt(t, path, func(tx *bolt.Tx) error { return putSchema(tx, "3") })
+			},
+			wantReason: "schema version",
+		},
+		{
 			name: "bbolt file of something else",
 			make: func(t *testing.T, path string) {
 				writeBolt(t, path, func(tx *bolt.Tx) error {
@@ -264,4 +271,46 @@ func TestOpenErrors(t *testing.T) {
 			t.Errorf("store file: %v", err)
 		}
 	})
+}
+
+// TestSchema2FileIsMovedAside opens testdata/schema2.db, a file written by the custops before the
+// JSON records (schema "2", hand-encoded binary records; see testdata/README.md): it must be moved
+// aside with a Warn line naming both paths and the reason, never read as tickets or cursors, and
+// the sources start over in a fresh file.
+func TestSchema2FileIsMovedAside(t *testing.T) {
+	old, err := os.ReadFile(filepath.Join("testdata", "schema2.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	if err := os.WriteFile(path, old, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 1, 7, 0, 0, 0, time.UTC)
+	logger, logs := bufLogger()
+	s, err := open(dir, logger, options{timeout: time.Second, now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	defer s.Close()
+
+	aside := path + ".corrupt-20261201T070000Z"
+	if got, err := os.ReadFile(aside); err != nil || !bytes.Equal(got, old) {
+		t.Errorf("moved-aside file: %v, equal to the old file: %v", err, bytes.Equal(got, old))
+	}
+	line := logs.String()
+	for _, want := range []string{"level=WARN", "path=" + path, "moved_to=" + aside, `schema version \"2\"`} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log %q does not contain %q", line, want)
+		}
+	}
+	if n := strings.Count(line, "\n"); n != 1 {
+		t.Errorf("log has %d lines, want 1", n)
+	}
+	for _, src := range []string{"jsm", "zendesk"} {
+		if s.Count(src) != 0 || s.Source(src).Cursor() != nil || s.Synced(src) {
+			t.Errorf("%s: %d tickets, cursor %q, synced %v; want nothing from the old file", src, s.Count(src), s.Source(src).Cursor(), s.Synced(src))
+		}
+	}
 }

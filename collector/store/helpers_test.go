@@ -41,16 +41,18 @@ func mustApply(t testing.TB, s *Store, src string, b batchArgs) {
 	}
 }
 
-// realistic returns the i-th ticket of a realistic population: a ~60 character summary, a key and
-// URL, one organization, three labels, two SLA clocks with one or two cycles, every time set the
-// way a source sets it. Ticket i is the same on every call; variant changes Updated and Status so
-// tests can tell versions apart.
+// realistic returns the i-th ticket of a realistic population, the shape the heap budget is
+// stated for: a ~60 character summary, a key and URL, one organization, three labels, a custom
+// field on one ticket in four, two SLA clocks (first response: one cycle; resolution: two to four
+// cycles, as pauses and reopens restart it; each with the instant the source read it) and a
+// state history of a dozen transitions, every
+// time set the way a source sets it (Jira-style milliseconds). Ticket i is the same on every call;
+// variant changes Updated and Status so tests can tell versions apart.
 func realistic(src string, i, variant int) *ticket.Ticket {
 	statuses := []string{"Waiting for support", "In Progress", "Waiting for customer", "Pending vendor", "Resolved", "Closed"}
 	states := []ticket.State{ticket.StateNew, ticket.StateInProgress, ticket.StateWaitingCustomer, ticket.StateWaitingPartner, ticket.StateResolved, ticket.StateClosed}
 	orgs := []string{"Acme Corp", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries", "Wayne Enterprises", "Tyrell"}
 	labels := []string{"customer-acme", "customer-globex", "billing", "outage", "api", "onboarding", "vip", "mobile", "sso", "export"}
-	clockNames := []string{ticket.SLAFirstResponse, ticket.SLAResolution}
 
 	key := fmt.Sprintf("SUP-%d", 1000+i)
 	created := base.Add(-time.Duration(i%720) * time.Hour).Add(-time.Duration(i%60) * time.Minute)
@@ -80,28 +82,43 @@ func realistic(src string, i, variant int) *ticket.Ticket {
 		Escalated:  i%11 == 0,
 		Incident:   i%13 == 0,
 	}
+	if i%4 == 0 {
+		t.Attributes.Fields = map[string]string{"customfield_10050": orgs[i%len(orgs)]}
+	}
 	if !t.Open() {
 		t.Resolved = created.Add(48 * time.Hour)
 	}
 	if i%17 == 0 {
 		t.Quality = []string{ticket.QualityUnknownPriority}
 	}
-	for c, name := range clockNames {
-		goal := time.Duration(4+c*20) * time.Hour
-		cycles := 1 + (i+c)%2
-		clk := ticket.Clock{Name: name, Origin: ticket.OriginNative}
-		for y := 0; y < cycles; y++ {
+	for y := range 12 {
+		t.Transitions = append(t.Transitions, ticket.Transition{
+			At:    created.Add(time.Duration(y) * 97 * time.Minute),
+			State: states[(y+i)%len(states)],
+		})
+	}
+	clocks := []struct {
+		name   string
+		goal   time.Duration
+		cycles int
+	}{
+		{ticket.SLAFirstResponse, 4 * time.Hour, 1},
+		{ticket.SLAResolution, 24 * time.Hour, 2 + i%3},
+	}
+	for _, c := range clocks {
+		clk := ticket.Clock{Name: c.name, Origin: ticket.OriginNative}
+		for y := 0; y < c.cycles; y++ {
 			start := created.Add(time.Duration(y) * 5 * time.Hour)
 			cy := ticket.Cycle{
 				Start:      start,
-				Goal:       goal,
+				Goal:       c.goal,
 				Elapsed:    time.Duration(y+1) * 37 * time.Minute,
-				BreachAt:   start.Add(goal),
+				BreachAt:   start.Add(c.goal),
 				Breached:   (i+y)%9 == 0,
-				Paused:     y == cycles-1 && i%5 == 0,
+				Paused:     y == c.cycles-1 && i%5 == 0,
 				ObservedAt: start.Add(time.Hour),
 			}
-			if y < cycles-1 || !t.Open() {
+			if y < c.cycles-1 || !t.Open() {
 				cy.Stop = start.Add(2 * time.Hour)
 				cy.ObservedAt = cy.Stop
 			}

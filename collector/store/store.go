@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -42,10 +43,10 @@ type Store struct {
 	path   string
 	logger *slog.Logger
 
-	// applyMu serializes writers (bbolt does too) and guards intern, so the index lock mu is
+	// applyMu serializes writers (bbolt does too) and guards vocab, so the index lock mu is
 	// held only for the pointer swaps, never across an fsync.
 	applyMu sync.Mutex
-	intern  *interner
+	vocab   *vocab
 
 	mu      sync.RWMutex
 	sources map[string]*sourceState
@@ -55,7 +56,7 @@ type Store struct {
 type sourceState struct {
 	tickets map[string]*ticket.Ticket
 	cursor  []byte
-	synced  bool // the source finished a whole poll (MarkSynced)
+	synced  bool // the source completed a whole poll (MarkSynced), in this run or an earlier one
 }
 
 // options are the knobs tests turn; Open uses the defaults.
@@ -65,8 +66,9 @@ type options struct {
 }
 
 // Open opens (creating dir and file if needed) the store file <dir>/custops.db and loads every
-// ticket into memory. A file that cannot be opened as bbolt, whose schema version differs or whose
-// records cannot be decoded is moved aside to <dir>/custops.db.corrupt-<UTC timestamp> with a Warn
+// ticket into memory. A file that is shorter than bbolt's pages say (truncated), cannot be opened
+// as bbolt, has another schema version (an older custops) or whose values fail their checksums or
+// cannot be decoded is moved aside to <dir>/custops.db.corrupt-<UTC timestamp> with a Warn
 // log naming both paths and the reason, and a fresh empty store is created (the sources then do a
 // full sync). Nothing else is ever deleted. A file locked by another process is an error wrapping
 // ErrLocked.
@@ -81,12 +83,7 @@ func open(dir string, logger *slog.Logger, o options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating state directory: %w", err)
 	}
-	s := &Store{
-		path:    filepath.Join(dir, FileName),
-		logger:  logger,
-		intern:  newInterner(),
-		sources: map[string]*sourceState{},
-	}
+	s := &Store{path: filepath.Join(dir, FileName), logger: logger}
 	err := s.openAndLoad(o.timeout)
 	if err == nil {
 		return s, nil
@@ -100,9 +97,7 @@ func open(dir string, logger *slog.Logger, o options) (*Store, error) {
 		return nil, fmt.Errorf("moving aside unusable store file %s (%v): %w", s.path, bad, mvErr)
 	}
 	logger.Warn("store file unusable, moved aside; sources will sync from scratch",
-		"path", s.path, "moved_to", aside, "err", bad)
-	s.intern = newInterner()
-	s.sources = map[string]*sourceState{}
+		"path", s.path, "moved_to", aside, "reason", bad)
 	if err := s.openAndLoad(o.timeout); err != nil {
 		return nil, err
 	}
@@ -112,6 +107,9 @@ func open(dir string, logger *slog.Logger, o options) (*Store, error) {
 // openAndLoad opens the bbolt file, checks or writes the schema version and loads every ticket.
 // A file that is not what the store wrote comes back as a *corruptError with the db closed.
 func (s *Store) openAndLoad(timeout time.Duration) error {
+	if err := checkFile(s.path); err != nil {
+		return err
+	}
 	db, err := openBolt(s.path, timeout)
 	if err != nil {
 		switch {
@@ -124,24 +122,28 @@ func (s *Store) openAndLoad(timeout time.Duration) error {
 		}
 		return fmt.Errorf("opening store file %s: %w", s.path, err)
 	}
-	if err := s.load(db); err != nil {
+	l, err := load(db)
+	if err != nil {
 		// The file was readable as bbolt: closing it cannot lose anything we would keep.
 		_ = db.Close()
 		return err
 	}
-	s.db = db
+	s.db, s.sources, s.vocab = db, l.sources, l.vocab
 	return nil
 }
 
-// openBolt is bolt.Open with panics turned into errors: bbolt panics on some corrupt pages, and a
-// corrupt file must be moved aside, not crash the collector at every start.
+// openBolt is bolt.Open with panics and memory faults turned into errors: bbolt panics on some
+// corrupt pages and faults on a page past the end of the file, and a corrupt file must be moved
+// aside, not crash the collector at every start. checkFile catches the known faults before; this
+// is what remains if the file changes in between.
 func openBolt(path string, timeout time.Duration) (db *bolt.DB, err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			db, err = nil, fmt.Errorf("%w: %v", errPanic, r)
 		}
 	}()
-	return bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	return bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, PageSize: pageSize})
 }
 
 // Close closes the file, after any Apply in flight. The in-memory tickets stay readable; Apply
@@ -202,38 +204,43 @@ func (s *Store) Count(source string) int {
 	return 0
 }
 
-// MarkSynced records that the source finished a whole poll, so a restart is ready at once. Only
-// the poller calls it: a cursor alone (one batch of a first sync) does not make a source synced.
+// MarkSynced records, in a transaction of its own, that the source completed a whole poll, so
+// that after a restart Synced reports it at once and /-/ready need not wait for a poll. A cursor
+// alone does not make a source synced: a first sync writes one with every batch.
 func (s *Store) MarkSynced(source string) error {
+	if source == "" {
+		return fmt.Errorf("%w: source with an empty name", ErrInvalidBatch)
+	}
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		srcs, err := tx.CreateBucketIfNotExists(bucketSources)
+		sb, _, err := sourceBuckets(tx, source)
 		if err != nil {
 			return err
 		}
-		sb, err := srcs.CreateBucketIfNotExists([]byte(source))
-		if err != nil {
-			return err
-		}
-		return sb.Put(keySynced, []byte{1})
+		return sb.Put(keySynced, seal(keySynced, nil))
 	})
 	if err != nil {
 		return fmt.Errorf("marking source %q synced: %w", source, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.sources[source]
-	if !ok {
-		st = &sourceState{tickets: map[string]*ticket.Ticket{}}
-		s.sources[s.intern.intern(source)] = st
-	}
-	st.synced = true
+	s.state(source).synced = true
 	return nil
 }
 
-// Synced reports whether the source finished a whole poll (MarkSynced), in this run or an
-// earlier one, for /-/ready.
+// state returns the in-memory state of the source, creating it. Callers hold mu and applyMu.
+func (s *Store) state(source string) *sourceState {
+	st, ok := s.sources[source]
+	if !ok {
+		st = &sourceState{tickets: map[string]*ticket.Ticket{}}
+		s.sources[s.vocab.str(source)] = st
+	}
+	return st
+}
+
+// Synced reports whether the source completed a whole poll (MarkSynced), in this run or before
+// a restart, for /-/ready and the report.
 func (s *Store) Synced(source string) bool {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -251,3 +258,9 @@ func (s *Store) Get(source, key string) (*ticket.Ticket, bool) {
 	}
 	return nil, false
 }
+
+// pageSize is the bbolt page size of a new file. A ticket's record is about 2 KiB, and bbolt
+// splits a 4 KiB page at 90 % (FillPercent), so with the default pages most pages held one
+// record and the file took twice the bytes of its records; 16 KiB pages hold seven.
+// An existing file keeps the page size it was created with.
+const pageSize = 16 << 10

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -88,41 +90,32 @@ func (v *view) Apply(b source.Batch) error {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
 
-	// The stored ticket is decoded from the bytes written, exactly as Open will read it back.
-	encoded := make([][]byte, len(b.Upserts))
 	stored := make([]*ticket.Ticket, len(b.Upserts))
+	records := make([][]byte, len(b.Upserts))
 	for i, t := range b.Upserts {
-		encoded[i] = encodeTicket(t)
-		c, err := decodeTicket(v.name, []byte(t.Key), encoded[i], s.intern)
+		c, data, err := canonical(t, s.vocab)
 		if err != nil {
 			return fmt.Errorf("source %q ticket %q: %w", v.name, clip(t.Key), err)
 		}
-		stored[i] = c
+		stored[i], records[i] = c, seal([]byte(c.Key), data)
 	}
 	var cursor []byte
 	if b.Cursor != nil {
-		cursor = append([]byte{}, b.Cursor...)
+		cursor = bytes.Clone(b.Cursor)
 	}
+	count := v.countAfter(stored, b.Deletes)
 
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		srcs, err := tx.CreateBucketIfNotExists(bucketSources)
-		if err != nil {
-			return err
-		}
-		sb, err := srcs.CreateBucketIfNotExists([]byte(v.name))
-		if err != nil {
-			return err
-		}
-		tb, err := sb.CreateBucketIfNotExists(bucketTickets)
+		sb, tb, err := sourceBuckets(tx, v.name)
 		if err != nil {
 			return err
 		}
 		// Pages split 90/10 instead of bbolt's 50/50: tickets are mostly rewritten in place
-		// at about the same size, and a full sync of 200,000 tickets made a file half the size
+		// at about the same size, and a full sync makes a file about half the size
 		// (BenchmarkOpenLoad file-B/ticket) with no slower Apply.
 		tb.FillPercent = 0.9
 		for i, t := range stored {
-			if err := tb.Put([]byte(t.Key), encoded[i]); err != nil {
+			if err := tb.Put([]byte(t.Key), records[i]); err != nil {
 				return fmt.Errorf("ticket %q: %w", clip(t.Key), err)
 			}
 		}
@@ -131,8 +124,11 @@ func (v *view) Apply(b source.Batch) error {
 				return fmt.Errorf("deleting ticket %q: %w", clip(k), err)
 			}
 		}
+		if err := sb.Put(keyCount, seal(keyCount, []byte(strconv.Itoa(count)))); err != nil {
+			return err
+		}
 		if cursor != nil {
-			return sb.Put(keyCursor, cursor)
+			return sb.Put(keyCursor, seal(keyCursor, cursor))
 		}
 		return nil
 	})
@@ -142,11 +138,7 @@ func (v *view) Apply(b source.Batch) error {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st, ok := s.sources[v.name]
-	if !ok {
-		st = &sourceState{tickets: make(map[string]*ticket.Ticket, len(stored))}
-		s.sources[s.intern.intern(v.name)] = st
-	}
+	st := s.state(v.name)
 	for _, t := range stored {
 		st.tickets[t.Key] = t
 	}
@@ -157,6 +149,50 @@ func (v *view) Apply(b source.Batch) error {
 		st.cursor = cursor
 	}
 	return nil
+}
+
+// countAfter returns how many tickets the source will hold once the upserts and then the deletes
+// are applied. Only Apply changes the map, and it holds applyMu.
+func (v *view) countAfter(upserts []*ticket.Ticket, deletes []string) int {
+	v.s.mu.RLock()
+	defer v.s.mu.RUnlock()
+	var have map[string]*ticket.Ticket
+	if st, ok := v.s.sources[v.name]; ok {
+		have = st.tickets
+	}
+	keys := make(map[string]bool, len(upserts)+len(deletes)) // key -> held after the batch
+	for _, t := range upserts {
+		keys[t.Key] = true
+	}
+	for _, k := range deletes {
+		keys[k] = false
+	}
+	n := len(have)
+	for k, held := range keys {
+		_, had := have[k]
+		switch {
+		case held && !had:
+			n++
+		case !held && had:
+			n--
+		}
+	}
+	return n
+}
+
+// sourceBuckets returns the source's bucket and its tickets bucket, creating them.
+func sourceBuckets(tx *bolt.Tx, source string) (sb, tb *bolt.Bucket, err error) {
+	srcs, err := tx.CreateBucketIfNotExists(bucketSources)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sb, err = srcs.CreateBucketIfNotExists([]byte(source)); err != nil {
+		return nil, nil, err
+	}
+	if tb, err = sb.CreateBucketIfNotExists(bucketTickets); err != nil {
+		return nil, nil, err
+	}
+	return sb, tb, nil
 }
 
 // clip shortens a key for an error message: a key too long for bbolt is itself the error, and
