@@ -42,8 +42,8 @@ var (
 // ticket count and a separate synced mark.
 const schemaVersion = "4"
 
-// errPanic marks a panic or memory fault while reading the file, turned into an error.
-var errPanic = errors.New("panicked reading the file")
+// errPanic marks a panic or memory fault inside bbolt, turned into an error.
+var errPanic = errors.New("bbolt panicked or faulted")
 
 // corruptError is an existing file the store cannot use: moved aside, never deleted.
 type corruptError struct {

@@ -63,6 +63,7 @@ type sourceState struct {
 type options struct {
 	timeout time.Duration
 	now     func() time.Time // names the moved-aside corrupt file
+	noSync  bool             // skip fsync (tests that damage files on purpose)
 }
 
 // Open opens (creating dir and file if needed) the store file <dir>/custops.db and loads every
@@ -84,7 +85,7 @@ func open(dir string, logger *slog.Logger, o options) (*Store, error) {
 		return nil, fmt.Errorf("creating state directory: %w", err)
 	}
 	s := &Store{path: filepath.Join(dir, FileName), logger: logger}
-	err := s.openAndLoad(o.timeout)
+	err := s.openAndLoad(o)
 	if err == nil {
 		return s, nil
 	}
@@ -98,7 +99,7 @@ func open(dir string, logger *slog.Logger, o options) (*Store, error) {
 	}
 	logger.Warn("store file unusable, moved aside; sources will sync from scratch",
 		"path", s.path, "moved_to", aside, "reason", bad)
-	if err := s.openAndLoad(o.timeout); err != nil {
+	if err := s.openAndLoad(o); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -106,11 +107,11 @@ func open(dir string, logger *slog.Logger, o options) (*Store, error) {
 
 // openAndLoad opens the bbolt file, checks or writes the schema version and loads every ticket.
 // A file that is not what the store wrote comes back as a *corruptError with the db closed.
-func (s *Store) openAndLoad(timeout time.Duration) error {
+func (s *Store) openAndLoad(o options) error {
 	if err := checkFile(s.path); err != nil {
 		return err
 	}
-	db, err := openBolt(s.path, timeout)
+	db, err := openBolt(s.path, &bolt.Options{Timeout: o.timeout, PageSize: pageSize, NoSync: o.noSync})
 	if err != nil {
 		switch {
 		case errors.Is(err, berrors.ErrTimeout):
@@ -136,14 +137,28 @@ func (s *Store) openAndLoad(timeout time.Duration) error {
 // corrupt pages and faults on a page past the end of the file, and a corrupt file must be moved
 // aside, not crash the collector at every start. checkFile catches the known faults before; this
 // is what remains if the file changes in between.
-func openBolt(path string, timeout time.Duration) (db *bolt.DB, err error) {
+func openBolt(path string, opts *bolt.Options) (db *bolt.DB, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			db, err = nil, fmt.Errorf("%w: %v", errPanic, r)
 		}
 	}()
-	return bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, PageSize: pageSize})
+	return bolt.Open(path, 0o600, opts)
+}
+
+// update runs fn in a bbolt write transaction, with a panic or memory fault inside bbolt turned
+// into an error: damage that no check at Open can see (a free page list that names a page in use)
+// may make bbolt panic on a later write, and that must fail the batch, rolled back, not the
+// process. Callers hold applyMu.
+func (s *Store) update(fn func(tx *bolt.Tx) error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w writing the store file (damaged? it is checked again at the next start): %v", errPanic, r)
+		}
+	}()
+	return s.db.Update(fn)
 }
 
 // Close closes the file, after any Apply in flight. The in-memory tickets stay readable; Apply
@@ -213,7 +228,7 @@ func (s *Store) MarkSynced(source string) error {
 	}
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		sb, _, err := sourceBuckets(tx, source)
 		if err != nil {
 			return err

@@ -105,7 +105,7 @@ func (v *view) Apply(b source.Batch) error {
 	}
 	count := v.countAfter(stored, b.Deletes)
 
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		sb, tb, err := sourceBuckets(tx, v.name)
 		if err != nil {
 			return err
