@@ -8,8 +8,9 @@ out="${1:-bench-results.txt}"
 run() { echo "== $*" | tee -a "$out"; go test -run '^$' "$@" | tee -a "$out"; }
 run -bench 'Compute' -benchmem -count 6 ./collector/snapshot/
 run -bench 'RenderMetrics|Scrape' -benchmem -count 6 ./collector/
-run -bench 'OpenLoad|HeapPerTicket' -benchtime=3x -benchmem ./collector/store/
-run -bench 'Apply|Codec' -benchmem ./collector/store/
+run -bench 'OpenLoad' -benchtime=3x -cpu 1,2 ./collector/store/
+run -bench 'HeapPerTicket|Apply' -benchtime=3x -benchmem ./collector/store/
+run -bench 'Record' -benchmem -count 3 ./collector/store/
 run -bench '.' -benchmem ./collector/source/jira/
 run -bench '.' -benchtime 5x ./collector/source/zendesk/
 run -bench '.' -benchmem ./collector/sla/

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/metrics"
 	"testing"
 
 	"github.com/custops/custops/collector/source"
@@ -79,13 +78,11 @@ func BenchmarkApply(b *testing.B) {
 }
 
 // BenchmarkOpenLoad reopens a store of 200,000 tickets: the file check, bbolt open, schema check,
-// decoding and interning every ticket. Besides the wall time (ns/op, the restart's delay before
-// /-/ready) it reports the CPU seconds the process spent per open (cpu-s/op), which other load on
-// the machine does not inflate: run with -cpu 1,2 to see what the parallel decode buys.
+// decoding and interning every ticket; ns/op is the restart's delay before /-/ready can turn true.
+// Run with -cpu 1,2 to see what the parallel decode buys.
 func BenchmarkOpenLoad(b *testing.B) {
 	dir := b.TempDir()
 	buildStore(b, dir, loadTickets)
-	cpu0 := cpuSeconds()
 	n := 0
 	for ; b.Loop(); n++ {
 		s, err := Open(dir, discard())
@@ -99,7 +96,6 @@ func BenchmarkOpenLoad(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric((cpuSeconds()-cpu0)/float64(n), "cpu-s/op")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*loadTickets), "ns/ticket")
 	fi, err := os.Stat(filepath.Join(dir, FileName))
 	if err != nil {
@@ -135,11 +131,4 @@ func BenchmarkHeapPerTicket(b *testing.B) {
 		}
 	}
 	b.ReportMetric(perTicket, "B/ticket")
-}
-
-// cpuSeconds is the CPU time the process has spent running Go code and collecting garbage.
-func cpuSeconds() float64 {
-	samples := []metrics.Sample{{Name: "/cpu/classes/user:cpu-seconds"}, {Name: "/cpu/classes/gc/total:cpu-seconds"}}
-	metrics.Read(samples)
-	return samples[0].Value.Float64() + samples[1].Value.Float64()
 }
