@@ -303,6 +303,24 @@ func TestInterning(t *testing.T) {
 			t.Errorf("%s %q: two copies in memory, want one", c.name, c.x)
 		}
 	}
+
+	// Equal lists and maps are shared too: tickets 0 and 40 have the same labels, organization
+	// and custom field.
+	x, y := realistic("jsm", 0, 0), realistic("jsm", 40, 0)
+	if err := s.Source("jsm").Apply(source.Batch{Upserts: []*ticket.Ticket{x, y}}); err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	gx, _ := s.Get("jsm", x.Key)
+	gy, _ := s.Get("jsm", y.Key)
+	if &gx.Attributes.Labels[0] != &gy.Attributes.Labels[0] {
+		t.Errorf("label lists %v: two copies, want one", gx.Attributes.Labels)
+	}
+	if &gx.Attributes.Organizations[0] != &gy.Attributes.Organizations[0] {
+		t.Errorf("organization lists %v: two copies, want one", gx.Attributes.Organizations)
+	}
+	if reflect.ValueOf(gx.Attributes.Fields).UnsafePointer() != reflect.ValueOf(gy.Attributes.Fields).UnsafePointer() {
+		t.Errorf("field maps %v: two copies, want one", gx.Attributes.Fields)
+	}
 }
 
 func TestApplyRejects(t *testing.T) {
