@@ -61,13 +61,12 @@ func startInstance(cfg *config.Config, factories map[string]source.Factory, logg
 	)
 	e.metrics = exporter.NewMetricsHandler(e, live, logger)
 	p, err := poller.New(poller.Options{
-		Config:     cfg,
-		Store:      st,
-		Factories:  factories,
-		HTTPClient: &http.Client{},
-		Logger:     logger,
-		Now:        now,
-		OnView:     func(*poller.View) { e.metrics.Refresh() },
+		Config:    cfg,
+		Store:     st,
+		Factories: factories,
+		Logger:    logger,
+		Now:       now,
+		OnView:    func(*poller.View) { e.metrics.Refresh() },
 	})
 	if err != nil {
 		_ = st.Close()

@@ -8,6 +8,8 @@ package config
 import (
 	"time"
 
+	promconfig "github.com/prometheus/common/config"
+
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -36,6 +38,11 @@ type Source struct {
 	Timeout      Duration `yaml:"timeout"`       // per request: 30s
 	PageSize     int      `yaml:"page_size"`     // jira: 100, zendesk: 1000
 
+	// HTTPClientConfig is how the source reaches its vendor: TLS (a private CA, a client
+	// certificate), a proxy, HTTP/2, redirects; blackbox_exporter's per-module
+	// http_client_config. Its credential fields are refused: the token comes from Auth.
+	HTTPClientConfig promconfig.HTTPClientConfig `yaml:"http_client_config"`
+
 	CustomerFrom []MatchRule `yaml:"customer_from"` // ordered; the first rule that matches wins
 
 	Priorities      map[string]ticket.Priority `yaml:"priorities"`       // source priority name -> p1..p4, over the defaults
@@ -57,8 +64,9 @@ type Auth struct {
 	TokenEnv  string `yaml:"token_env"`  // name of the environment variable holding the token
 	TokenFile string `yaml:"token_file"` // or a file holding it (trailing newline trimmed)
 	// Secret is the token itself, for configurations built in Go (the demo hands its loopback
-	// desks' tokens to the sources this way). No file can set it: `yaml:"-"`.
-	Secret Secret `yaml:"-"`
+	// desks' tokens to the sources this way); no file can set it. A pointer, so that printing an
+	// Auth shows an address, never the token.
+	Secret *promconfig.Secret `yaml:"-" json:"-"`
 }
 
 // Escalation says which tickets count as escalated.

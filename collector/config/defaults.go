@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	promconfig "github.com/prometheus/common/config"
 	"gopkg.in/yaml.v3"
 
 	"github.com/custops/custops/collector/catalog"
@@ -57,6 +58,7 @@ var DefaultRisk = Risk{Weights: DefaultRiskWeights}
 // filled in after decoding (DefaultJiraPageSize, DefaultJiraIncidentTypes and the Zendesk ones).
 var DefaultSource = Source{
 	Timeout:          Duration(30 * time.Second),
+	HTTPClientConfig: promconfig.DefaultHTTPClientConfig,
 	DefaultPriority:  ticket.P3,
 	SLA:              SLANative,
 	ResolutionMetric: "requester_wait_time",

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	promconfig "github.com/prometheus/common/config"
+
 	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
 )
@@ -35,6 +37,9 @@ func (c *Config) Describe(w io.Writer) error {
 		p("  url\t%s\n", orDash(url))
 		p("  poll interval\t%s\n", Duration(c.PollIntervalOf(s)))
 		p("  auth\t%s\n", auth)
+		if h := describeHTTP(s.HTTPClientConfig); h != "" {
+			p("  http\t%s\n", h)
+		}
 		if s.JQL != "" {
 			p("  jql\t%s\n", s.JQL)
 		}
@@ -145,4 +150,27 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// describeHTTP lists what a source's http_client_config changes from the defaults.
+func describeHTTP(h promconfig.HTTPClientConfig) string {
+	var out []string
+	add := func(cond bool, s string) {
+		if cond {
+			out = append(out, s)
+		}
+	}
+	tls := h.TLSConfig
+	add(tls.CAFile != "", "ca_file "+tls.CAFile)
+	add(tls.CA != "", "ca inline")
+	add(tls.CertFile != "", "cert_file "+tls.CertFile)
+	add(tls.KeyFile != "", "key_file "+tls.KeyFile)
+	add(tls.ServerName != "", "server_name "+tls.ServerName)
+	add(tls.InsecureSkipVerify, "insecure_skip_verify")
+	add(h.ProxyURL.URL != nil, "proxy_url "+h.ProxyURL.Redacted())
+	add(h.NoProxy != "", "no_proxy "+h.NoProxy)
+	add(h.ProxyFromEnvironment, "proxy_from_environment")
+	add(!h.FollowRedirects, "no redirects")
+	add(!h.EnableHTTP2, "no HTTP/2")
+	return strings.Join(out, ", ")
 }

@@ -82,13 +82,14 @@ func syntaxError(filename string, err error) error {
 	return &FieldError{File: filename, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 }
 
-// resolvePaths anchors relative token files at the configuration file's directory, like
+// resolvePaths anchors relative token and TLS files at the configuration file's directory, like
 // Prometheus does, so the exporter finds them whatever its working directory.
 func (c *Config) resolvePaths(dir string) {
 	for i := range c.Sources {
 		if f := c.Sources[i].Auth.TokenFile; f != "" && !filepath.IsAbs(f) {
 			c.Sources[i].Auth.TokenFile = filepath.Join(dir, f)
 		}
+		c.Sources[i].HTTPClientConfig.SetDirectory(dir)
 	}
 }
 

@@ -64,6 +64,11 @@ func TestLoadInvalid(t *testing.T) {
 		{"project-rule-zendesk", `:7: sources[0].customer_from[1]: rule project applies to jira sources only`},
 		{"resolution-metric", `:7: sources[0].resolution_metric: unknown Zendesk SLA metric "full_resolution_time" (known: requester_wait_time, resolution_time, agent_work_time, reply_time, group_ownership_time, pausable_update_time, periodic_update_time)`},
 		{"jql-order-by", `:5: sources[0].jql: must be a filter without ORDER BY (custops orders by updated to poll incrementally)`},
+		{"http-basic-auth", `:8: sources[0].http_client_config.basic_auth: credentials come from the source's auth (token_env or token_file), not from http_client_config`},
+		{"http-tls-key", `:10: sources[0].http_client_config.tls_config.key: secrets are not allowed inline; use key_file`},
+		{"http-proxy-password", `:8: sources[0].http_client_config.proxy_url: must not carry credentials (secrets are not allowed inline); for a proxy that wants credentials set proxy_from_environment and give them in HTTPS_PROXY`},
+		{"http-tls-both", `:8: sources[0].http_client_config: at most one of ca, ca_file & ca_ref must be configured`},
+		{"http-unknown-key", `:8: sources[0].http_client_config.tls_config.ca_fle: unknown key (did you mean ca_file?)`},
 		{"token-in-env", `:6: sources[0].auth.token_env: must be the name of an environment variable (like JIRA_TOKEN), not the token itself`},
 		{"syntax", `:10: invalid YAML: mapping values are not allowed in this context`},
 		{"empty", `: configuration is empty`},
@@ -228,7 +233,7 @@ func TestValidateBuiltInGo(t *testing.T) {
 	if err := cfg.Validate("demo"); errString(err) != want {
 		t.Errorf("without a token: %v, want %s", err, want)
 	}
-	cfg.Sources[0].Auth.Secret = "in-memory"
+	cfg.Sources[0].Auth.Secret = NewSecret("in-memory")
 	if err := cfg.Validate("demo"); err != nil {
 		t.Errorf("with a token in memory: %v", err)
 	}
@@ -299,7 +304,16 @@ func TestExampleLoads(t *testing.T) {
 	if got, want := nw.Match.ZendeskOrganizationID, []string{"360001234567"}; !slices.Equal(got, want) {
 		t.Errorf("zendesk_organization_id written as a number = %q, want %q", got, want)
 	}
+	if got, want := jsm.HTTPClientConfig.TLSConfig.CAFile, filepath.Join("../..", "certs/corp-ca.pem"); got != want {
+		t.Errorf("relative tls_config.ca_file = %q, want %q (anchored at the config's directory)", got, want)
+	}
+	if got := jsm.HTTPClientConfig.ProxyURL.String(); got != "http://proxy.example.com:3128" || !jsm.HTTPClientConfig.FollowRedirects {
+		t.Errorf("http_client_config proxy_url = %q, follow_redirects %v; want the example's proxy, true", got, jsm.HTTPClientConfig.FollowRedirects)
+	}
 	zd, _ := cfg.SourceByName("zendesk")
+	if !zd.HTTPClientConfig.FollowRedirects || !zd.HTTPClientConfig.EnableHTTP2 {
+		t.Errorf("zendesk without http_client_config: follow_redirects %v, enable_http2 %v; want the defaults (true)", zd.HTTPClientConfig.FollowRedirects, zd.HTTPClientConfig.EnableHTTP2)
+	}
 	if got, want := zd.Auth.TokenFile, filepath.Join("../..", "secrets/zendesk-token"); got != want {
 		t.Errorf("relative token_file = %q, want %q (anchored at the config's directory)", got, want)
 	}

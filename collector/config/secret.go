@@ -6,41 +6,36 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	promconfig "github.com/prometheus/common/config"
 )
 
-// secretMask is what every rendering of a Secret prints.
-const secretMask = "<secret>"
+// maxTokenFile bounds what a token_file may hold: a token is a few hundred bytes, and a file
+// that is not a token (a device, a log) must not be read into memory.
+const maxTokenFile = 64 << 10
 
-// Secret is a credential read at run time. Every way of printing it (fmt verbs, YAML, JSON)
-// yields "<secret>", so a token cannot leak into logs, errors or `custops check` output by accident;
-// only an explicit string(s) conversion reveals it, at the one place it goes on the wire.
-type Secret string
+// NewSecret returns token for Auth.Secret, for configurations built in Go.
+func NewSecret(token string) *promconfig.Secret {
+	s := promconfig.Secret(token)
+	return &s
+}
 
-// String hides the secret.
-func (Secret) String() string { return secretMask }
-
-// GoString hides the secret from %#v.
-func (Secret) GoString() string { return secretMask }
-
-// Format hides the secret from every fmt verb, including %x and %q.
-func (Secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, secretMask) }
-
-// MarshalYAML hides the secret.
-func (Secret) MarshalYAML() (any, error) { return secretMask, nil }
-
-// MarshalJSON hides the secret.
-func (Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + secretMask + `"`), nil }
-
-// MarshalText hides the secret from encoders that use encoding.TextMarshaler (slog, for one).
-func (Secret) MarshalText() ([]byte, error) { return []byte(secretMask), nil }
+// HasToken reports whether the auth block names a token.
+func (a Auth) HasToken() bool { return a.TokenEnv != "" || a.TokenFile != "" || a.Secret != nil }
 
 // Token reads the credential the auth block references: the environment variable token_env or
-// the file token_file, trailing newline trimmed, or Secret when a configuration built in Go set
-// it. Errors name the variable or file, never the value.
-func (a Auth) Token() (Secret, error) {
+// the regular file token_file, trailing newline trimmed, or Secret when a configuration built in
+// Go set it. It is a prometheus/common
+// config.Secret, which YAML and JSON encode as "<secret>"; the sources hand it to their HTTP
+// client's round tripper and keep no copy (collector/source/vendorhttp). Errors name the variable
+// or file, never the value.
+func (a Auth) Token() (promconfig.Secret, error) {
 	switch {
-	case a.Secret != "":
-		return a.Secret, nil
+	case a.Secret != nil:
+		if *a.Secret == "" {
+			return "", errors.New("auth: the token given in memory is empty")
+		}
+		return *a.Secret, nil
 	case a.TokenEnv != "" && a.TokenFile != "":
 		return "", errors.New("auth: set only one of token_env and token_file")
 	case a.TokenEnv != "":
@@ -52,20 +47,45 @@ func (a Auth) Token() (Secret, error) {
 		if strings.TrimSpace(v) == "" {
 			return "", fmt.Errorf("auth: environment variable %s is empty", a.TokenEnv)
 		}
-		return Secret(v), nil
+		return promconfig.Secret(v), nil
 	case a.TokenFile != "":
-		b, err := os.ReadFile(a.TokenFile)
+		v, err := readTokenFile(a.TokenFile)
 		if err != nil {
-			// The *PathError names the file and the cause; it never holds the content.
-			return "", fmt.Errorf("auth: reading token_file: %w", err)
+			return "", err
 		}
-		v := strings.TrimRight(string(b), "\r\n")
+		v = strings.TrimRight(v, "\r\n")
 		if strings.TrimSpace(v) == "" {
 			return "", fmt.Errorf("auth: token_file %s is empty", a.TokenFile)
 		}
-		return Secret(v), nil
+		return promconfig.Secret(v), nil
 	}
 	return "", errors.New("auth: no token_env or token_file configured")
+}
+
+// readTokenFile reads a regular file of at most maxTokenFile bytes: a device such as /dev/zero
+// or a FIFO would never end.
+func readTokenFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		// The *PathError names the file and the cause; it never holds the content.
+		return "", fmt.Errorf("auth: reading token_file: %w", err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("auth: reading token_file: %w", err)
+	}
+	if !info.Mode().IsRegular() {
+		return "", fmt.Errorf("auth: token_file %s is not a regular file", path)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxTokenFile+1))
+	if err != nil {
+		return "", fmt.Errorf("auth: reading token_file: %w", err)
+	}
+	if len(b) > maxTokenFile {
+		return "", fmt.Errorf("auth: token_file %s is larger than %d KiB, not a token", path, maxTokenFile>>10)
+	}
+	return string(b), nil
 }
 
 // Describe says where the credential comes from, never what it is: "token from env JIRA_TOKEN".
@@ -76,7 +96,7 @@ func (a Auth) Describe() string {
 		from = "token from env " + a.TokenEnv
 	case a.TokenFile != "":
 		from = "token from file " + a.TokenFile
-	case a.Secret != "":
+	case a.Secret != nil:
 		from = "token given in memory"
 	default:
 		return "none"

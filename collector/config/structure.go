@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	promconfig "github.com/prometheus/common/config"
 	"gopkg.in/yaml.v3"
 )
 
@@ -19,8 +20,38 @@ import (
 var inlineSecretKeys = []string{"token", "password", "api_token", "api_key", "secret", "pat"}
 
 var (
-	authType        = reflect.TypeFor[Auth]()
-	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
+	authType             = reflect.TypeFor[Auth]()
+	httpClientConfigType = reflect.TypeFor[promconfig.HTTPClientConfig]()
+	proxyURLType         = reflect.TypeFor[promconfig.URL]()
+	unmarshalerType      = reflect.TypeFor[yaml.Unmarshaler]()
+	// The yaml.v2 form prometheus/common's types implement; yaml.v3 calls it too.
+	obsoleteUnmarshalerType = reflect.TypeFor[interface{ UnmarshalYAML(func(any) error) error }]()
+)
+
+// refusedKeys are the http_client_config keys custops does not take, with the reason: the token
+// comes from a source's auth only, and no secret sits in the config text.
+var refusedKeys = map[reflect.Type]map[string]string{
+	httpClientConfigType: {
+		"basic_auth":           credentialsFromAuth,
+		"authorization":        credentialsFromAuth,
+		"oauth2":               credentialsFromAuth,
+		"bearer_token":         credentialsFromAuth,
+		"bearer_token_file":    credentialsFromAuth,
+		"http_headers":         "is not supported: credentials come from auth (token_env or token_file)",
+		"proxy_connect_header": "secrets are not allowed inline; " + proxyCredentials,
+	},
+	reflect.TypeFor[promconfig.TLSConfig](): {
+		"key":      "secrets are not allowed inline; use key_file",
+		"ca_ref":   noSecretManager,
+		"cert_ref": noSecretManager,
+		"key_ref":  noSecretManager,
+	},
+}
+
+const (
+	credentialsFromAuth = "credentials come from the source's auth (token_env or token_file), not from http_client_config"
+	noSecretManager     = "is not supported (custops has no secret manager); use ca_file, cert_file and key_file"
+	proxyCredentials    = "for a proxy that wants credentials set proxy_from_environment and give them in HTTPS_PROXY"
 )
 
 // structure checks n against type t at path. It reports problems to v and returns false when the
@@ -36,9 +67,13 @@ func (v *validator) structure(n *yaml.Node, t reflect.Type, path string) bool {
 		t = t.Elem()
 	}
 	if isLeaf(t) {
-		u := reflect.New(t).Interface().(yaml.Unmarshaler)
-		if err := u.UnmarshalYAML(n); err != nil {
+		u := reflect.New(t)
+		if err := n.Decode(u.Interface()); err != nil {
 			v.fail(path, n.Line, err.Error())
+			return false
+		}
+		if t == proxyURLType && u.Interface().(*promconfig.URL).User != nil {
+			v.fail(path, n.Line, "must not carry credentials (secrets are not allowed inline); "+proxyCredentials)
 			return false
 		}
 		return true
@@ -48,7 +83,12 @@ func (v *validator) structure(n *yaml.Node, t reflect.Type, path string) bool {
 		if !v.expect(n, yaml.MappingNode, "a mapping", path) {
 			return false
 		}
+		errs := len(v.errs)
 		v.mapping(n, path, func(key *yaml.Node, val *yaml.Node, p string) bool {
+			if msg, ok := refusedKeys[t][key.Value]; ok {
+				v.fail(p, key.Line, msg)
+				return false
+			}
 			f, ok := fieldByTag(t, key.Value)
 			if !ok {
 				switch {
@@ -61,6 +101,15 @@ func (v *validator) structure(n *yaml.Node, t reflect.Type, path string) bool {
 			}
 			return v.structure(val, f.Type, p)
 		})
+		if t == httpClientConfigType && len(v.errs) == errs {
+			// Every key is known and well-formed: prometheus/common checks how they combine
+			// (ca with ca_file, a client certificate without its key, proxy settings).
+			var hc promconfig.HTTPClientConfig
+			if err := n.Decode(&hc); err != nil {
+				v.fail(path, n.Line, err.Error())
+				return false
+			}
+		}
 	case reflect.Map:
 		if !v.expect(n, yaml.MappingNode, "a mapping", path) {
 			return false
@@ -132,35 +181,49 @@ func (v *validator) scalar(n *yaml.Node, t reflect.Type, path, want string) bool
 	return false
 }
 
-// isLeaf reports whether t decodes itself from one node (Duration, Threshold, MatchRule) rather
-// than being a struct of yaml-tagged fields.
+// isLeaf reports whether t decodes itself from one node (Duration, Threshold, MatchRule,
+// prometheus/common's URL and Secret) rather than being a struct of yaml-tagged fields.
 func isLeaf(t reflect.Type) bool {
-	if !reflect.PointerTo(t).Implements(unmarshalerType) {
+	pt := reflect.PointerTo(t)
+	if !pt.Implements(unmarshalerType) && !pt.Implements(obsoleteUnmarshalerType) {
 		return false
 	}
 	return t.Kind() != reflect.Struct || len(tagNames(t)) == 0
 }
 
-// fieldByTag finds the struct field whose yaml tag is name.
+// fieldByTag finds the struct field whose yaml tag is name, looking into inlined structs.
 func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if tagName(f) == name {
+		if inline(f) {
+			if g, ok := fieldByTag(f.Type, name); ok {
+				return g, true
+			}
+		} else if tagName(f) == name {
 			return f, true
 		}
 	}
 	return reflect.StructField{}, false
 }
 
-// tagNames lists the yaml keys of a struct type.
+// tagNames lists the yaml keys of a struct type, inlined structs' included.
 func tagNames(t reflect.Type) []string {
 	var names []string
 	for i := range t.NumField() {
-		if name := tagName(t.Field(i)); name != "" {
+		f := t.Field(i)
+		if inline(f) {
+			names = append(names, tagNames(f.Type)...)
+		} else if name := tagName(f); name != "" {
 			names = append(names, name)
 		}
 	}
 	return names
+}
+
+// inline reports a `yaml:",inline"` struct field, whose keys are the parent's.
+func inline(f reflect.StructField) bool {
+	_, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	return f.Type.Kind() == reflect.Struct && slices.Contains(strings.Split(opts, ","), "inline")
 }
 
 func tagName(f reflect.StructField) string {

@@ -206,7 +206,7 @@ func (v *validator) source(s *Source, p string) {
 		v.errf(p+".url", "invalid URL %q (want https://host[/path])", s.URL)
 	}
 	switch {
-	case s.Auth.Secret != "":
+	case s.Auth.Secret != nil:
 		// Set in Go (the demo); a file cannot reach it.
 	case s.Auth.TokenEnv == "" && s.Auth.TokenFile == "":
 		v.errf(p+".auth", "token_env or token_file is required for %s sources", s.Type)

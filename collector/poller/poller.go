@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/http"
 	"reflect"
 	"sort"
 	"sync"
@@ -26,9 +25,7 @@ type Options struct {
 	Config    *config.Config
 	Store     *store.Store
 	Factories map[string]source.Factory // by config `type`
-	// HTTPClient is the client the sources call their vendors with.
-	HTTPClient *http.Client
-	Logger     *slog.Logger
+	Logger    *slog.Logger
 	// Now is the ticket clock: what "now" is for SLA clocks and ages. The demo runs it faster than
 	// the wall clock. Default: Wall.
 	Now func() time.Time
@@ -74,9 +71,6 @@ func New(opts Options) (*Poller, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{}
-	}
 	p := &Poller{
 		opts:   opts,
 		logger: opts.Logger,
@@ -115,11 +109,10 @@ func (p *Poller) build(cfg *config.Config, keep []*runner) ([]*runner, error) {
 		}
 		logger := p.logger.With("ticket_source", sc.Name) // promslog keeps "source" for the code location
 		src, err := factory(sc, source.Deps{
-			Logger:     logger,
-			Stats:      stats,
-			Now:        p.opts.Now,
-			HTTPClient: p.opts.HTTPClient,
-			Sleep:      source.Sleep,
+			Logger: logger,
+			Stats:  stats,
+			Now:    p.opts.Now,
+			Sleep:  source.Sleep,
 		})
 		if err != nil {
 			return nil, errors.New("source " + quote(sc.Name) + ": " + err.Error())

@@ -1,12 +1,11 @@
 // Package source defines what every ticketing source implements and what it may see of the
-// store. One package per system lives below it (jira, zendesk, sim); the collector looks a
-// source's constructor up by its config `type`.
+// store. One package per system lives below it (jira, zendesk), with the HTTP layer they share
+// (vendorhttp); the poller looks a source's constructor up by its config `type`.
 package source
 
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"sort"
 	"sync"
 	"time"
@@ -48,15 +47,17 @@ type Source interface {
 	Reconcile(ctx context.Context, st Store) error
 }
 
-// Deps are what a source gets from the collector.
+// Deps are what a source gets from the collector. Each source builds its own HTTP client from
+// its config (collector/source/vendorhttp).
 type Deps struct {
 	Logger *slog.Logger
 	Stats  *Stats
 	Now    func() time.Time // injected clock
-	// HTTPClient is the client for the vendor API; tests and the demo point it at loopback.
-	HTTPClient *http.Client
 	// Sleep waits for d or until ctx ends; injected so rate-limit tests need not sleep for real.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Jitter returns a number in [0, 1) that spreads retry backoffs; injected so backoff tests
+	// are exact. Default: math/rand/v2.
+	Jitter func() float64
 }
 
 // Factory builds a source from its config.

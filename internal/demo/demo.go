@@ -123,7 +123,7 @@ func Start(o Options) (*Demo, error) {
 			return nil, err
 		}
 		// The token reaches the source in memory; no file and no environment variable holds it.
-		s.Auth = config.Auth{Email: deskEmail, Secret: config.Secret(token)}
+		s.Auth = config.Auth{Email: deskEmail, Secret: config.NewSecret(token)}
 		if o.Direct {
 			s.URL = sim.DefaultBaseURL(s.Type)
 			d.Factories[s.Type] = d.simFactory

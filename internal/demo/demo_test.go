@@ -47,7 +47,7 @@ func build(t *testing.T, d *Demo, name string) source.Source {
 	}
 	clock := sourcetest.NewClock(start)
 	src, err := d.Factories[sc.Type](sc, source.Deps{Logger: slog.New(slog.DiscardHandler), Stats: source.NewStats(),
-		Now: clock.Now, HTTPClient: &http.Client{Timeout: 10 * time.Second}, Sleep: clock.Sleep})
+		Now: clock.Now, Sleep: clock.Sleep})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestOverTheWire(t *testing.T) {
 	}
 	for _, sc := range d.Config.Sources {
 		t.Run(sc.Name, func(t *testing.T) {
-			if sc.Auth.TokenEnv != "" || sc.Auth.TokenFile != "" || sc.Auth.Secret == "" {
+			if sc.Auth.TokenEnv != "" || sc.Auth.TokenFile != "" || sc.Auth.Secret == nil {
 				t.Errorf("auth %+v (token_env %q, token_file %q): want only a token in memory", sc.Auth, sc.Auth.TokenEnv, sc.Auth.TokenFile)
 			}
 			token, _ := sc.Auth.Token()

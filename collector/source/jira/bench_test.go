@@ -1,11 +1,17 @@
 package jira
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -48,11 +54,65 @@ func benchIssues(n int) []jirafake.Issue {
 	return out
 }
 
+// BenchmarkDecodeApply is the source's own CPU per ticket: a search page of 100 realistic JSM
+// issues, as the fake serves them for a poll, decoded with encoding/json, normalized and applied
+// to an in-memory store, in order, as a poll does. Results and the command: docs/bench/jira.md.
+func BenchmarkDecodeApply(b *testing.B) {
+	const n = 100
+	body := pageBody(b, n)
+	cfg := config.Source{Name: "jsm", URL: "https://example.atlassian.net", Flavor: "cloud", JQL: "project = SUP",
+		CustomerFrom: []config.MatchRule{{Kind: config.MatchOrganization}, {Kind: config.MatchField, Field: jirafake.FieldCustomer}}}
+	src, err := newSource(cfg, source.Deps{Now: func() time.Time { return t0 }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	src.m.setFields(discoverFields(jirafake.DefaultFields(), cfg.Fields))
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		var page searchPage
+		if err := json.NewDecoder(bytes.NewReader(body)).Decode(&page); err != nil {
+			b.Fatal(err)
+		}
+		st, cur := newMemStore(), cursor{}
+		if got, err := src.applyPage(readPage(&page), st, &cur, true); err != nil || got != n {
+			b.Fatalf("applied %d (%v), want %d", got, err, n)
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(n*b.N), "cpu-µs/ticket")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n*b.N), "ns/ticket")
+}
+
+// pageBody is a search page of n realistic issues from the fake, with the fields, properties
+// and page size a poll asks for.
+func pageBody(tb testing.TB, n int) []byte {
+	tb.Helper()
+	fake := jirafake.New(jirafake.Options{PageSize: n})
+	if err := fake.Put(benchIssues(n)...); err != nil {
+		tb.Fatal(err)
+	}
+	hs := httptest.NewServer(fake)
+	defer hs.Close()
+	m := testMapper(config.Source{})
+	q := url.Values{"jql": {"project = SUP"}, "maxResults": {strconv.Itoa(n)},
+		"fields": {strings.Join(m.searchFields(), ",")}, "properties": {"request.channel.type"}}
+	resp, err := http.Get(hs.URL + "/rest/api/3/search/jql?" + q.Encode())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		tb.Fatalf("fake search: %d %v", resp.StatusCode, err)
+	}
+	return body
+}
+
 // BenchmarkColdSync syncs 100,000 tickets from an empty store through the fake server on
-// loopback: HTTP, JSON decoding, normalization and applying batches to an in-memory store.
-// Target: >= 20,000 tickets/s. With sla computed, the changelogs of the five sixths of the
-// tickets that are past their initial state come through the bulk changelog as well. Results and
-// the command are in docs/bench/jira.md.
+// loopback: HTTP, JSON decoding, normalization and applying batches to an in-memory store. With
+// sla computed, the changelogs of the five sixths of the tickets that are past their initial
+// state come through the bulk changelog as well. Results and the command: docs/bench/jira.md.
 func BenchmarkColdSync(b *testing.B) {
 	const n = 100_000
 	issues := benchIssues(n)
@@ -78,9 +138,8 @@ func BenchmarkColdSync(b *testing.B) {
 			hs := httptest.NewServer(fake)
 			defer hs.Close()
 			deps := source.Deps{
-				Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Stats: source.NewStats(),
-				Now: func() time.Time { return t0 }, HTTPClient: hs.Client(),
-				Sleep: func(context.Context, time.Duration) error { return nil },
+				Logger: slog.New(slog.DiscardHandler), Stats: source.NewStats(),
+				Now: func() time.Time { return t0 }, Sleep: func(context.Context, time.Duration) error { return nil },
 			}
 			cfg := config.Source{Name: "jsm", URL: hs.URL, Flavor: string(tc.flavor), JQL: "project = SUP", PageSize: tc.pageSize, SLA: tc.sla,
 				CustomerFrom: []config.MatchRule{{Kind: config.MatchOrganization}, {Kind: config.MatchField, Field: jirafake.FieldCustomer}}}

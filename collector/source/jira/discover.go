@@ -108,7 +108,7 @@ func (s *Source) prepare(ctx context.Context) error {
 		var info struct {
 			DeploymentType string `json:"deploymentType"`
 		}
-		if err := s.c.get(ctx, "serverInfo", "/rest/api/2/serverInfo", nil, &info); err != nil {
+		if err := s.c.Get(ctx, "serverInfo", "/rest/api/2/serverInfo", nil, &info); err != nil {
 			return err
 		}
 		if strings.EqualFold(info.DeploymentType, "Cloud") {
@@ -119,14 +119,14 @@ func (s *Source) prepare(ctx context.Context) error {
 		s.log.Info("flavor_detected", "flavor", s.flavor, "deployment_type", info.DeploymentType)
 	}
 	var list []jira.Field
-	if err := s.c.get(ctx, "field", "/rest/api/2/field", nil, &list); err != nil {
+	if err := s.c.Get(ctx, "field", "/rest/api/2/field", nil, &list); err != nil {
 		return err
 	}
 	s.m.setFields(discoverFields(list, s.cfg.Fields))
 	s.fields = s.m.searchFields()
 
 	var me jira.User
-	if err := s.c.get(ctx, "myself", "/rest/api/2/myself", nil, &me); err != nil {
+	if err := s.c.Get(ctx, "myself", "/rest/api/2/myself", nil, &me); err != nil {
 		return err
 	}
 	s.loc, s.zoneSlack = time.UTC, 0

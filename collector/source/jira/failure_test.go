@@ -10,8 +10,11 @@ import (
 	"testing"
 	"time"
 
+	promconfig "github.com/prometheus/common/config"
+
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/source/vendorhttp"
 	"github.com/custops/custops/internal/demo/jirafake"
 )
 
@@ -76,24 +79,24 @@ func TestRateLimitGivesUp(t *testing.T) {
 		e := newEnv(t, jirafake.Options{}, config.Source{JQL: "project = SUP"})
 		e.fake.FailNext(100, jirafake.Fault{Endpoint: "search", Status: 429, RetryAfter: "1"})
 		err := e.src.Poll(context.Background(), e.st)
-		if !errors.Is(err, ErrRateLimited) {
-			t.Fatalf("Poll: got %v, want ErrRateLimited", err)
+		if !errors.Is(err, vendorhttp.ErrRateLimited) {
+			t.Fatalf("Poll: got %v, want vendorhttp.ErrRateLimited", err)
 		}
-		if got := len(e.searches()); got != maxRateLimitRetries+1 {
-			t.Errorf("requests: got %d, want %d", got, maxRateLimitRetries+1)
+		if got := len(e.searches()); got != 9 {
+			t.Errorf("requests: got %d, want 9 (8 waits, then give up)", got)
 		}
 	})
 	t.Run("wait longer than a poll", func(t *testing.T) {
 		e := newEnv(t, jirafake.Options{}, config.Source{JQL: "project = SUP"})
 		e.put(t, mk(keyN(1), t0.Add(-time.Hour)))
 		e.fake.FailNext(1, jirafake.Fault{Endpoint: "search", Status: 429, RetryAfter: "3600"})
-		if err := e.src.Poll(context.Background(), e.st); !errors.Is(err, ErrRateLimited) {
-			t.Fatalf("Poll: got %v, want ErrRateLimited", err)
+		if err := e.src.Poll(context.Background(), e.st); !errors.Is(err, vendorhttp.ErrRateLimited) {
+			t.Fatalf("Poll: got %v, want vendorhttp.ErrRateLimited", err)
 		}
 		// The next poll within the hour does not ask again: Jira said when.
 		e.clock.Advance(10 * time.Minute)
-		if err := e.src.Poll(context.Background(), e.st); !errors.Is(err, ErrRateLimited) {
-			t.Fatalf("second Poll: got %v, want ErrRateLimited", err)
+		if err := e.src.Poll(context.Background(), e.st); !errors.Is(err, vendorhttp.ErrRateLimited) {
+			t.Fatalf("second Poll: got %v, want vendorhttp.ErrRateLimited", err)
 		}
 		if got := len(e.searches()); got != 1 {
 			t.Errorf("searches within the hour: got %d, want 1", got)
@@ -133,7 +136,12 @@ func TestRateLimitHintsPace(t *testing.T) {
 // the next request at least a second away on the wall clock.
 func TestRetryAfterRealClock(t *testing.T) {
 	e := newEnv(t, jirafake.Options{Now: time.Now}, config.Source{JQL: "project = SUP"})
-	e.src.c.now, e.src.c.sleep, e.src.now = time.Now, source.Sleep, time.Now
+	e.deps.Now, e.deps.Sleep = time.Now, source.Sleep
+	src, err := newSource(e.src.cfg, e.deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.src = src
 	e.fake.FailNext(1, jirafake.Fault{Endpoint: "search", Status: 429, RetryAfter: "1"})
 	e.poll(t)
 	s := e.searches()
@@ -156,11 +164,11 @@ func TestServerErrorsFailThePollAndKeepData(t *testing.T) {
 		wantCodes []int
 		wantSleep []time.Duration
 	}{
-		{"503 outlasts retries", jirafake.Fault{Endpoint: "search", Status: 503}, 5, ErrServer,
+		{"503 outlasts retries", jirafake.Fault{Endpoint: "search", Status: 503}, 5, vendorhttp.ErrServer,
 			[]int{200, 503, 503, 503, 503, 503},
 			// equal jitter at 0.5: 3/4 of 500ms, 1s, 2s, 4s
 			[]time.Duration{375 * time.Millisecond, 750 * time.Millisecond, 1500 * time.Millisecond, 3 * time.Second}},
-		{"malformed JSON", jirafake.Fault{Endpoint: "search", Malformed: true}, 1, ErrMalformed,
+		{"malformed JSON", jirafake.Fault{Endpoint: "search", Malformed: true}, 1, vendorhttp.ErrMalformed,
 			[]int{200, 200}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -235,8 +243,8 @@ func TestUnauthorizedNamesSourceNotToken(t *testing.T) {
 				path, code = "/rest/api/2/search", "403"
 			}
 			err := e.src.Poll(context.Background(), e.st)
-			if !errors.Is(err, ErrUnauthorized) {
-				t.Fatalf("Poll: got %v, want ErrUnauthorized", err)
+			if !errors.Is(err, vendorhttp.ErrUnauthorized) {
+				t.Fatalf("Poll: got %v, want vendorhttp.ErrUnauthorized", err)
 			}
 			msg := err.Error()
 			for _, want := range []string{`"jsm"`, e.http.URL + path, code} {
@@ -268,6 +276,7 @@ func TestUnauthorizedNamesSourceNotToken(t *testing.T) {
 }
 
 func TestNewRejects(t *testing.T) {
+	t.Setenv("CUSTOPS_TEST_JIRA_TOKEN", "a-token")
 	for _, tc := range []struct {
 		name string
 		cfg  config.Source
@@ -275,6 +284,8 @@ func TestNewRejects(t *testing.T) {
 	}{
 		{"no url", config.Source{Name: "j"}, "not an http(s) URL"},
 		{"credentials in url", config.Source{Name: "j", URL: "https://u:p@x.atlassian.net"}, "must not carry credentials"},
+		{"credentials in http_client_config", config.Source{Name: "j", URL: "https://x.atlassian.net", Auth: config.Auth{TokenEnv: "CUSTOPS_TEST_JIRA_TOKEN"},
+			HTTPClientConfig: promconfig.HTTPClientConfig{BearerTokenFile: "/run/secrets/pat"}}, "http_client_config must not carry credentials"},
 		{"bad flavor", config.Source{Name: "j", URL: "https://x.atlassian.net", Flavor: "onprem"}, "want cloud or datacenter"},
 		{"order by", config.Source{Name: "j", URL: "https://x.atlassian.net", JQL: "project = X order by key"}, "without ORDER BY"},
 		{"missing env", config.Source{Name: "j", URL: "https://x.atlassian.net", Auth: config.Auth{TokenEnv: "CUSTOPS_TEST_UNSET_VAR"}}, "CUSTOPS_TEST_UNSET_VAR is not set"},
@@ -309,7 +320,7 @@ func TestRedirectElsewhereKeepsToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = src.Poll(context.Background(), newMemStore())
-	if err == nil || !strings.Contains(err.Error(), "refusing a redirect") || strings.Contains(err.Error(), secret) {
+	if !errors.Is(err, vendorhttp.ErrRedirect) || strings.Contains(err.Error(), secret) {
 		t.Errorf("Poll: got %v, want a refused redirect without the token", err)
 	}
 	if len(leaked) > 0 {

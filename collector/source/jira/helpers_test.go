@@ -58,17 +58,16 @@ func newEnv(t testing.TB, opts jirafake.Options, cfg config.Source) *env {
 	stats := source.NewStats()
 	logs := &bytes.Buffer{}
 	deps := source.Deps{
-		Logger:     slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Stats:      stats,
-		Now:        clock.Now,
-		HTTPClient: hs.Client(),
-		Sleep:      clock.Sleep,
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Stats:  stats,
+		Now:    clock.Now,
+		Sleep:  clock.Sleep,
+		Jitter: func() float64 { return 0.5 },
 	}
 	src, err := newSource(cfg, deps)
 	if err != nil {
 		t.Fatalf("newSource: %v", err)
 	}
-	src.c.jitter = func() float64 { return 0.5 }
 	return &env{fake: fake, http: hs, src: src, clock: clock, stats: stats, logs: logs, st: newMemStore(), deps: deps}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/source/vendorhttp"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -143,8 +145,8 @@ func (b *historyBatch) ready() bool {
 }
 
 // flushHistories fetches changelogs, in whole bulk requests unless final (the search ended) or
-// the batch holds maxBatchPages, and sends the pages whose issues all have theirs.
-func (s *Source) flushHistories(ctx context.Context, b *historyBatch, send func(decodedPage) error, final bool) error {
+// the batch holds maxBatchPages, and applies the pages whose issues all have theirs, in order.
+func (s *Source) flushHistories(ctx context.Context, b *historyBatch, apply func(decodedPage) error, final bool) error {
 	n := len(b.need)
 	if !final && len(b.pages) < maxBatchPages {
 		n -= n % bulkChangelogIssues
@@ -154,18 +156,17 @@ func (s *Source) flushHistories(ctx context.Context, b *historyBatch, send func(
 		if err != nil {
 			return err
 		}
-		// A new map: the pages sent before read the old one on the apply goroutine.
-		got := make(map[string][]ticket.Transition, len(b.got)+len(h))
-		maps.Copy(got, b.got)
-		maps.Copy(got, h)
-		b.got = got
+		if b.got == nil {
+			b.got = map[string][]ticket.Transition{}
+		}
+		maps.Copy(b.got, h)
 		b.need = b.need[n:]
 	}
 	for len(b.pages) > 0 && b.counts[0] <= n {
 		n -= b.counts[0]
 		p := b.pages[0]
 		p.history = b.got
-		if err := send(p); err != nil {
+		if err := apply(p); err != nil {
 			return err
 		}
 		b.pages, b.counts = b.pages[1:], b.counts[1:]
@@ -178,9 +179,8 @@ func (s *Source) flushHistories(ctx context.Context, b *historyBatch, send func(
 	return nil
 }
 
-// needing returns the issues of a page whose changelog must be fetched. It runs on the fetch
-// side of a poll, before the page goes to the store; st.Get may then lag a few pages behind,
-// which applyPage's merge tolerates.
+// needing returns the issues of a page whose changelog must be fetched, before the page is
+// applied; st.Get lags behind the pages held for a bulk fetch, which applyPage's merge tolerates.
 func (s *Source) needing(st source.Store, recs []issueRec) []*issueRec {
 	for i := range recs {
 		s.learnStatus(recs[i].sys.Status)
@@ -271,7 +271,7 @@ func (s *Source) knowStatuses(ctx context.Context, raw map[string][]changeHistor
 		return nil
 	}
 	var list []wireStatus
-	if err := s.c.get(ctx, "status", "/rest/api/2/status", nil, &list); err != nil {
+	if err := s.c.Get(ctx, "status", "/rest/api/2/status", nil, &list); err != nil {
 		return err
 	}
 	s.statusesAt = s.now()
@@ -381,7 +381,8 @@ func (s *Source) bulkChangelogs(ctx context.Context, need []*issueRec) (map[stri
 		}
 		for {
 			var page bulkChangelogPage
-			if err := s.c.post(ctx, "changelog", bulkChangelogPath, req, &page); err != nil {
+			post := vendorhttp.Request{Method: http.MethodPost, Endpoint: "changelog", Path: bulkChangelogPath, Body: req}
+			if err := s.c.Do(ctx, post, &page); err != nil {
 				return nil, err
 			}
 			for _, l := range page.IssueChangeLogs {
@@ -393,7 +394,7 @@ func (s *Source) bulkChangelogs(ctx context.Context, need []*issueRec) (map[stri
 				break
 			}
 			if *page.NextPageToken == req.NextPageToken {
-				return nil, fmt.Errorf("jira source %q: %w: changelog bulk fetch repeated its nextPageToken", s.cfg.Name, ErrMalformed)
+				return nil, fmt.Errorf("jira source %q: %w: changelog bulk fetch repeated its nextPageToken", s.cfg.Name, vendorhttp.ErrMalformed)
 			}
 			req.NextPageToken = *page.NextPageToken
 		}

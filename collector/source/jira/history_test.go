@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/source/vendorhttp"
 	"github.com/custops/custops/collector/ticket"
 	"github.com/custops/custops/internal/demo/jirafake"
 )
@@ -371,16 +372,17 @@ func TestChangelogFailureHoldsThePage(t *testing.T) {
 
 	h = append(slices.Clone(h), ticket.Transition{At: t0, State: ticket.StateInProgress})
 	e.put(t, mk("SUP-1", t0, func(tk *ticket.Ticket) { tk.Created, tk.Transitions = created, h }))
-	e.fake.FailNext(maxRetries+1, jirafake.Fault{Endpoint: "changelog", Status: 503})
+	const attempts = 5 // the layer's four retries and the first try
+	e.fake.FailNext(attempts, jirafake.Fault{Endpoint: "changelog", Status: 503})
 	err := e.src.Poll(t.Context(), e.st)
-	if !errors.Is(err, ErrServer) {
+	if !errors.Is(err, vendorhttp.ErrServer) {
 		t.Fatalf("poll with the changelog down: got %v, want ErrServer", err)
 	}
 	if got, _ := e.st.Get("SUP-1"); got.State != ticket.StateNew || string(e.st.Cursor()) != cursor {
 		t.Errorf("after the failure: got %s and a moved cursor %v, want the stored version kept", got.State, string(e.st.Cursor()) != cursor)
 	}
-	if got := countOf(e.stats, "changelog", "503"); got != maxRetries+1 {
-		t.Errorf("changelog 503s counted: got %v, want %d", got, maxRetries+1)
+	if got := countOf(e.stats, "changelog", "503"); got != attempts {
+		t.Errorf("changelog 503s counted: got %v, want %d", got, attempts)
 	}
 	e.poll(t)
 	if got, _ := e.st.Get("SUP-1"); !slices.Equal(got.Transitions, h) {

@@ -6,9 +6,11 @@
 //	(<filter>) AND updated >= "<cursor - 1m>" ORDER BY updated ASC
 //
 // and only the fields the tickets need, through Cloud's GET /rest/api/3/search/jql
-// (nextPageToken paging) or Data Center's GET /rest/api/2/search (startAt paging). Each page is
-// applied to the store with the cursor that resumes after it. A reconcile pass asks which of the
-// stored open tickets still match the filter, keys only, and deletes the others.
+// (nextPageToken paging) or Data Center's GET /rest/api/2/search (startAt paging), over the
+// shared vendor HTTP layer (client.go). Each page is decoded with encoding/json into plain
+// structs (decode.go), normalized and applied to the store with the cursor that resumes after
+// it, in order, before the next page is asked for. A reconcile pass asks which of the stored open
+// tickets still match the filter, keys only, and deletes the others.
 //
 // With sla computed or both, tickets carry their state history for collector/sla, read from
 // the changelog of only the issues whose status changed (history.go: Cloud's bulk changelog,
@@ -39,7 +41,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -47,13 +48,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	jira "github.com/andygrunwald/go-jira"
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/source/vendorhttp"
 )
 
 const (
@@ -61,7 +60,6 @@ const (
 	flavorDataCenter = "datacenter"
 
 	defaultPageSize = 100
-	defaultTimeout  = 30 * time.Second
 	// reconcileChunk keys go into one `key in (...)`: short enough for a GET URL.
 	reconcileChunk = 100
 )
@@ -70,7 +68,7 @@ const (
 // (the collector runs them from one goroutine per source).
 type Source struct {
 	cfg      config.Source
-	c        *client
+	c        *vendorhttp.Client
 	m        *mapper
 	log      *slog.Logger
 	now      func() time.Time
@@ -84,6 +82,9 @@ type Source struct {
 	// polled, for the statuses a changelog names. Used on the fetch side of a poll only.
 	categories map[string]string
 	statusesAt time.Time // when the site's status list was last read for them
+
+	// warned holds the fields already logged as having an unexpected shape.
+	warned map[string]bool
 
 	// Learnt by prepare.
 	ready     bool
@@ -100,14 +101,6 @@ func New(cfg config.Source, deps source.Deps) (source.Source, error) {
 }
 
 func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
-	base := strings.TrimRight(cfg.URL, "/")
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("jira source %q: url %q is not an http(s) URL", cfg.Name, cfg.URL)
-	}
-	if u.User != nil {
-		return nil, fmt.Errorf("jira source %q: url must not carry credentials; use auth", cfg.Name)
-	}
 	switch cfg.Flavor {
 	case "", flavorCloud, flavorDataCenter:
 	default:
@@ -116,72 +109,34 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 	if regexp.MustCompile(`(?i)\border\s+by\b`).MatchString(cfg.JQL) {
 		return nil, fmt.Errorf("jira source %q: jql must be a filter without ORDER BY (the source orders by updated)", cfg.Name)
 	}
-	token, err := readToken(cfg.Auth)
+	if deps.Logger == nil {
+		deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	c, err := newClient(cfg, deps)
 	if err != nil {
-		return nil, fmt.Errorf("jira source %q: %w", cfg.Name, err)
-	}
-
-	logger := deps.Logger
-	if logger == nil {
-		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	// The poller already names the source on the logger (as ticket_source; promslog keeps
-	// "source" for the code location).
-	stats := deps.Stats
-	if stats == nil {
-		stats = source.NewStats()
-	}
-	now := deps.Now
-	if now == nil {
-		now = time.Now
-	}
-	sleep := deps.Sleep
-	if sleep == nil {
-		sleep = source.Sleep
-	}
-	hc := &http.Client{Timeout: defaultTimeout}
-	if deps.HTTPClient != nil {
-		*hc = *deps.HTTPClient // a copy: the timeout and transport below are this source's own
-	}
-	if cfg.Timeout > 0 {
-		hc.Timeout = time.Duration(cfg.Timeout)
-	} else if hc.Timeout == 0 {
-		hc.Timeout = defaultTimeout
-	}
-	hc.Transport = authTransport(cfg.Auth, token, hc.Transport)
-	hc.CheckRedirect = sameHostRedirects
-	jc, err := jira.NewClient(hc, base)
-	if err != nil {
-		return nil, fmt.Errorf("jira source %q: %w", cfg.Name, err)
+		return nil, err
 	}
 	pageSize := cfg.PageSize
 	if pageSize <= 0 {
 		pageSize = defaultPageSize
 	}
+	// The poller already names the source on the logger (as ticket_source; promslog keeps
+	// "source" for the code location).
 	return &Source{
-		cfg: cfg,
-		c: &client{name: cfg.Name, base: base, jc: jc, stats: stats, now: now, sleep: sleep,
-			log: logger, jitter: defaultJitter, warned: map[string]bool{}},
-		m:        newMapper(cfg, base),
-		log:      logger,
-		now:      now,
+		cfg:      cfg,
+		c:        c,
+		m:        newMapper(cfg, strings.TrimRight(cfg.URL, "/")),
+		log:      deps.Logger,
+		now:      deps.Now,
 		pageSize: pageSize,
 		filter:   strings.TrimSpace(cfg.JQL),
 		computed: cfg.SLA == config.SLAComputed || cfg.SLA == config.SLABoth,
 		flavor:   cfg.Flavor,
+		warned:   map[string]bool{},
 	}, nil
-}
-
-// sameHostRedirects follows redirects within the Jira host only: the auth transport adds the
-// credential to every request it sends, so a redirect elsewhere would hand the token over.
-func sameHostRedirects(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
-	}
-	if req.URL.Host != via[0].URL.Host {
-		return fmt.Errorf("refusing a redirect to another host (%s)", req.URL.Host)
-	}
-	return nil
 }
 
 // scope fingerprints the config the stored tickets were built with.
@@ -210,70 +165,27 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 	}
 	jql := incrementalJQL(s.filter, cur, s.loc, s.zoneSlack)
 	props := url.Values{"properties": {"request.channel.type"}}
-	l := s.m.l
-	newPage := func() any { return &pollPage{l: l, size: s.pageSize} }
-
-	// Pages are normalized and applied on a second goroutine, in order, while the next page is
-	// fetched and decoded: on a cold sync both halves cost about the same.
-	var (
-		mu       sync.Mutex
-		applyErr error
-		applied  int
-		fetched  int
-	)
-	pages := make(chan decodedPage, 1)
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		for page := range pages {
-			mu.Lock()
-			failed := applyErr != nil
-			mu.Unlock()
-			if failed {
-				continue // drain: the fetch side stops at its next page
-			}
-			n, err := s.applyPage(page, st, &cur, resync)
-			mu.Lock()
-			applied += n
-			fetched += len(page.issues)
-			applyErr = err
-			mu.Unlock()
-		}
-	}()
-	send := func(page decodedPage) error {
-		select {
-		case pages <- page:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	fetched, applied := 0, 0
+	apply := func(page decodedPage) error {
+		n, err := s.applyPage(page, st, &cur, resync)
+		fetched += len(page.issues)
+		applied += n
+		return err
 	}
 	var hb historyBatch // computed SLAs: pages waiting for their issues' changelogs
-	err = s.searchPages(ctx, "search", jql, s.fields, props, s.pageSize, newPage, func(v any) (pageMeta, int, error) {
-		mu.Lock()
-		aerr := applyErr
-		mu.Unlock()
-		if aerr != nil {
-			return pageMeta{}, 0, aerr
-		}
-		pp := v.(*pollPage)
-		page := decodedPage{meta: pp.meta, issues: pp.records()}
+	err = s.searchPages(ctx, "search", jql, s.fields, props, s.pageSize, func() any { return &searchPage{} }, func(v any) (pageMeta, int, error) {
+		page := readPage(v.(*searchPage))
 		if !s.computed {
-			return page.meta, len(page.issues), send(page)
+			return page.meta, len(page.issues), apply(page)
 		}
 		hb.add(page, s.needing(st, page.issues))
 		if hb.ready() {
-			return page.meta, len(page.issues), s.flushHistories(ctx, &hb, send, false)
+			return page.meta, len(page.issues), s.flushHistories(ctx, &hb, apply, false)
 		}
 		return page.meta, len(page.issues), nil
 	})
 	if err == nil && s.computed {
-		err = s.flushHistories(ctx, &hb, send, true)
-	}
-	close(pages)
-	<-finished
-	if applyErr != nil {
-		err = applyErr // the cause; a fetch error after it is a consequence
+		err = s.flushHistories(ctx, &hb, apply, true)
 	}
 	s.log.Debug("poll_done", "fetched", fetched, "applied", applied, "resync", resync)
 	return err
@@ -298,8 +210,9 @@ func (s *Source) applyPage(page decodedPage, st source.Store, cur *cursor, resyn
 		}
 		t, err := s.m.toTicket(r, prev, now)
 		if err != nil {
-			return 0, fmt.Errorf("jira source %q: %w: %w", s.cfg.Name, ErrMalformed, err)
+			return 0, fmt.Errorf("jira source %q: %w: %w", s.cfg.Name, vendorhttp.ErrMalformed, err)
 		}
+		s.warnOdd(r)
 		if s.computed {
 			h, ok := page.history[t.Key]
 			t.Transitions = mergeHistory(t, prev, h, ok)
@@ -316,6 +229,17 @@ func (s *Source) applyPage(page decodedPage, st source.Store, cur *cursor, resyn
 	}
 	*cur = next
 	return len(batch.Upserts), nil
+}
+
+// warnOdd logs, once per field, a field that came in another shape than expected: decoding went
+// on without it.
+func (s *Source) warnOdd(r *issueRec) {
+	for _, f := range r.odd {
+		if !s.warned[f] {
+			s.warned[f] = true
+			s.log.Warn("unexpected_field_type", "field", f, "issue", r.Key)
+		}
+	}
 }
 
 // Reconcile asks, in chunks of keys, which of the stored open tickets still exist and match
@@ -361,18 +285,18 @@ func (s *Source) reconcileChunk(ctx context.Context, chunk []string) ([]string, 
 			extra.Set("validateQuery", "warn")
 		}
 		present := map[string]bool{}
-		newPage := func() any { return &searchPage{} }
+		newPage := func() any { return &keysPage{} }
 		err := s.searchPages(ctx, "search", reconcileJQL(s.filter, chunk), []string{"key"}, extra, len(chunk), newPage, func(v any) (pageMeta, int, error) {
-			page := v.(*searchPage)
+			page := v.(*keysPage)
 			for _, is := range page.Issues {
 				present[is.Key] = true
 			}
 			return page.pageMeta, len(page.Issues), nil
 		})
-		var ae *apiError
-		if errors.As(err, &ae) && ae.Status == http.StatusBadRequest {
+		var se *vendorhttp.StatusError
+		if errors.As(err, &se) && se.Code == http.StatusBadRequest {
 			missing := map[string]bool{}
-			for _, msg := range ae.Messages {
+			for _, msg := range errorMessages(se) {
 				if m := missingKey.FindStringSubmatch(msg); m != nil && slices.Contains(chunk, m[1]) {
 					missing[m[1]] = true
 				}
@@ -424,7 +348,7 @@ func (s *Source) searchPages(ctx context.Context, endpoint, jql string, fields [
 			q.Set("startAt", strconv.Itoa(startAt))
 		}
 		page := newPage()
-		if err := s.c.get(ctx, endpoint, path, q, page); err != nil {
+		if err := s.c.Get(ctx, endpoint, path, q, page); err != nil {
 			return err
 		}
 		meta, n, err := fn(page)
@@ -436,7 +360,7 @@ func (s *Source) searchPages(ctx context.Context, endpoint, jql string, fields [
 				return nil
 			}
 			if meta.NextPageToken == token {
-				return fmt.Errorf("jira source %q: %w: search repeated its nextPageToken", s.cfg.Name, ErrMalformed)
+				return fmt.Errorf("jira source %q: %w: search repeated its nextPageToken", s.cfg.Name, vendorhttp.ErrMalformed)
 			}
 			token = meta.NextPageToken
 			continue
@@ -446,4 +370,12 @@ func (s *Source) searchPages(ctx context.Context, endpoint, jql string, fields [
 			return nil
 		}
 	}
+}
+
+// keysPage is a search page of a key-only search (reconcile).
+type keysPage struct {
+	pageMeta
+	Issues []struct {
+		Key string `json:"key"`
+	} `json:"issues"`
 }

@@ -24,14 +24,10 @@ type mapper struct {
 	slaNames map[string]string
 	fields   fieldIDs
 	match    []string // custom field ids customer_from rules name
-	l        *layout  // how a search page decodes, for fields and match
 }
 
-// setFields installs the site's field ids and the page layout built from them.
-func (m *mapper) setFields(f fieldIDs) {
-	m.fields = f
-	m.l = newLayout(f, m.match)
-}
+// setFields installs the site's field ids.
+func (m *mapper) setFields(f fieldIDs) { m.fields = f }
 
 func newMapper(cfg config.Source, base string) *mapper {
 	m := &mapper{
@@ -170,7 +166,6 @@ func (m *mapper) toTicket(r *issueRec, prev *ticket.Ticket, now time.Time) (*tic
 	if err != nil {
 		return nil, fmt.Errorf("issue %s: updated: %w", r.Key, err)
 	}
-	l := m.l
 	t := &ticket.Ticket{
 		Source:  m.source,
 		Key:     r.Key,
@@ -182,11 +177,13 @@ func (m *mapper) toTicket(r *issueRec, prev *ticket.Ticket, now time.Time) (*tic
 	t.Attributes.Project = r.sys.Project.Key
 	t.Attributes.Labels = r.sys.Labels
 	t.Attributes.ReporterDomain = ticket.EmailDomain(r.sys.Reporter.EmailAddress)
-	for _, o := range r.orgs(l) {
+	var orgs []wireName
+	r.field(m.fields.orgs, &orgs)
+	for _, o := range orgs {
 		t.Attributes.Organizations = append(t.Attributes.Organizations, ticket.Organization{Name: o.Name})
 	}
-	for i, id := range l.matchIDs {
-		if raw := r.matchValue(l, i); !isNull(raw) {
+	for _, id := range m.match {
+		if raw := r.custom[id]; !isNull(raw) {
 			if v := stringValue(raw); v != "" {
 				if t.Attributes.Fields == nil {
 					t.Attributes.Fields = map[string]string{}
@@ -204,7 +201,7 @@ func (m *mapper) toTicket(r *issueRec, prev *ticket.Ticket, now time.Time) (*tic
 	if t.State, ok = m.state(r.sys.Status); !ok {
 		t.Quality = append(t.Quality, ticket.QualityUnknownStatus)
 	}
-	if t.Channel, ok = channel(r.channel, r.isRequest(l)); !ok {
+	if t.Channel, ok = channel(r.channel, !isNull(r.custom[m.fields.requestType])); !ok {
 		t.Quality = append(t.Quality, ticket.QualityUnknownChannel)
 	}
 
@@ -235,12 +232,15 @@ func (m *mapper) toTicket(r *issueRec, prev *ticket.Ticket, now time.Time) (*tic
 		}
 	}
 
-	if fb := r.feedback(l); fb.Rating >= 1 && fb.Rating <= 5 {
+	var fb wireFeedback
+	if r.field(m.fields.satisfaction, &fb) && fb.Rating >= 1 && fb.Rating <= 5 {
 		t.CSAT = ticket.CSATBad
 		if fb.Rating >= 4 {
 			t.CSAT = ticket.CSATGood
 		}
-		t.CSATAt = timeOrZero(r.feedbackDate(l))
+		var date string
+		r.field(m.fields.satisfactionDate, &date)
+		t.CSATAt = timeOrZero(date)
 		if t.CSATAt.IsZero() {
 			// No date field: the first update that carried the rating dates it; later
 			// updates of the same rating must not move it.
@@ -252,14 +252,17 @@ func (m *mapper) toTicket(r *issueRec, prev *ticket.Ticket, now time.Time) (*tic
 		}
 	}
 
-	for i, id := range l.slaIDs {
-		v := r.sla(l, i)
-		c, ok := clockFromSLA(v, m.fields.slaFieldName[id], m.slaNames, now)
+	for _, id := range m.fields.sla {
+		var v slaValue
+		if !r.field(id, &v) {
+			continue
+		}
+		c, ok := clockFromSLA(&v, m.fields.slaFieldName[id], m.slaNames, now)
 		if ok {
 			t.Clocks = append(t.Clocks, c)
 		}
 		if c.Name == ticket.SLAFirstResponse && t.FirstReply.IsZero() {
-			t.FirstReply = firstStop(v)
+			t.FirstReply = firstStop(&v)
 		}
 	}
 	return t, nil

@@ -36,10 +36,11 @@ func mapWire(t *testing.T, cfg config.Source, fields map[string]any, props map[s
 		t.Fatal(err)
 	}
 	m := testMapper(cfg)
-	r, err := m.l.decodeIssue(b)
-	if err != nil {
+	var is wireIssue
+	if err := json.Unmarshal(b, &is); err != nil {
 		t.Fatal(err)
 	}
+	r := readIssue(&is)
 	return m.toTicket(&r, prev, t0)
 }
 

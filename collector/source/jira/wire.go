@@ -8,31 +8,6 @@ import (
 	"time"
 )
 
-// searchPage is one page of either search: Cloud's GET /rest/api/3/search/jql (nextPageToken,
-// isLast) or Data Center's GET /rest/api/2/search (startAt, maxResults, total).
-//
-// go-jira's IssueService.SearchV2JQL is not used for it: it calls /rest/api/2/search/jql rather
-// than the v3 endpoint, and its Issue type has no "properties", which carry the JSM request
-// channel. Its IssueFields also decode every issue twice (struct and map of unknowns), which
-// matters at 100,000 issues. So the source builds and sends the request with go-jira's
-// client.NewRequestWithContext and client.Do, and decodes the page into these small types.
-type searchPage struct {
-	pageMeta
-	Issues          []wireIssue `json:"issues"`
-	WarningMessages []string    `json:"warningMessages"`
-}
-
-// wireIssue is an issue as a key-only search (reconcile) returns it. Polls decode pages with
-// the site's layout instead (decode.go).
-type wireIssue struct {
-	ID  string `json:"id"`
-	Key string `json:"key"`
-}
-
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || string(raw) == "null"
-}
-
 type wireStatus struct {
 	Name           string `json:"name"`
 	StatusCategory struct {

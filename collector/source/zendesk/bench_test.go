@@ -2,29 +2,12 @@ package zendesk
 
 import (
 	"context"
-	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/custops/custops/internal/demo/zendeskfake"
 )
-
-// stampTransport records the injected clock's time of every request, by path.
-type stampTransport struct {
-	inner http.RoundTripper
-	now   func() time.Time
-	mu    sync.Mutex
-	times map[string][]time.Time
-}
-
-func (s *stampTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	s.mu.Lock()
-	s.times[r.URL.Path] = append(s.times[r.URL.Path], s.now())
-	s.mu.Unlock()
-	return s.inner.RoundTrip(r)
-}
 
 // longSync fills a fake with tickets and events, runs one poll on the fake clock and returns
 // the request times per path.
@@ -44,18 +27,13 @@ func longSync(tb testing.TB, tickets, perPage, eventsPerTicket int) (map[string]
 	}
 	h.fake.Put(ts...)
 	h.fake.PutEvents(evs...)
-	st := &stampTransport{inner: h.src.c.http.Transport, now: h.clk.Now, times: map[string][]time.Time{}}
-	if st.inner == nil {
-		st.inner = http.DefaultTransport
-	}
-	h.src.c.http = &http.Client{Transport: st}
 	if err := h.src.Poll(context.Background(), h.st); err != nil {
 		tb.Fatal(err)
 	}
 	if got := h.st.Len(); got != tickets {
 		tb.Fatalf("stored: got %d, want %d", got, tickets)
 	}
-	return st.times, h
+	return h.times, h
 }
 
 // maxInWindow is the most requests any window of length w holds.

@@ -2,19 +2,13 @@ package zendesk
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/source/vendorhttp"
 )
 
 // Endpoint names for source_requests_total: a bounded set, never a URL with ids.
@@ -26,145 +20,58 @@ const (
 	endpointShowMany      = "tickets_show_many"
 )
 
-// Errors a poll can end with, for errors.Is.
-var (
-	// ErrUnauthorized means Zendesk refused the credentials (401/403).
-	ErrUnauthorized = errors.New("zendesk: unauthorized")
-	// ErrMalformed means a response was not the JSON the API reference describes.
-	ErrMalformed = errors.New("zendesk: malformed response")
-	// ErrStatus means an unexpected HTTP status after the retries ran out.
-	ErrStatus = errors.New("zendesk: unexpected status")
-)
-
-// Retry bounds: 5xx and transport errors are retried with jittered exponential backoff; 429s are
-// retried after their Retry-After. Beyond these the poll fails and the caller marks the source down.
+// Request classes with separate budgets. Zendesk limits the incremental export endpoints to 10
+// requests a minute ("Rate limits" on
+// https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/);
+// every other endpoint shares the account-wide limit (200 a minute on the smallest plan, see
+// https://developer.zendesk.com/api-reference/introduction/rate-limits/).
 const (
-	maxServerRetries = 3
-	max429Retries    = 5
-	backoffBase      = time.Second
-	maxBodyBytes     = 64 << 20 // a page of 1000 tickets with sideloads is a few MB
+	classIncremental = "incremental"
+	classAccount     = "account"
 )
 
-// client does authenticated, paced, retried GETs against one Zendesk instance.
-type client struct {
-	base *url.URL
-	http *http.Client
-	// auth is the Authorization header value. Behind a pointer because fmt prints an unexported
-	// field's string raw, bypassing Secret's masking; a pointer prints as an address.
-	auth    *config.Secret
-	timeout time.Duration
-	pacer   *pacer
-	stats   *source.Stats
-	now     func() time.Time
-	sleep   func(context.Context, time.Duration) error
-	jitter  func() float64 // in [0, 1)
-	log     *slog.Logger
+// limits keep a normal poll (one export and one metric events request a minute) from ever
+// waiting or meeting a 429, and cap a long sync below the documented limits in every 60-second
+// window: incremental exports 1 + 60/6.5 = 10 a minute, other requests 10 + 60/0.6 = 110 a
+// minute, about half of the smallest plan's 200 so other integrations keep their share. The
+// ticket metric events endpoint is not among the incremental exports the 10 a minute limit
+// names, so it takes the account budget; a 429 there would still be honoured.
+var limits = map[string]vendorhttp.Limit{
+	classIncremental: {Every: 6500 * time.Millisecond, Burst: 1},
+	classAccount:     {Every: 600 * time.Millisecond, Burst: 10},
 }
 
-// authHeader builds the Authorization value: API token basic auth "{email}/token:{token}" when
-// an email is configured, else an OAuth bearer token.
+// client is the source's view of the shared HTTP layer (collector/source/vendorhttp): GETs by
+// endpoint and pacing class.
+type client struct{ *vendorhttp.Client }
+
+// newClient builds the source's HTTP client: API token basic auth as "{email}/token" when an
+// email is configured, else the token as an OAuth bearer token.
 // Reference: https://developer.zendesk.com/api-reference/introduction/security-and-auth/
-func authHeader(email string, token config.Secret) config.Secret {
-	if email == "" {
-		return config.Secret("Bearer " + string(token))
+func newClient(cfg config.Source, deps source.Deps, limits map[string]vendorhttp.Limit) (client, error) {
+	if !cfg.Auth.HasToken() {
+		return client{}, fmt.Errorf("zendesk source %q: auth: no token_env or token_file configured", cfg.Name)
 	}
-	return config.Secret("Basic " + base64.StdEncoding.EncodeToString([]byte(email+"/token:"+string(token))))
+	user := ""
+	if cfg.Auth.Email != "" {
+		user = cfg.Auth.Email + "/token"
+	}
+	c, err := vendorhttp.New(vendorhttp.Options{
+		Vendor:     "zendesk",
+		Source:     cfg.Name,
+		URL:        cfg.URL,
+		HTTP:       cfg.HTTPClientConfig,
+		Credential: vendorhttp.Credential{BasicUser: user, Token: cfg.Auth},
+		Timeout:    time.Duration(cfg.Timeout),
+		Limits:     limits,
+		AuthHint:   ": check auth.email and the API token that auth.token_env or auth.token_file names (no email: an OAuth token)",
+	}, deps)
+	return client{c}, err
 }
 
 // get fetches path?q into out. endpoint names the request in the stats; class picks its budget.
-func (c *client) get(ctx context.Context, endpoint, class, path string, q url.Values, out any) error {
-	u := *c.base
-	u.Path = c.base.Path + path
-	u.RawQuery = q.Encode()
-	// What errors show: the path and query never hold a secret (the token travels in a header).
-	where := endpoint + " " + path
-	var serverTries, limitTries int
-	var backoff time.Duration // owed after a 5xx or transport error; runs concurrently with the pacing
-	for {
-		wait := c.pacer.reserve(class)
-		switch {
-		case wait > backoff:
-			c.stats.RateLimitWait(wait)
-			if err := c.sleep(ctx, wait); err != nil {
-				return fmt.Errorf("%s: waiting for the rate limit: %w", where, err)
-			}
-		case backoff > 0:
-			if err := c.sleep(ctx, backoff); err != nil {
-				return fmt.Errorf("%s: backing off: %w", where, err)
-			}
-		}
-		backoff = 0
-		code, body, hdr, err := c.do(ctx, u.String())
-		if err != nil {
-			c.stats.Request(endpoint, "0")
-			if ctx.Err() != nil {
-				return fmt.Errorf("%s: %w", where, ctx.Err())
-			}
-			if serverTries >= maxServerRetries {
-				return fmt.Errorf("%s: %w", where, err)
-			}
-			serverTries++
-			backoff = c.backoff(serverTries, where, err.Error())
-			continue
-		}
-		c.stats.Request(endpoint, strconv.Itoa(code))
-		c.pacer.observe(hdr)
-		switch {
-		case code == http.StatusOK:
-			if err := json.Unmarshal(body, out); err != nil {
-				return fmt.Errorf("%s: %w: %v", where, ErrMalformed, err)
-			}
-			return nil
-		case code == http.StatusTooManyRequests:
-			d := retryAfter(hdr, c.now())
-			c.pacer.hold(class, d)
-			if limitTries >= max429Retries {
-				return fmt.Errorf("%s: %w 429 after %d retries", where, ErrStatus, limitTries)
-			}
-			limitTries++
-			c.log.Warn("zendesk_rate_limited", "endpoint", endpoint, "retry_after", d)
-		case code == http.StatusUnauthorized || code == http.StatusForbidden:
-			return fmt.Errorf("%s: %w (%d)", where, ErrUnauthorized, code)
-		case code >= 500:
-			if serverTries >= maxServerRetries {
-				return fmt.Errorf("%s: %w %d after %d retries", where, ErrStatus, code, serverTries)
-			}
-			serverTries++
-			backoff = c.backoff(serverTries, where, strconv.Itoa(code))
-		default:
-			return fmt.Errorf("%s: %w %d", where, ErrStatus, code)
-		}
-	}
-}
-
-// do sends one GET with the per-request timeout and reads the body.
-func (c *client) do(ctx context.Context, u string) (int, []byte, http.Header, error) {
-	rctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(rctx, http.MethodGet, u, nil)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	req.Header.Set("Authorization", string(*c.auth))
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes))
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	return resp.StatusCode, body, resp.Header, nil
-}
-
-// backoff returns base*2^(try-1), scaled by a jitter in [0.5, 1.5) so many exporters restarted
-// together do not retry in step, and logs the retry.
-func (c *client) backoff(try int, where, why string) time.Duration {
-	d := time.Duration(float64(backoffBase<<(try-1)) * (0.5 + c.jitter()))
-	c.log.Warn("zendesk_retry", "request", where, "reason", why, "try", try, "backoff", d)
-	return d
+func (c client) get(ctx context.Context, endpoint, class, path string, q url.Values, out any) error {
+	return c.Do(ctx, vendorhttp.Request{Endpoint: endpoint, Class: class, Path: path, Query: q}, out)
 }
 
 // nextQuery returns the query of a next-page URL the API handed back. Only the query is kept:

@@ -4,15 +4,18 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/source/sourcetest"
+	"github.com/custops/custops/collector/source/vendorhttp"
 	"github.com/custops/custops/internal/demo/zendeskfake"
 )
 
@@ -42,6 +45,15 @@ type harness struct {
 	stats *source.Stats
 	logs  *bytes.Buffer
 	url   string
+
+	mu    sync.Mutex
+	times map[string][]time.Time // when (on clk) each request reached the fake, by path
+}
+
+// roomy are limits that never make a test wait, for tests about other waits.
+var roomy = map[string]vendorhttp.Limit{
+	classIncremental: {Every: time.Second, Burst: 10},
+	classAccount:     {Every: time.Second, Burst: 10},
 }
 
 func newHarness(t testing.TB, opts zendeskfake.Options, mod func(*config.Source)) *harness {
@@ -50,8 +62,16 @@ func newHarness(t testing.TB, opts zendeskfake.Options, mod func(*config.Source)
 		opts.Email, opts.Token = testEmail, testToken
 	}
 	fake := zendeskfake.New(opts)
-	srv := httptest.NewServer(fake)
+	h := &harness{fake: fake, st: newMemStore(), clk: sourcetest.NewClock(t0), stats: source.NewStats(), logs: &bytes.Buffer{},
+		times: map[string][]time.Time{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
+		h.times[r.URL.Path] = append(h.times[r.URL.Path], h.clk.Now())
+		h.mu.Unlock()
+		fake.ServeHTTP(w, r)
+	}))
 	t.Cleanup(srv.Close)
+	h.url = srv.URL
 	tokenFile := filepath.Join(t.TempDir(), "token")
 	if err := os.WriteFile(tokenFile, []byte(testToken+"\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -64,20 +84,34 @@ func newHarness(t testing.TB, opts zendeskfake.Options, mod func(*config.Source)
 	if mod != nil {
 		mod(&cfg)
 	}
-	h := &harness{fake: fake, st: newMemStore(), clk: sourcetest.NewClock(t0), stats: source.NewStats(), logs: &bytes.Buffer{}, url: srv.URL}
-	src, err := newSource(cfg, source.Deps{
-		Logger:     slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Stats:      h.stats,
-		Now:        h.clk.Now,
-		HTTPClient: srv.Client(),
-		Sleep:      h.clk.Sleep,
-	})
+	src, err := newSource(cfg, h.deps())
 	if err != nil {
 		t.Fatal(err)
 	}
-	src.c.jitter = func() float64 { return 0.5 } // backoff exactly base*2^n
 	h.src = src
 	return h
+}
+
+// deps are the harness's clock, counters and logs, with the backoff's jitter pinned to 0.5
+// (backoffs of 375ms, 750ms, 1.5s, 3s).
+func (h *harness) deps() source.Deps {
+	return source.Deps{
+		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Stats:  h.stats,
+		Now:    h.clk.Now,
+		Sleep:  h.clk.Sleep,
+		Jitter: func() float64 { return 0.5 },
+	}
+}
+
+// repace gives the source a client with other limits and deps.
+func (h *harness) repace(t testing.TB, limits map[string]vendorhttp.Limit, deps source.Deps) {
+	t.Helper()
+	c, err := newClient(h.src.cfg, deps, limits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.src.c = c
 }
 
 func (h *harness) poll(t *testing.T) error {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/source/vendorhttp"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -40,7 +41,7 @@ func (s *Source) pollTickets(ctx context.Context, st source.Store, cur *cursorSt
 		var orgIDs []int64
 		for i, raw := range page.Tickets {
 			if err := json.Unmarshal(raw, &tickets[i]); err != nil {
-				return rated, fmt.Errorf("%s: %w: ticket %d: %v", endpointTickets, ErrMalformed, i, err)
+				return rated, fmt.Errorf("%s: %w: ticket %d: %v", endpointTickets, vendorhttp.ErrMalformed, i, err)
 			}
 			if o := tickets[i].OrganizationID; o != nil {
 				orgIDs = append(orgIDs, *o)
@@ -79,7 +80,7 @@ func (s *Source) pollTickets(ctx context.Context, st source.Store, cur *cursorSt
 			}
 			cur.Tickets = *page.AfterCursor
 		case !page.EndOfStream:
-			return rated, fmt.Errorf("%s: %w: no after_cursor before the end of the stream", endpointTickets, ErrMalformed)
+			return rated, fmt.Errorf("%s: %w: no after_cursor before the end of the stream", endpointTickets, vendorhttp.ErrMalformed)
 		}
 		b.Cursor = cur.encode()
 		if err := st.Apply(b); err != nil {

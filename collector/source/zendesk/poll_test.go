@@ -2,9 +2,11 @@ package zendesk
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/source/vendorhttp"
 	"github.com/custops/custops/collector/ticket"
 	"github.com/custops/custops/internal/demo/zendeskfake"
 )
@@ -238,9 +241,9 @@ func TestPollFailuresKeepPreviousData(t *testing.T) {
 		want    error
 		tries   int // requests the failing poll makes
 	}{
-		{"malformed JSON", zendeskfake.Failure{Kind: zendeskfake.Malformed}, ErrMalformed, 1},
-		{"5xx past the retries", zendeskfake.Failure{Kind: zendeskfake.ServerError, Status: 502, Count: 10}, ErrStatus, 1 + maxServerRetries},
-		{"401", zendeskfake.Failure{Kind: zendeskfake.Unauthorized}, ErrUnauthorized, 1},
+		{"malformed JSON", zendeskfake.Failure{Kind: zendeskfake.Malformed}, vendorhttp.ErrMalformed, 1},
+		{"5xx past the retries", zendeskfake.Failure{Kind: zendeskfake.ServerError, Status: 502, Count: 10}, vendorhttp.ErrServer, 5},
+		{"401", zendeskfake.Failure{Kind: zendeskfake.Unauthorized}, vendorhttp.ErrUnauthorized, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -267,15 +270,26 @@ func TestPollFailuresKeepPreviousData(t *testing.T) {
 
 func TestBackoffOn5xx(t *testing.T) {
 	h := newHarness(t, zendeskfake.Options{}, nil)
-	h.src.c.pacer = newPacer(h.clk.Now, map[string]budget{classIncremental: {burst: 10, interval: time.Second}, classAccount: {burst: 10, interval: time.Second}})
+	h.repace(t, roomy, h.deps())
 	h.fake.FailNext(zendeskfake.Failure{Kind: zendeskfake.ServerError, Count: 2})
 	h.mustPoll(t)
-	want := []time.Duration{time.Second, 2 * time.Second} // jitter pinned to 1x; pacing leaves room
+	want := []time.Duration{375 * time.Millisecond, 750 * time.Millisecond} // jitter pinned; pacing leaves room
 	if got := h.clk.Sleeps(); !slices.Equal(got, want) {
 		t.Errorf("sleeps: got %v, want %v", got, want)
 	}
 	if n := h.requestCount(endpointTickets, "503"); n != 2 {
 		t.Errorf("503s counted: got %v, want 2", n)
+	}
+}
+
+func TestBackoffOverlapsPacing(t *testing.T) {
+	h := newHarness(t, zendeskfake.Options{}, nil)
+	h.fake.FailNext(zendeskfake.Failure{Kind: zendeskfake.ServerError, Count: 1})
+	h.mustPoll(t)
+	// The refused export used its slot: the retry waits for the next one (6.5s), which covers
+	// the 375ms backoff instead of adding to it.
+	if got := h.clk.Sleeps(); !slices.Equal(got, []time.Duration{6500 * time.Millisecond}) {
+		t.Errorf("sleeps: got %v, want [6.5s]", got)
 	}
 }
 
@@ -300,11 +314,11 @@ func TestRetryAfterHonoured(t *testing.T) {
 
 func TestRetryAfterRealSecond(t *testing.T) {
 	h := newHarness(t, zendeskfake.Options{}, nil)
-	h.src.c.sleep = source.Sleep
-	h.src.c.now = time.Now
 	// A roomy budget, so the Retry-After alone decides the wait (the default export budget would
 	// hold the retry 6.5s anyway: the refused request used its slot).
-	h.src.c.pacer = newPacer(time.Now, map[string]budget{classIncremental: {burst: 10, interval: time.Second}, classAccount: {burst: 10, interval: time.Second}})
+	deps := h.deps()
+	deps.Now, deps.Sleep = time.Now, source.Sleep
+	h.repace(t, roomy, deps)
 	h.fake.FailNext(zendeskfake.Failure{Kind: zendeskfake.RateLimited, RetryAfter: time.Second})
 	start := time.Now()
 	h.mustPoll(t)
@@ -318,20 +332,20 @@ func TestRetryAfterRealSecond(t *testing.T) {
 func TestTokenNeverPrinted(t *testing.T) {
 	h := newHarness(t, zendeskfake.Options{Email: testEmail, Token: "another-token"}, nil)
 	err := h.poll(t)
-	if !errors.Is(err, ErrUnauthorized) {
+	if !errors.Is(err, vendorhttp.ErrUnauthorized) {
 		t.Fatalf("poll with a refused token: got %v, want ErrUnauthorized", err)
 	}
 	h.fake.FailNext(zendeskfake.Failure{Kind: zendeskfake.ServerError, Count: 10})
 	err2 := h.poll(t)
 	out := strings.Join([]string{err.Error(), err2.Error(), h.logs.String(),
-		fmt.Sprintf("%+v %#v %v", h.src.cfg, h.src.cfg, *h.src.c)}, "\n")
-	basic := string(authHeader(testEmail, testToken))
-	for _, secret := range []string{testToken, strings.TrimPrefix(basic, "Basic ")} {
+		fmt.Sprintf("%+v %#v %v %+v", h.src.cfg, h.src.cfg, h.src.c.Client, h.src)}, "\n")
+	basic := base64.StdEncoding.EncodeToString([]byte(testEmail + "/token:" + testToken))
+	for _, secret := range []string{testToken, basic} {
 		if strings.Contains(out, secret) {
 			t.Errorf("output contains the credential %q:\n%s", secret, out)
 		}
 	}
-	if !strings.Contains(h.logs.String(), "zendesk_retry") {
+	if !strings.Contains(h.logs.String(), "request_retry") {
 		t.Errorf("logs: got %q, want the retries logged (so the check above looked at real output)", h.logs.String())
 	}
 }
@@ -371,7 +385,7 @@ func TestUnauthorizedStatusIsNotRetried(t *testing.T) {
 	h := newHarness(t, zendeskfake.Options{}, nil)
 	h.fake.FailNext(zendeskfake.Failure{Kind: zendeskfake.Unauthorized})
 	err := h.poll(t)
-	if !errors.Is(err, ErrUnauthorized) || len(h.fake.Requests()) != 1 {
+	if !errors.Is(err, vendorhttp.ErrUnauthorized) || len(h.fake.Requests()) != 1 {
 		t.Errorf("got %v after %d requests, want ErrUnauthorized after 1", err, len(h.fake.Requests()))
 	}
 	if n := h.requestCount(endpointTickets, strconv.Itoa(http.StatusUnauthorized)); n != 1 {
@@ -434,5 +448,54 @@ func TestBearerTokenWithoutEmail(t *testing.T) {
 	h.mustPoll(t)
 	if reqs := h.fake.Requests(); len(reqs) == 0 || !reqs[0].Authorized || h.st.Len() != 1 {
 		t.Errorf("got %+v and %d tickets, want authorized bearer requests and 1 ticket", reqs, h.st.Len())
+	}
+}
+
+// TestRetryAfterOfADayEndsThePoll: a Retry-After beyond the layer's cap ends the poll at once
+// (the source goes down with the reason) instead of sleeping in it, and the next poll sends
+// nothing before Zendesk allows.
+func TestRetryAfterOfADayEndsThePoll(t *testing.T) {
+	h := newHarness(t, zendeskfake.Options{}, nil)
+	h.fake.Put(zTicket(1, t0.Add(-time.Hour)))
+	h.fake.FailNext(zendeskfake.Failure{Kind: zendeskfake.RateLimited, RetryAfter: 24 * time.Hour})
+	err := h.poll(t)
+	if !errors.Is(err, vendorhttp.ErrRateLimited) || !strings.Contains(err.Error(), "in 24h0m0s (429 with Retry-After)") {
+		t.Fatalf("poll: got %v, want ErrRateLimited saying when and why", err)
+	}
+	h.clk.Advance(time.Hour)
+	if err := h.poll(t); !errors.Is(err, vendorhttp.ErrRateLimited) {
+		t.Fatalf("an hour later: got %v, want ErrRateLimited", err)
+	}
+	if got := len(h.fake.Requests()); got != 1 || len(h.clk.Sleeps()) != 0 {
+		t.Errorf("requests %d, sleeps %v; want the one refused request and no sleep", got, h.clk.Sleeps())
+	}
+	h.clk.Advance(23 * time.Hour)
+	h.mustPoll(t)
+	if h.st.Len() != 1 {
+		t.Errorf("stored after the day: %d, want 1", h.st.Len())
+	}
+}
+
+// TestRedirectToAnotherPortKeepsToken: an answer that redirects to another port of the same
+// host is refused before anything is sent there, so the token never reaches it.
+func TestRedirectToAnotherPortKeepsToken(t *testing.T) {
+	var leaked []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked = append(leaked, r.Header.Get("Authorization"))
+	}))
+	defer other.Close()
+	zd := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusFound)
+	}))
+	defer zd.Close()
+	h := newHarness(t, zendeskfake.Options{}, nil)
+	h.src.cfg.URL = zd.URL
+	h.repace(t, limits, h.deps())
+	err := h.poll(t)
+	if !errors.Is(err, vendorhttp.ErrRedirect) || strings.Contains(err.Error(), testToken) {
+		t.Errorf("poll: got %v, want a refused redirect without the token", err)
+	}
+	if len(leaked) > 0 {
+		t.Errorf("the other port got %d requests (Authorization %q)", len(leaked), leaked)
 	}
 }

@@ -4,9 +4,9 @@
 // A poll reads the cursor-based incremental ticket export (users and organizations sideloaded),
 // then the incremental ticket metric events, which become native SLA clocks on the stored
 // tickets. Satisfaction ratings and the organizations list are read only when a page needs them,
-// so a poll with no changes costs two requests. Requests are paced per Zendesk's limits (10 a
-// minute for incremental exports), 429s wait for Retry-After, 5xx and timeouts back off with
-// jitter a bounded number of times.
+// so a poll with no changes costs two requests. Requests go through the shared vendor HTTP layer
+// (collector/source/vendorhttp), paced per Zendesk's limits (10 a minute for incremental
+// exports; client.go), with its one retry policy.
 //
 // Mapping decisions, from the API reference:
 //   - Key is the numeric id, URL <base>/agent/tickets/<id>, tags are labels.
@@ -32,11 +32,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"maps"
-	"math/rand/v2"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -49,7 +46,6 @@ import (
 
 // Defaults for keys the config leaves empty.
 const (
-	defaultTimeout          = 30 * time.Second
 	maxPerPage              = 1000 // the incremental ticket export's documented maximum
 	defaultResolutionMetric = metricRequesterWaitTime
 	// initialHistory is how far back the first sync starts. Tickets untouched for longer are
@@ -65,7 +61,7 @@ const (
 type Source struct {
 	cfg              config.Source
 	uiBase           string // base URL without a trailing slash, for ticket links
-	c                *client
+	c                client
 	log              *slog.Logger
 	now              func() time.Time
 	perPage          int
@@ -83,39 +79,27 @@ type Source struct {
 	sched   scheduleCache
 }
 
-// New builds a Zendesk source from its config. The token is read here, once; a missing token
+// New builds a Zendesk source from its config. The token is checked here, once; a missing token
 // or an unusable URL is a start-up error.
 func New(cfg config.Source, deps source.Deps) (source.Source, error) {
 	return newSource(cfg, deps)
 }
 
 func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
-	base, err := url.Parse(strings.TrimRight(cfg.URL, "/"))
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("zendesk source %q: url %q is not an http(s) URL", cfg.Name, cfg.URL)
-	}
-	token, err := cfg.Auth.Token()
-	if err != nil {
-		return nil, fmt.Errorf("zendesk source %q: %w", cfg.Name, err)
-	}
 	if deps.Logger == nil {
-		deps.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	if deps.Stats == nil {
-		deps.Stats = source.NewStats()
+		deps.Logger = slog.New(slog.DiscardHandler)
 	}
 	if deps.Now == nil {
 		deps.Now = time.Now
 	}
-	if deps.HTTPClient == nil {
-		deps.HTTPClient = &http.Client{}
-	}
-	if deps.Sleep == nil {
-		deps.Sleep = source.Sleep
+	c, err := newClient(cfg, deps, limits)
+	if err != nil {
+		return nil, err
 	}
 	s := &Source{
 		cfg:              cfg,
-		uiBase:           base.String(),
+		uiBase:           strings.TrimRight(cfg.URL, "/"),
+		c:                c,
 		log:              deps.Logger,
 		now:              deps.Now,
 		perPage:          maxPerPage,
@@ -144,22 +128,6 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 	}
 	if s.resolutionMetric == "" {
 		s.resolutionMetric = defaultResolutionMetric
-	}
-	timeout := time.Duration(cfg.Timeout)
-	if timeout <= 0 {
-		timeout = defaultTimeout
-	}
-	s.c = &client{
-		base:    base,
-		http:    deps.HTTPClient,
-		auth:    ptrTo(authHeader(cfg.Auth.Email, token)),
-		timeout: timeout,
-		pacer:   newPacer(deps.Now, defaultBudgets()),
-		stats:   deps.Stats,
-		now:     deps.Now,
-		sleep:   deps.Sleep,
-		jitter:  rand.Float64,
-		log:     deps.Logger,
 	}
 	return s, nil
 }
@@ -261,8 +229,6 @@ func (s *Source) fetchOrganizations(ctx context.Context) error {
 		}
 	}
 }
-
-func ptrTo[T any](v T) *T { return &v }
 
 // errNoProgress guards the paging loops against an API that keeps answering the same page.
 var errNoProgress = errors.New("zendesk: the export did not advance")

@@ -3,7 +3,6 @@ package desk
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"testing"
 	"time"
 
@@ -42,11 +41,11 @@ func TestDesksServeTheWorldOverTheWire(t *testing.T) {
 			clock := sourcetest.NewClock(start)
 			src, err := c.factory(config.Source{
 				Name: "desk", Type: string(c.kind), URL: d.URL, PageSize: 100,
-				Auth:             config.Auth{Email: d.Email, Secret: "t0ken-for-the-test"},
+				Auth:             config.Auth{Email: d.Email, Secret: config.NewSecret("t0ken-for-the-test")},
 				ResolutionMetric: "requester_wait_time", DefaultPriority: "p3", SLA: config.SLANative,
 				CustomerFrom: []config.MatchRule{{Kind: config.MatchOrganization}},
 			}, source.Deps{Logger: slog.New(slog.DiscardHandler), Stats: source.NewStats(), Now: clock.Now,
-				HTTPClient: &http.Client{Timeout: 10 * time.Second}, Sleep: clock.Sleep})
+				Sleep: clock.Sleep})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -36,7 +36,7 @@ func TestDemoConfig(t *testing.T) {
 	// With a place to reach each desk, the config passes the checks a file does.
 	for i := range cfg.Sources {
 		cfg.Sources[i].URL = DefaultBaseURL(cfg.Sources[i].Type)
-		cfg.Sources[i].Auth.Secret = "t"
+		cfg.Sources[i].Auth.Secret = config.NewSecret("t")
 	}
 	if err := cfg.Validate("demo"); err != nil {
 		t.Errorf("the demo config is invalid: %v", err)
