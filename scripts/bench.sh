@@ -15,4 +15,5 @@ run -bench '.' -benchmem ./collector/source/jira/
 run -bench '.' -benchtime 5x ./collector/source/zendesk/
 run -bench '.' -benchmem ./collector/sla/
 run -bench '.' -benchmem ./collector/match/
+run -bench 'PolicyEveryCustomer|ParseCustomers|AliasFanOut' -benchtime=3x ./collector/config/
 echo "results in $out"

@@ -18,7 +18,7 @@ sources:
     type: jira
     url: https://jsm.example.invalid
     auth: {token_env: CUSTOPS_RELOAD_TEST_TOKEN}
-    poll_interval: 50ms
+    poll_interval: 10s
 customers:
   - id: northwind
     name: Northwind Payments

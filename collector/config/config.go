@@ -24,6 +24,8 @@ type Config struct {
 	Calendars         map[string]Calendar `yaml:"calendars"`
 	OfficialChannels  []ticket.Channel    `yaml:"official_channels"` // default [portal, email, api]
 	Risk              Risk                `yaml:"risk"`
+
+	byID map[string]int // customer id -> index in Customers (index.go)
 }
 
 // Source is one ticketing system to poll.

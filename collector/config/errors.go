@@ -14,6 +14,7 @@ type FieldError struct {
 }
 
 // Error formats the problem like a compiler does: "custops.yml:14: customers[2].tier: message".
+// Values quoted in it are clipped (limits.go): the line says where the rest is.
 func (e *FieldError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
@@ -22,10 +23,10 @@ func (e *FieldError) Error() string {
 	}
 	b.WriteString(": ")
 	if e.Field != "" {
-		b.WriteString(e.Field)
+		b.WriteString(clipQuoted(e.Field, maxShownPath))
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(clipQuoted(e.Msg, maxShownMessage))
 	return b.String()
 }
 

@@ -3,8 +3,6 @@ package config
 import (
 	"bytes"
 	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -17,9 +15,9 @@ import (
 // Load reads, decodes, defaults and validates the configuration file at path. Every problem found
 // is returned at once as Errors, each naming the file, line and field.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading config: %w", err)
+		return nil, err
 	}
 	return Parse(data, path)
 }
@@ -31,8 +29,8 @@ var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // anchors a relative token_file.
 func Parse(data []byte, filename string) (*Config, error) {
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, syntaxError(filename, err)
+	if err := decodeTree(data, filename, &root); err != nil {
+		return nil, err
 	}
 	if len(root.Content) == 0 || root.Content[0].ShortTag() == "!!null" {
 		return nil, &FieldError{File: filename, Msg: "configuration is empty"}
@@ -62,10 +60,12 @@ func Parse(data []byte, filename string) (*Config, error) {
 
 	// Pass 3: meaning. Fields that failed pass 1 are skipped so a mistake is reported once.
 	v.config(cfg)
+	v.limits(cfg)
 	if err := v.result(); err != nil {
 		return nil, err
 	}
 	cfg.resolvePaths(filepath.Dir(filename))
+	cfg.index()
 	return cfg, nil
 }
 

@@ -72,6 +72,12 @@ func TestLoadInvalid(t *testing.T) {
 		{"token-in-env", `:6: sources[0].auth.token_env: must be the name of an environment variable (like JIRA_TOKEN), not the token itself`},
 		{"syntax", `:10: invalid YAML: mapping values are not allowed in this context`},
 		{"empty", `: configuration is empty`},
+		{"poll-interval-long", `:1: poll_interval: must be between 10s and 1d, got 100y`},
+		{"poll-interval-short", `:8: sources[0].poll_interval: must be between 10s and 1d, got 1ms`},
+		{"reconcile-interval", `:2: reconcile_interval: must be between 10s and 1d, got 30d`},
+		{"timeout", `:8: sources[0].timeout: must be between 1s and 5m, got 1y`},
+		{"second-document", `:29: a second YAML document (after ---): custops reads one; merge them or remove the ---`},
+		{"aliases", `:7: YAML aliases expand the file by more than 1000000 nodes (this alias repeats the 111111 nodes of the anchor at line 6): write the values out or use fewer aliases`},
 	}
 	files, err := filepath.Glob("testdata/invalid-*.yml")
 	if err != nil {

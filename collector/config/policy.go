@@ -44,7 +44,7 @@ func (p Policy) SLANames() []string {
 // states, compliance target). An unknown id yields the zero Policy. The result shares nothing with
 // the configuration, so callers may keep or modify it.
 func (c *Config) Policy(customerID string) Policy {
-	i := slices.IndexFunc(c.Customers, func(cu Customer) bool { return cu.ID == customerID })
+	i := c.customerIndex(customerID)
 	if i < 0 {
 		return Policy{}
 	}
@@ -121,7 +121,7 @@ func (c *Config) PollIntervalOf(s Source) time.Duration {
 
 // CustomerByID returns the customer with the given id.
 func (c *Config) CustomerByID(id string) (Customer, bool) {
-	i := slices.IndexFunc(c.Customers, func(cu Customer) bool { return cu.ID == id })
+	i := c.customerIndex(id)
 	if i < 0 {
 		return Customer{}, false
 	}

@@ -117,6 +117,7 @@ func sortedKeys[V any](m map[string]V) []string {
 func (c *Config) Validate(name string) error {
 	v := &validator{file: name}
 	v.config(c)
+	c.index()
 	return v.result()
 }
 

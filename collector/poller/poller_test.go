@@ -235,7 +235,7 @@ func TestBackoff(t *testing.T) {
 	}
 	for _, c := range cases {
 		for range 50 {
-			if d := backoff(c.n, time.Minute, c.max); d < c.lo || d > c.hi {
+			if d := backoff(c.n, c.max); d < c.lo || d > c.hi {
 				t.Errorf("backoff(%d, max %v) = %v, want within [%v, %v]", c.n, c.max, d, c.lo, c.hi)
 			}
 		}

@@ -60,7 +60,7 @@ func (r *runner) run(ctx context.Context, p *Poller) {
 		delay := r.interval
 		if err != nil {
 			failures++
-			delay = backoff(failures, r.interval, p.maxBackoff(r.interval))
+			delay = backoff(failures, p.maxBackoff(r.interval))
 			r.logger.Error("poll failed; keeping the last good data", "err", err, "failures", failures, "retry_in", delay)
 		} else {
 			if failures > 0 {
@@ -88,19 +88,29 @@ func (r *runner) stop() {
 	<-r.done
 }
 
+// maxRetryDelay bounds every retry delay, whatever the interval: the config bounds poll
+// intervals to a day, and a configuration built in Go must not overflow 5 intervals into a
+// negative delay (a 100-year interval did: 1,600 polls a second).
+const maxRetryDelay = 24 * time.Hour
+
 func (p *Poller) maxBackoff(interval time.Duration) time.Duration {
 	if p.opts.MaxBackoff > 0 {
-		return p.opts.MaxBackoff
+		return min(p.opts.MaxBackoff, maxRetryDelay)
 	}
-	return 5 * interval
+	if interval >= maxRetryDelay/5 {
+		return maxRetryDelay
+	}
+	return max(5*interval, time.Millisecond)
 }
 
-// backoff is the retry delay after the n-th consecutive failure: 5s doubling, capped, with up to
-// 20% jitter so several exporters do not retry in step.
-func backoff(n int, interval, ceiling time.Duration) time.Duration {
+// backoff is the retry delay after the n-th consecutive failure: 5s doubling, capped by ceiling
+// (and maxRetryDelay), with up to 20% jitter so several exporters do not retry in step. It is
+// never negative, whatever n and ceiling.
+func backoff(n int, ceiling time.Duration) time.Duration {
+	ceiling = min(max(ceiling, time.Millisecond), maxRetryDelay)
 	d := 5 * time.Second
 	for i := 1; i < n && d < ceiling; i++ {
-		d *= 2
+		d *= 2 // d < ceiling <= a day: cannot overflow
 	}
 	d = min(d, ceiling)
 	if d < time.Second {
