@@ -58,6 +58,7 @@ const (
 	CheckUnknownPriority  = "unknown_priority"
 	CheckUnknownStatus    = "unknown_status"
 	CheckUnknownChannel   = "unknown_channel"
+	CheckTruncatedField   = "truncated_field" // a field past ticket's limits, stored cut
 )
 
 // Window is a trailing window ending at the snapshot instant: a value of the window label.

@@ -121,7 +121,7 @@ func (p *Poller) build(cfg *config.Config, keep []*runner) ([]*runner, error) {
 			name:     sc.Name,
 			cfg:      sc,
 			src:      src,
-			view:     p.opts.Store.Source(sc.Name),
+			view:     source.Limited(p.opts.Store.Source(sc.Name)), // tickets enter the store here: cut to the ticket limits
 			stats:    stats,
 			interval: interval,
 			logger:   logger,

@@ -45,14 +45,17 @@ func TestDataQuality(t *testing.T) {
 		tk(cust("alpha"), quality(ticket.QualityUnmappedCustomer)),                               // the source's claim is not the snapshot's verdict
 		tk(src("zendesk"), cust(""), quality(ticket.QualityUnknownStatus, ticket.QualityUnknownChannel)),
 		tk(src("zendesk"), cust("beta"), quality(ticket.QualityUnknownStatus)),
-		tk(src("elsewhere"), cust(""), quality(ticket.QualityUnknownStatus)), // not configured: ignored
+		tk(src("zendesk"), cust("beta"), quality(ticket.QualityTruncatedField)), // cut at the store's entry
+		tk(src("elsewhere"), cust(""), quality(ticket.QualityUnknownStatus)),    // not configured: ignored
 	}
 	got := compute(tickets...).DataQuality
 	want := []DataQuality{
+		{"jsm", ticket.QualityTruncatedField, 0},
 		{"jsm", ticket.QualityUnknownChannel, 0},
 		{"jsm", ticket.QualityUnknownPriority, 1},
 		{"jsm", ticket.QualityUnknownStatus, 0},
 		{"jsm", ticket.QualityUnmappedCustomer, 2},
+		{"zendesk", ticket.QualityTruncatedField, 1},
 		{"zendesk", ticket.QualityUnknownChannel, 1},
 		{"zendesk", ticket.QualityUnknownPriority, 0},
 		{"zendesk", ticket.QualityUnknownStatus, 2},

@@ -9,7 +9,8 @@ import (
 
 // The data-quality checks by index, in output order: sorted by check name.
 const (
-	checkUnknownChannel = iota
+	checkTruncatedField = iota
+	checkUnknownChannel
 	checkUnknownPriority
 	checkUnknownStatus
 	checkUnmapped
@@ -19,6 +20,8 @@ const (
 // checkName is the `check` label of a check index.
 func checkName(i int) string {
 	switch i {
+	case checkTruncatedField:
+		return ticket.QualityTruncatedField
 	case checkUnknownChannel:
 		return ticket.QualityUnknownChannel
 	case checkUnknownPriority:
@@ -39,6 +42,8 @@ func (q *qualityCounts) count(t *ticket.Ticket) {
 	for _, f := range t.Quality {
 		i := -1
 		switch f {
+		case ticket.QualityTruncatedField:
+			i = checkTruncatedField
 		case ticket.QualityUnknownChannel:
 			i = checkUnknownChannel
 		case ticket.QualityUnknownPriority:

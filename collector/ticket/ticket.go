@@ -101,6 +101,7 @@ const (
 	QualityUnknownPriority  = catalog.CheckUnknownPriority
 	QualityUnknownStatus    = catalog.CheckUnknownStatus
 	QualityUnknownChannel   = catalog.CheckUnknownChannel
+	QualityTruncatedField   = catalog.CheckTruncatedField // set by Clip (limits.go)
 )
 
 // Organization is a customer organization as the source names it: a JSM organization (Name only)
