@@ -178,7 +178,7 @@ var corruptions = []corruption{
 	{name: "emptied to a few bytes", seeds: 1, damage: func(t *testing.T, path string, _ *rand.Rand) {
 		truncate(t, path, func(int64) int64 { return 100 })
 	}},
-	{name: "garbage pages", seeds: 30, damage: func(t *testing.T, path string, r *rand.Rand) {
+	{name: "garbage pages", seeds: 20, damage: func(t *testing.T, path string, r *rand.Rand) {
 		rewrite(t, path, func(b []byte) []byte {
 			pages := len(b) / pageSize
 			for range 1 + r.IntN(3) {
@@ -190,7 +190,7 @@ var corruptions = []corruption{
 			return b
 		})
 	}},
-	{name: "flipped bytes", seeds: 120, damage: func(t *testing.T, path string, r *rand.Rand) {
+	{name: "flipped bytes", seeds: 80, damage: func(t *testing.T, path string, r *rand.Rand) {
 		rewrite(t, path, func(b []byte) []byte {
 			for range 1 + r.IntN(8) {
 				b[r.IntN(len(b))] ^= byte(1 + r.IntN(255))
@@ -205,7 +205,7 @@ var corruptions = []corruption{
 // usable store without a crash, and after a re-sync the store equals a clean sync ticket by ticket,
 // also after one more restart. A damage the store cannot detect must therefore be harmless.
 func TestCorruptionRecovers(t *testing.T) {
-	desk := newDesk(150)
+	desk := newDesk(100)
 	want := cleanSync(t, desk)
 	template := t.TempDir()
 	s, err := open(template, discard(), fastOptions)
