@@ -117,7 +117,7 @@ func crashConfig(t *testing.T, stateDir string, desks map[string]string) string 
 	t.Helper()
 	cfg := sim.DemoConfig()
 	cfg.StateDir = stateDir
-	cfg.PollInterval = config.Duration(2 * time.Second)
+	cfg.PollInterval = config.Duration(10 * time.Second) // the shortest a file may set
 	for i := range cfg.Sources {
 		s := &cfg.Sources[i]
 		s.URL = desks[s.Type]
