@@ -118,6 +118,7 @@ func syntheticScrape(customers []string) []fakeSeries {
 		}
 		add(catalog.MetricSourceRateLimitWaitsTotal, func(i int) float64 { return float64(i / 4) }, catalog.LabelSource, s)
 		add(catalog.MetricSourceTickets, constant(100*f), catalog.LabelSource, s)
+		add(catalog.MetricSourceClockSkew, constant(f-2), catalog.LabelSource, s)
 	}
 	add(catalog.MetricSnapshotTimestamp, constant(float64(evalAt.Unix())-10))
 	add(catalog.MetricSnapshotDuration, constant(0.05))

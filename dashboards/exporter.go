@@ -24,6 +24,8 @@ func Exporter(opts Options) (dashboard.Dashboard, error) {
 		pollDurationGraph(6, 0), requestsGraph(7, 8), rateLimitGraph(8, 16),
 		// Row 3, y=12 h=8: what the exporter holds.
 		ticketsHeldGraph(9, 0), dataQualityGraph(10, 8), snapshotDurationGraph(11, 16),
+		// Row 4, y=20 h=8: whether the sources' clocks can be trusted.
+		clockSkewGraph(12, 0),
 	} {
 		b.WithPanel(p)
 	}
@@ -136,6 +138,15 @@ func dataQualityGraph(id, x uint32) *timeseries.PanelBuilder {
 			"truncated_field: a summary, labels, organizations or a field value past custops' limits, stored cut."},
 		rangeQuery("A", catalog.Agg("sum", catalog.MetricDataQualityTickets, s, c), "{{"+s+"}} {{"+c+"}}")).
 		Min(0)
+}
+
+func clockSkewGraph(id, x uint32) *timeseries.PanelBuilder {
+	s := catalog.LabelSource
+	return timeseriesPanel(spec{id: id, title: "Source clock skew", unit: unitSeconds, x: x, y: 20, w: 24, h: 8,
+		desc: "How far each source's clock (the Date header of its answers) is ahead of the exporter's; negative when behind. " +
+			"Cursors never pass the source's own time, so skew costs re-reads, never lost changes; minutes of skew on either side " +
+			"still skew ages and time-left between polls: fix NTP on the side that is off."},
+		rangeQuery("A", catalog.Agg("max", catalog.MetricSourceClockSkew, s), "{{"+s+"}}"))
 }
 
 func snapshotDurationGraph(id, x uint32) *timeseries.PanelBuilder {

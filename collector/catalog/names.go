@@ -47,6 +47,7 @@ const (
 	MetricSourceRequestsTotal        = "custops_source_requests_total"
 	MetricSourceRateLimitWaitsTotal  = "custops_source_rate_limit_waits_total"
 	MetricSourceTickets              = "custops_source_tickets"
+	MetricSourceClockSkew            = "custops_source_clock_skew_seconds"
 	MetricConfigLastReloadSuccessful = "custops_config_last_reload_successful"
 	MetricBuildInfo                  = "custops_build_info"
 )
@@ -85,5 +86,5 @@ var Catalogue = []string{
 	MetricDataQualityTickets, MetricSnapshotTimestamp, MetricSnapshotDuration,
 	MetricSourceUp, MetricSourceLastSuccessTimestamp, MetricSourcePollDuration,
 	MetricSourcePollInterval, MetricSourceRequestsTotal, MetricSourceRateLimitWaitsTotal,
-	MetricSourceTickets, MetricConfigLastReloadSuccessful, MetricBuildInfo,
+	MetricSourceTickets, MetricSourceClockSkew, MetricConfigLastReloadSuccessful, MetricBuildInfo,
 }

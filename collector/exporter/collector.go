@@ -103,6 +103,9 @@ func collectSource(emit func(prometheus.Metric), s poller.SourceHealth) {
 	}
 	waits, _ := s.Stats.RateLimitWaits()
 	emit(prometheus.MustNewConstMetric(sourceRateLimitWaitsDesc, prometheus.CounterValue, waits, s.Name))
+	if skew, ok := s.Stats.Skew(); ok { // absent until an answer carried a Date
+		emit(prometheus.MustNewConstMetric(sourceClockSkewDesc, prometheus.GaugeValue, skew.Seconds(), s.Name))
+	}
 }
 
 func collectCustomer(emit func(prometheus.Metric), c *snapshot.Customer) {

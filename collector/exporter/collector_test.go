@@ -78,6 +78,7 @@ func testState() fakeState {
 	stats.Request("search", "200")
 	stats.Request("search", "429")
 	stats.RateLimitWait(2 * time.Second)
+	stats.ClockSkew(-3 * time.Second)
 	return fakeState{reload: true, view: &poller.View{
 		Took: 120 * time.Millisecond,
 		Snapshot: &snapshot.Snapshot{

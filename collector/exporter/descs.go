@@ -126,6 +126,9 @@ var (
 	sourceTicketsDesc = desc(catalog.MetricSourceTickets,
 		"Tickets of the source held in the store.",
 		catalog.LabelSource)
+	sourceClockSkewDesc = desc(catalog.MetricSourceClockSkew,
+		"Seconds the source's clock (the Date header of its last answer) is ahead of the exporter's, negative when behind, in whole seconds; cursors never pass the source's own time.",
+		catalog.LabelSource)
 	configReloadDesc = desc(catalog.MetricConfigLastReloadSuccessful,
 		"Whether the last configuration reload succeeded.")
 )
@@ -138,5 +141,5 @@ var allDescs = []*prometheus.Desc{
 	resolutionTimeDesc, riskScoreDesc, riskFactorDesc, dataQualityDesc, snapshotTimestampDesc,
 	snapshotDurationDesc, sourceUpDesc, sourceLastSuccessDesc, sourcePollDurationDesc,
 	sourcePollIntervalDesc, sourceRequestsDesc, sourceRateLimitWaitsDesc, sourceTicketsDesc,
-	configReloadDesc,
+	sourceClockSkewDesc, configReloadDesc,
 }

@@ -88,6 +88,8 @@ type Stats struct {
 	requests        map[RequestKey]float64
 	rateLimitWaits  float64
 	rateLimitWaited time.Duration
+	skew            time.Duration
+	skewKnown       bool
 }
 
 // NewStats returns empty counters.
@@ -106,6 +108,21 @@ func (s *Stats) RateLimitWait(d time.Duration) {
 	s.rateLimitWaits++
 	s.rateLimitWaited += d
 	s.mu.Unlock()
+}
+
+// ClockSkew records how far the vendor's clock was ahead of ours (negative: behind) in its last
+// answer, as its Date header said.
+func (s *Stats) ClockSkew(d time.Duration) {
+	s.mu.Lock()
+	s.skew, s.skewKnown = d, true
+	s.mu.Unlock()
+}
+
+// Skew returns the last clock skew recorded, and false before any answer carried a date.
+func (s *Stats) Skew() (time.Duration, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.skew, s.skewKnown
 }
 
 // RequestCount is one counter value.

@@ -134,6 +134,7 @@ func Start(o Options) (*Demo, error) {
 			World:  d.world(s.Type, ""),
 			Email:  deskEmail,
 			Token:  token,
+			Now:    o.Now,
 			Logger: o.Logger,
 		})
 		if err != nil {

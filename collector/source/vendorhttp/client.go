@@ -132,6 +132,7 @@ type Client struct {
 
 	mu    sync.Mutex
 	holds map[string]hold // by class: no request before until, as the vendor asked
+	clock vendorClock     // what the answers' Date headers said (clock.go)
 }
 
 // hold is an instant the vendor named, before which a class sends nothing.
@@ -231,6 +232,7 @@ func (c *Client) Do(ctx context.Context, r Request, out any) error {
 		now := c.now()
 		if h != nil {
 			c.observe(r.Class, h, now)
+			c.observeDate(h, now)
 		}
 		retryAt = time.Time{}
 		switch {

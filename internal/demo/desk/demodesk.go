@@ -43,6 +43,7 @@ type Desk struct {
 	Email string
 
 	world  *sim.World
+	now    func() time.Time // the desk's own clock: the ticket clock
 	pub    publisher
 	server *http.Server
 	down   atomic.Bool
@@ -55,10 +56,14 @@ type Desk struct {
 
 // Options build a Desk.
 type Options struct {
-	Kind   Kind
-	World  sim.WorldOptions
-	Email  string
-	Token  string // requests must carry it, as the real vendors require
+	Kind  Kind
+	World sim.WorldOptions
+	Email string
+	Token string // requests must carry it, as the real vendors require
+	// Now is the desk's clock, the demo's ticket clock: it stamps the answers' Date header, as a
+	// vendor's own clock does (RFC 9110 section 6.6.1), so the sources measure no skew against a
+	// demo that runs faster than the wall clock. Default time.Now.
+	Now    func() time.Time
 	Logger *slog.Logger
 }
 
@@ -72,11 +77,14 @@ func Start(o Options) (*Desk, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	d := &Desk{Kind: o.Kind, URL: "http://" + l.Addr().String(), Email: o.Email,
-		world: w, logger: o.Logger, keys: map[string]bool{}}
+		world: w, now: o.Now, logger: o.Logger, keys: map[string]bool{}}
 	switch o.Kind {
 	case Jira:
-		d.pub = &jiraPublisher{jirafake.New(jirafake.Options{Flavor: jirafake.Cloud, Email: o.Email, Token: o.Token})}
+		d.pub = &jiraPublisher{jirafake.New(jirafake.Options{Flavor: jirafake.Cloud, Email: o.Email, Token: o.Token, Now: o.Now})}
 	case Zendesk:
 		zp := &zendeskPublisher{Server: zendeskfake.New(zendeskfake.Options{Email: o.Email, Token: o.Token, BaseURL: d.URL, EventsPageSize: demoEventsPageSize}), seen: map[eventKey]bool{}}
 		for _, c := range w.Customers() {
@@ -102,6 +110,7 @@ func Start(o Options) (*Desk, error) {
 
 // ServeHTTP answers 503 while the desk is down, like a vendor outage, and serves the fake otherwise.
 func (d *Desk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Date", d.now().UTC().Format(http.TimeFormat))
 	if d.down.Load() {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusServiceUnavailable)

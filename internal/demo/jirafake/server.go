@@ -287,6 +287,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, endpoint string, fault Fault, faulted bool) {
+	// Every answer carries the vendor's clock in Date (RFC 9110 section 6.6.1), the fake's own
+	// Now: a fake clock set apart from the source's is a skewed vendor.
+	w.Header().Set("Date", s.opts.Now().UTC().Format(http.TimeFormat))
 	if faulted {
 		for k, vs := range fault.Header {
 			for _, v := range vs {
