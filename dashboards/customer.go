@@ -119,7 +119,7 @@ func backlogStat(id, x uint32, tickets string) *stat.PanelBuilder {
 func oldestStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Oldest open ticket", unit: unitSeconds, x: x, y: 0, w: 3, h: 5,
 		desc: "Age of the oldest open ticket, any priority. Fixed bands: orange from 7 days, red from 30 days."},
-		rangeQuery("A", catalog.Agg("max", cust(catalog.MetricOldestOpenTicketAge)), "oldest")).
+		rangeQuery("A", "time() - "+catalog.Agg("min", cust(catalog.MetricOldestOpenTicketCreated)), "oldest")).
 		Thresholds(thresholds(levels(colorGreen, step{7 * 86400, colorOrange}, step{30 * 86400, colorRed}))).
 		Decimals(0)
 }

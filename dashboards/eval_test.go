@@ -63,7 +63,7 @@ func syntheticScrape(customers []string) []fakeSeries {
 			for ai, a := range catalog.AgeBuckets {
 				add(catalog.MetricOpenTicketsByAge, constant(f*float64(ai+1)), cu, c, catalog.LabelPriority, pr, catalog.LabelAge, a.Name)
 			}
-			add(catalog.MetricOldestOpenTicketAge, constant(f*86400*float64(pi+1)), cu, c, catalog.LabelPriority, pr)
+			add(catalog.MetricOldestOpenTicketCreated, constant(float64(evalAt.Unix())-f*86400*float64(pi+1)), cu, c, catalog.LabelPriority, pr)
 			add(catalog.MetricEscalatedOpenTickets, constant(f), cu, c, catalog.LabelPriority, pr)
 			add(catalog.MetricOpenIncidents, constant(f), cu, c, catalog.LabelPriority, pr)
 			for _, s := range slas {

@@ -133,7 +133,7 @@ func riskColumns() []riskColumn {
 			[]dashboard.DynamicConfigValue{prop("unit", unitPercent), prop("decimals", 1),
 				thr(levels(colorRed, step{0, colorGreen})), cellColor("color-background")}},
 		{"G", "Backlog", catalog.Agg("sum", catalog.MetricOpenTickets, c), nil},
-		{"H", "Oldest ticket", catalog.Agg("max", catalog.MetricOldestOpenTicketAge, c),
+		{"H", "Oldest ticket", "time() - " + catalog.Agg("min", catalog.MetricOldestOpenTicketCreated, c),
 			[]dashboard.DynamicConfigValue{prop("unit", unitSeconds)}},
 		{"I", "Open P1", catalog.Agg("sum", catalog.Sel(catalog.MetricOpenTickets, p1), c),
 			[]dashboard.DynamicConfigValue{thr(countThresholds(colorRed)), cellColor("color-text")}},

@@ -66,9 +66,9 @@ func testSnapshot() *snapshot.Snapshot {
 			{1, 2, 3, 2, 1},
 			{0, 0, 0, 0, 2},
 		},
-		OldestAge: snapshot.PerPriority{2 * 86400, 0, 40 * 86400, 45 * 86400},
-		Escalated: snapshot.PerPriority{1, 0, 2, 0},
-		Incidents: snapshot.PerPriority{1, 1, 0, 0},
+		OldestCreated: [4]time.Time{now.Add(-2 * 24 * time.Hour), {}, now.Add(-40 * 24 * time.Hour), now.Add(-45 * 24 * time.Hour)},
+		Escalated:     snapshot.PerPriority{1, 0, 2, 0},
+		Incidents:     snapshot.PerPriority{1, 1, 0, 0},
 		SLAs: []snapshot.SLA{
 			{
 				Name: ticket.SLAFirstResponse, Target: 0.95,

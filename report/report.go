@@ -161,7 +161,7 @@ func Build(snap *snapshot.Snapshot, tickets []*ticket.Ticket, customerOf func(*t
 	r := Report{
 		ID: c.ID, Name: c.Name, Tier: c.Tier,
 		Now: now, WeekStart: now.Add(-Week), SnapshotAt: snap.At,
-		Backlog:        backlogOf(c),
+		Backlog:        backlogOf(c, now),
 		Escalated:      perPriority(c.Escalated),
 		Incidents:      perPriority(c.Incidents),
 		ResponseTime:   timingOf(c.ResponseTime),
@@ -221,10 +221,19 @@ func slaOf(s snapshot.SLA, windows ...int) SLA {
 	return row
 }
 
-func backlogOf(c *snapshot.Customer) Backlog {
+// ageAt is how long before now a ticket was created: 0 for none (zero) and for one created after
+// now (clock skew between systems).
+func ageAt(now, created time.Time) time.Duration {
+	if created.IsZero() {
+		return 0
+	}
+	return max(now.Sub(created), 0)
+}
+
+func backlogOf(c *snapshot.Customer, now time.Time) Backlog {
 	b := Backlog{Total: BacklogRow{Priority: "total"}}
 	for pi, p := range ticket.Priorities {
-		row := BacklogRow{Priority: string(p), Oldest: time.Duration(c.OldestAge[pi] * float64(time.Second))}
+		row := BacklogRow{Priority: string(p), Oldest: ageAt(now, c.OldestCreated[pi])}
 		for si, n := range c.Open[pi] {
 			row.ByState[si] = int(n)
 			row.Open += int(n)

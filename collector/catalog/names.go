@@ -13,7 +13,7 @@ const (
 	MetricCustomerInfo            = "custops_customer_info"
 	MetricOpenTickets             = "custops_open_tickets"
 	MetricOpenTicketsByAge        = "custops_open_tickets_by_age"
-	MetricOldestOpenTicketAge     = "custops_oldest_open_ticket_age_seconds"
+	MetricOldestOpenTicketCreated = "custops_oldest_open_ticket_created_timestamp_seconds"
 	MetricEscalatedOpenTickets    = "custops_escalated_open_tickets"
 	MetricOpenIncidents           = "custops_open_incidents"
 	MetricSLABreachedOpenTickets  = "custops_sla_breached_open_tickets"
@@ -76,7 +76,7 @@ const (
 // Catalogue lists every metric the exporter exposes, for the generators' lint: each must be shown
 // on a board or used by an alert, and nothing else may be queried.
 var Catalogue = []string{
-	MetricCustomerInfo, MetricOpenTickets, MetricOpenTicketsByAge, MetricOldestOpenTicketAge,
+	MetricCustomerInfo, MetricOpenTickets, MetricOpenTicketsByAge, MetricOldestOpenTicketCreated,
 	MetricEscalatedOpenTickets, MetricOpenIncidents, MetricSLABreachedOpenTickets,
 	MetricSLAAtRiskOpenTickets, MetricSLANextBreachTimestamp, MetricSLACompletedCycles,
 	MetricSLAComplianceRatio, MetricCustomerSLATargetRatio, MetricCreatedTickets,

@@ -123,7 +123,9 @@ func collectCustomer(emit func(prometheus.Metric), c *snapshot.Customer) {
 		for bi, b := range catalog.AgeBuckets {
 			gauge(openTicketsByAgeDesc, c.Age[pi][bi], prio, b.Name)
 		}
-		gauge(oldestOpenTicketAgeDesc, c.OldestAge[pi], prio)
+		if created := c.OldestCreated[pi]; !created.IsZero() {
+			gauge(oldestOpenTicketCreatedDesc, unixSeconds(created), prio)
+		}
 		gauge(escalatedOpenTicketsDesc, c.Escalated[pi], prio)
 		gauge(openIncidentsDesc, c.Incidents[pi], prio)
 	}

@@ -46,7 +46,7 @@ func testCustomer(id string) snapshot.Customer {
 	c.Open[0][1] = 2 // p1 in_progress
 	c.Open[2][0] = 5 // p3 new
 	c.Age[2][3] = 1  // p3 7d_30d
-	c.OldestAge[2] = 9 * 24 * 3600
+	c.OldestCreated[2] = at.Add(-9 * 24 * time.Hour)
 	c.Escalated[1] = 1
 	c.Incidents[0] = 1
 	c.SLAs = []snapshot.SLA{

@@ -34,8 +34,8 @@ var (
 	openTicketsByAgeDesc = desc(catalog.MetricOpenTicketsByAge,
 		"Open tickets by priority and age bucket since creation."+cachedNote,
 		catalog.LabelCustomer, catalog.LabelPriority, catalog.LabelAge)
-	oldestOpenTicketAgeDesc = desc(catalog.MetricOldestOpenTicketAge,
-		"Age in seconds of the oldest open ticket per priority, 0 when none is open."+cachedNote,
+	oldestOpenTicketCreatedDesc = desc(catalog.MetricOldestOpenTicketCreated,
+		"When the oldest open ticket per priority was created, in Unix seconds; absent when none is open (its age is time() minus it)."+cachedNote,
 		catalog.LabelCustomer, catalog.LabelPriority)
 	escalatedOpenTicketsDesc = desc(catalog.MetricEscalatedOpenTickets,
 		"Open tickets marked as escalated."+cachedNote,
@@ -134,7 +134,7 @@ var (
 )
 
 var allDescs = []*prometheus.Desc{
-	customerInfoDesc, openTicketsDesc, openTicketsByAgeDesc, oldestOpenTicketAgeDesc,
+	customerInfoDesc, openTicketsDesc, openTicketsByAgeDesc, oldestOpenTicketCreatedDesc,
 	escalatedOpenTicketsDesc, openIncidentsDesc, slaBreachedDesc, slaAtRiskDesc, slaNextBreachDesc,
 	slaCompletedDesc, slaComplianceDesc, slaTargetDesc, createdDesc, resolvedDesc, reopenedDesc,
 	createdByChannelDesc, officialChannelDesc, csatResponsesDesc, csatRatioDesc, responseTimeDesc,

@@ -31,8 +31,10 @@ type Options struct {
 	Now func() time.Time
 	// Wall is the real clock, for health timestamps that Prometheus compares with time().
 	Wall func() time.Time
-	// SnapshotInterval recomputes the view even without polls, so ages and at-risk counts move
-	// with time. Default 15s.
+	// SnapshotInterval is the shortest time between two views that only the passing of time
+	// calls for (a clock turning at risk, a ticket leaving a window): such changes are applied at
+	// their instant, gathered to at most one view per interval. Polls publish views of their own.
+	// Default 15s.
 	SnapshotInterval time.Duration
 	// MaxBackoff caps the retry delay after failed polls. Default: 5 poll intervals.
 	MaxBackoff time.Duration
@@ -54,6 +56,14 @@ type Poller struct {
 	stats   map[string]*source.Stats // by source name, kept across reconfigures so counters never go back
 	ctx     context.Context          // set by Run; runners started later run under it
 	wg      sync.WaitGroup
+
+	journal journal // what the sources changed in the store since the last recompute
+
+	viewMu sync.Mutex // serializes recomputes; guards live and lastView
+	live   *live      // nil before the first recompute
+	// lastView is when the last view was published (wall clock), to gather changes that only
+	// the passing of time calls for.
+	lastView time.Time
 }
 
 // New builds every configured source. An unknown type or a source that cannot be built (a
@@ -118,10 +128,11 @@ func (p *Poller) build(cfg *config.Config, keep []*runner) ([]*runner, error) {
 			return nil, errors.New("source " + quote(sc.Name) + ": " + err.Error())
 		}
 		r := &runner{
-			name:     sc.Name,
-			cfg:      sc,
-			src:      src,
-			view:     source.Limited(p.opts.Store.Source(sc.Name)), // tickets enter the store here: cut to the ticket limits
+			name: sc.Name,
+			cfg:  sc,
+			src:  src,
+			// Tickets enter the store here: cut to the ticket limits, and journaled for the next view.
+			view:     source.Limited(recorder{p.opts.Store.Source(sc.Name), &p.journal}),
 			stats:    stats,
 			interval: interval,
 			logger:   logger,
@@ -226,22 +237,50 @@ func (p *Poller) trigger() {
 	}
 }
 
+// runViews publishes a view after every poll (a runner kicks it) and whenever the passing of
+// time alone changes the numbers: at the snapshot's next such instant, but no sooner than
+// SnapshotInterval after the last view.
 func (p *Poller) runViews(ctx context.Context) {
-	tick := time.NewTicker(p.opts.SnapshotInterval)
-	defer tick.Stop()
+	timer := time.NewTimer(p.untilNextView())
+	defer timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-p.kick:
-		case <-tick.C:
+		case <-timer.C:
 		}
 		p.recompute()
+		timer.Reset(p.untilNextView())
 	}
 }
 
-// recompute publishes a view of the store under the current config.
+// idleWait is how long runViews sleeps when time alone changes nothing: polls wake it anyway.
+const idleWait = time.Hour
+
+// untilNextView returns how long to wait before the passing of time alone calls for a view.
+// The next change is an instant of the ticket clock, which the demo runs faster than the wall
+// clock: the wait is capped at SnapshotInterval times four, so a fast clock is followed too.
+func (p *Poller) untilNextView() time.Duration {
+	p.viewMu.Lock()
+	defer p.viewMu.Unlock()
+	if p.live == nil {
+		return 0
+	}
+	next := p.live.next()
+	if next.IsZero() {
+		return idleWait
+	}
+	wait := min(next.Sub(p.opts.Now()), 4*p.opts.SnapshotInterval)
+	return max(wait, p.lastView.Add(p.opts.SnapshotInterval).Sub(p.opts.Wall()))
+}
+
+// recompute publishes a view of the store under the current config: the snapshot brought up to
+// date with what the sources changed since the last view and with what time changed, or, under
+// a new config, computed from the whole store.
 func (p *Poller) recompute() {
+	p.viewMu.Lock()
+	defer p.viewMu.Unlock()
 	p.mu.Lock()
 	r, runners := p.rules, p.runners
 	p.mu.Unlock()
@@ -253,9 +292,24 @@ func (p *Poller) recompute() {
 		names[i] = rn.name
 		complete = complete && health[i].Synced
 	}
-	v := r.compute(p.opts.Store.Tickets(names...), p.opts.Now())
+	started := time.Now()
+	now := p.opts.Now()
+	p.journal.mu.Lock()
+	if p.live == nil || p.live.rules != r {
+		stored := p.opts.Store.Tickets(names...)
+		p.journal.take() // the store as read holds them
+		p.journal.mu.Unlock()
+		p.live = newLive(r, stored, now)
+	} else {
+		changes := p.journal.take()
+		p.journal.mu.Unlock()
+		p.live.update(changes, now)
+	}
+	v := p.live.view()
+	v.Took = time.Since(started)
 	v.Sources, v.Complete = health, complete
 	p.view.Store(v)
+	p.lastView = p.opts.Wall()
 	if p.opts.OnView != nil {
 		p.opts.OnView(v)
 	}

@@ -274,13 +274,15 @@ func TestComputedSLAClocks(t *testing.T) {
 	r.p.recompute()
 
 	contract := 0
-	for _, tk := range r.p.View().Tickets {
-		if tk.Source != cfg.Sources[0].Name {
-			continue
-		}
-		for _, c := range tk.Clocks {
-			if c.Name == "first_response_contract" {
-				contract++
+	for _, c := range cfg.Customers {
+		for _, tk := range r.p.View().TicketsOf(c.ID) {
+			if tk.Source != cfg.Sources[0].Name {
+				continue
+			}
+			for _, c := range tk.Clocks {
+				if c.Name == "first_response_contract" {
+					contract++
+				}
 			}
 		}
 	}
@@ -489,5 +491,77 @@ func TestReconfigureKeepsUnchangedSources(t *testing.T) {
 	}
 	if p.Config() != next {
 		t.Error("a refused reconfigure changed the config")
+	}
+}
+
+// clockSource stores one open ticket whose resolution clock breaches at breachAt, on its first
+// poll; later polls change nothing.
+type clockSource struct {
+	breachAt time.Time
+	polls    atomic.Int64
+}
+
+func (c *clockSource) Poll(_ context.Context, st source.Store) error {
+	if c.polls.Add(1) > 1 {
+		return nil
+	}
+	goal := time.Hour
+	tk := &ticket.Ticket{Source: "a", Key: "K-1", Priority: ticket.P1, State: ticket.StateNew, Created: c.breachAt.Add(-goal), Updated: c.breachAt.Add(-goal),
+		Attributes: ticket.Attributes{Project: "K"},
+		Clocks: []ticket.Clock{{Name: ticket.SLAResolution, Origin: ticket.OriginNative, Cycles: []ticket.Cycle{
+			{Start: c.breachAt.Add(-goal), Goal: goal, BreachAt: c.breachAt, ObservedAt: c.breachAt.Add(-goal)}}}}}
+	return st.Apply(source.Batch{Upserts: []*ticket.Ticket{tk}, Cursor: []byte("1")})
+}
+
+func (c *clockSource) Reconcile(context.Context, source.Store) error { return nil }
+
+// TestTimeAloneUpdatesTheView: with no poll due for hours, the view shows a clock breached once
+// its breach instant passed: the poller wakes for it instead of rescanning on a timer.
+func TestTimeAloneUpdatesTheView(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	cfg := gatedCfg(t, dir, "", "")
+	cfg.Sources = cfg.Sources[:1]
+	cfg.Sources[0].PollInterval = config.Duration(time.Hour)
+	cfg.Sources[0].CustomerFrom = []config.MatchRule{{Kind: config.MatchProject}}
+	src := &clockSource{breachAt: time.Now().Add(300 * time.Millisecond)}
+	p, err := New(Options{
+		Config:           cfg,
+		Store:            st,
+		Factories:        map[string]source.Factory{"jira": func(config.Source, source.Deps) (source.Source, error) { return src, nil }},
+		SnapshotInterval: 10 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); p.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	breached := func() float64 {
+		v := p.View()
+		if v == nil {
+			return -1
+		}
+		c, _ := v.Customer("northwind")
+		for _, s := range c.SLAs {
+			if s.Name == ticket.SLAResolution {
+				return s.Breached[0]
+			}
+		}
+		return 0
+	}
+	waitUntil(t, "the ticket in the view", func() bool { v := p.View(); return v != nil && len(v.TicketsOf("northwind")) == 1 })
+	if b := breached(); b != 0 && time.Now().Before(src.breachAt) {
+		t.Fatalf("breached %v before the breach instant", b)
+	}
+	waitUntil(t, "the breach in the view", func() bool { return breached() == 1 })
+	if n := src.polls.Load(); n != 1 {
+		t.Errorf("%d polls; the breach must show without one", n)
 	}
 }

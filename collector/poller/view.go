@@ -1,7 +1,9 @@
 package poller
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/custops/custops/collector/config"
@@ -19,18 +21,17 @@ import (
 type View struct {
 	Config   *config.Config
 	Snapshot *snapshot.Snapshot // its At is the view's instant
-	Took     time.Duration      // how long the snapshot took to compute
-	// Tickets are the tickets behind the snapshot, computed SLA clocks included. Nobody may
-	// modify them.
-	Tickets []*ticket.Ticket
+	Took     time.Duration      // how long the snapshot took to bring up to date
 	// Sources is each configured source's health as of the recompute, in config order.
 	Sources []SourceHealth
 	// Complete reports that every source had finished a whole poll (in this run or before a
 	// restart) when the view was computed, so it shows all of them.
 	Complete bool
 
-	rules      *rules
-	byCustomer map[string][]*ticket.Ticket
+	rules *rules
+	// tickets are each customer's tickets behind the snapshot, computed SLA clocks included, in
+	// the order of Snapshot.Customers. Nobody may modify them.
+	tickets [][]*ticket.Ticket
 }
 
 // SourceHealth is one source's poll state.
@@ -54,20 +55,29 @@ func (v *View) CustomerOf(t *ticket.Ticket) string { return v.rules.matcher.Cust
 
 // Customer returns the snapshot's aggregates of one customer.
 func (v *View) Customer(id string) (*snapshot.Customer, bool) {
-	for i := range v.Snapshot.Customers {
-		if v.Snapshot.Customers[i].ID == id {
-			return &v.Snapshot.Customers[i], true
-		}
+	if i, ok := v.customerIndex(id); ok {
+		return &v.Snapshot.Customers[i], true
 	}
 	return nil, false
+}
+
+// customerIndex finds a customer in the snapshot, which lists them sorted by id.
+func (v *View) customerIndex(id string) (int, bool) {
+	return slices.BinarySearchFunc(v.Snapshot.Customers, id, func(c snapshot.Customer, id string) int { return cmp.Compare(c.ID, id) })
 }
 
 // Calendars returns the view's config's calendars: what sla.StatusAt counts each clock's time
 // left on (Calendars.For).
 func (v *View) Calendars() *sla.Calendars { return v.rules.calendars }
 
-// TicketsOf returns the tickets that map to the customer, in no particular order.
-func (v *View) TicketsOf(id string) []*ticket.Ticket { return v.byCustomer[id] }
+// TicketsOf returns the tickets that map to the customer, in no particular order. Nobody may
+// modify the slice or the tickets.
+func (v *View) TicketsOf(id string) []*ticket.Ticket {
+	if i, ok := v.customerIndex(id); ok && i < len(v.tickets) {
+		return v.tickets[i]
+	}
+	return nil
+}
 
 // Source returns the health of the named source.
 func (v *View) Source(name string) (SourceHealth, bool) {
@@ -108,37 +118,6 @@ func newRules(cfg *config.Config) (*rules, error) {
 	return r, nil
 }
 
-// compute builds a view of the stored tickets at now: computed SLA clocks, the snapshot and the
-// per-customer index. Sources and Complete are the caller's to fill.
-func (r *rules) compute(stored []*ticket.Ticket, now time.Time) *View {
-	started := time.Now()
-	tickets := stored
-	if r.engine != nil {
-		tickets = r.engine.Apply(tickets, r.matcher.Customer, now)
-	}
-	snap := snapshot.Compute(snapshot.Input{
-		Tickets:    tickets,
-		Now:        now,
-		Config:     r.cfg,
-		CustomerOf: r.matcher.Customer,
-		Calendars:  r.calendars,
-	})
-	byCustomer := make(map[string][]*ticket.Ticket, len(r.cfg.Customers))
-	for _, t := range tickets {
-		if id := r.matcher.Customer(t); id != "" {
-			byCustomer[id] = append(byCustomer[id], t)
-		}
-	}
-	return &View{
-		Config:     r.cfg,
-		Snapshot:   snap,
-		Took:       time.Since(started),
-		Tickets:    tickets,
-		rules:      r,
-		byCustomer: byCustomer,
-	}
-}
-
 // NewView computes a view of tickets at now under cfg without polling: what `custops report`
 // reads from a store. Its sources have no health beyond their names.
 func NewView(cfg *config.Config, tickets []*ticket.Ticket, now time.Time) (*View, error) {
@@ -146,7 +125,9 @@ func NewView(cfg *config.Config, tickets []*ticket.Ticket, now time.Time) (*View
 	if err != nil {
 		return nil, err
 	}
-	v := r.compute(tickets, now)
+	started := time.Now()
+	v := newLive(r, tickets, now).view()
+	v.Took = time.Since(started)
 	for _, s := range cfg.Sources {
 		v.Sources = append(v.Sources, SourceHealth{Name: s.Name, PollInterval: cfg.PollIntervalOf(s)})
 	}

@@ -261,3 +261,21 @@ func TestApplyReusesFinalTickets(t *testing.T) {
 		t.Errorf("final cycle observed at %v, want its stop %v", got, want)
 	}
 }
+
+// TestTicketMatchesApply: Engine.Ticket computes, for one ticket, exactly what Apply returns for
+// it, the same pointer where Apply leaves a ticket as it is.
+func TestTicketMatchesApply(t *testing.T) {
+	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
+	tickets := genTickets(3000, 7, now)
+	e, err := NewEngine(testConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := e.Apply(tickets, customerOfProject, now)
+	for i, tk := range tickets {
+		got := e.Ticket(tk, customerOfProject(tk), now)
+		if (got == tk) != (want[i] == tk) || !reflect.DeepEqual(got, want[i]) {
+			t.Fatalf("ticket %s: Ticket\n %+v\nApply\n %+v", tk.Key, got, want[i])
+		}
+	}
+}

@@ -231,6 +231,40 @@ func (e *Engine) Apply(tickets []*ticket.Ticket, customerOf func(*ticket.Ticket)
 	return out
 }
 
+// Ticket is Apply for one ticket, without the cache: the ticket with computed clocks per its
+// source's sla mode at now (the same pointer when the mode leaves it as it is). For a reader that
+// computes each ticket once when it changes (the incremental snapshot): a computed clock read at
+// an earlier instant says the same as one computed now, because StatusAt counts a running clock
+// from its breach instant, which does not move while it counts, and a paused clock counts nothing.
+func (e *Engine) Ticket(t *ticket.Ticket, customerID string, now time.Time) *ticket.Ticket {
+	mode := e.modes[t.Source]
+	if mode != config.SLAComputed && mode != config.SLABoth {
+		return t
+	}
+	p := e.policies[customerID]
+	if !p.computes(t.Priority) {
+		if mode == config.SLAComputed && len(t.Clocks) > 0 {
+			nt := *t
+			nt.Clocks = nil
+			return &nt
+		}
+		return t
+	}
+	var ent entry
+	e.plan(&ent, t, p, mode == config.SLABoth, timeline{}, time.Time{})
+	var native []ticket.Clock
+	if mode == config.SLABoth {
+		native = t.Clocks
+	}
+	nt := *t
+	nt.Clocks = nil
+	if n := len(native) + ent.n; n > 0 {
+		nt.Clocks = append(make([]ticket.Clock, 0, n), native...)
+		nt.Clocks = appendClocks(nt.Clocks, ent.clocks[:ent.n], make([]ticket.Cycle, 0, ent.cycles), now, nil)
+	}
+	return &nt
+}
+
 // plan fills ent with the now-independent clocks of a ticket under a contract, named with
 // ContractSuffix when contract is set. It returns the timeline it used, whose slices the caller
 // may pass again as scratch. A non-zero anchor lets running cycles be finished by subtraction.

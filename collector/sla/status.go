@@ -113,3 +113,35 @@ func addWork(cal *Calendar, t time.Time, d time.Duration) time.Time {
 	}
 	return cal.Add(t, d)
 }
+
+// NextChange returns the earliest instant after now at which StatusAt(c, ·, atRisk, cal) may
+// say another State than at now, as long as the source tells nothing new; zero when no instant
+// will. It is StatusAt's own arithmetic run forward, so a reader that recomputes at that instant
+// (the incremental snapshot) needs no clock ticking in between:
+//   - a completed, paused or breached cycle, or a running one read without an instant, stays
+//     what it is until the source reads it again;
+//   - a counting cycle turns at risk when the working time left reaches atRisk.Of(Goal), then
+//     breached at its breach instant.
+func NextChange(c ticket.Cycle, now time.Time, atRisk config.Threshold, cal *Calendar) time.Time {
+	return StatusAt(c, now, atRisk, cal).Next(now, c.Goal, atRisk, cal)
+}
+
+// Next is NextChange for the cycle s is the status of at now, whose goal is goal: for a reader
+// that already asked StatusAt. The working time left only shrinks as time passes, so each
+// instant is one forward walk on cal (Calendar.Add: the earliest instant at which a working time
+// has passed).
+func (s Status) Next(now time.Time, goal time.Duration, atRisk config.Threshold, cal *Calendar) time.Time {
+	if !s.Counting() || s.BreachAt.IsZero() {
+		return time.Time{}
+	}
+	// Counting, so not over: now is before the breach instant, whichever way it was found.
+	if s.State == StateAtRisk {
+		return s.BreachAt
+	}
+	// Running: at risk once the working time since now reaches what is left beyond the threshold
+	// (Remaining > threshold here, so that instant is after now), and breached at the latest.
+	if at := addWork(cal, now, s.Remaining-atRisk.Of(goal)); at.Before(s.BreachAt) {
+		return at
+	}
+	return s.BreachAt
+}

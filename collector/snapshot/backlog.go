@@ -11,16 +11,20 @@ import (
 // the lower bound of the 7d_30d bucket.
 const ageingThreshold = 7 * 24 * time.Hour
 
-// addBacklog counts an open ticket by priority p: state, age bucket, oldest age, escalations and
-// incidents.
+// addBacklog counts an open ticket by priority p: state, age bucket, oldest creation, escalations
+// and incidents.
 func (b *builder) addBacklog(c *Customer, a *customerAcc, t *ticket.Ticket, p int) {
 	c.Open[p][openStateIndex(t.State)]++
 
 	// A ticket created after now (clock skew between systems) is taken as brand new.
 	age := max(b.now.Sub(t.Created), 0)
-	c.Age[p][ageBucket(age)]++
-	if s := age.Seconds(); s > c.OldestAge[p] {
-		c.OldestAge[p] = s
+	bucket := ageBucket(age)
+	c.Age[p][bucket]++
+	if below := catalog.AgeBuckets[bucket].Below; below > 0 {
+		a.soon(nanos(t.Created.Add(below))) // it moves to the next bucket then
+	}
+	if o := &c.OldestCreated[p]; o.IsZero() || t.Created.Before(*o) {
+		*o = t.Created
 	}
 	if t.Escalated {
 		c.Escalated[p]++
@@ -31,6 +35,8 @@ func (b *builder) addBacklog(c *Customer, a *customerAcc, t *ticket.Ticket, p in
 	a.open++
 	if age >= ageingThreshold {
 		a.openOver7d++
+	} else {
+		a.soon(nanos(t.Created.Add(ageingThreshold)))
 	}
 }
 

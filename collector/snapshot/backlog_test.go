@@ -37,7 +37,7 @@ func TestBacklog(t *testing.T) {
 			{},
 			{1, 0, 0, 0, 1},
 		}},
-		{"oldest age", c.OldestAge, PerPriority{(3 * day).Seconds(), (7 * day).Seconds(), 0, (40 * day).Seconds()}},
+		{"oldest created", c.OldestCreated, [4]time.Time{ago(3 * day), ago(7 * day), {}, ago(40 * day)}},
 		{"escalated", c.Escalated, PerPriority{1, 1, 0, 0}},
 		{"incidents", c.Incidents, PerPriority{2, 0, 0, 0}},
 	}

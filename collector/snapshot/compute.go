@@ -2,6 +2,7 @@ package snapshot
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"time"
 
@@ -45,7 +46,7 @@ func Compute(in Input) *Snapshot {
 	if in.Config == nil {
 		return s
 	}
-	b := newBuilder(in)
+	b := newBuilder(in, in.Config.Customers)
 	for _, t := range in.Tickets {
 		b.add(t)
 	}
@@ -80,9 +81,21 @@ type customerAcc struct {
 	trends     []trendAcc // catalog.Windows order
 	open       float64    // open tickets
 	openOver7d float64    // open tickets at least 7 days old, for the ageing risk factor
+	// next is the earliest instant (nanos) after now at which the passing of time alone changes
+	// the customer's aggregates: a clock turning at risk or breached, an instant entering or
+	// leaving a window, an open ticket reaching an age bucket's edge. noChange when none.
+	next int64
 }
 
-func newBuilder(in Input) *builder {
+// noChange is customerAcc.next when time alone changes nothing.
+const noChange = math.MaxInt64
+
+// soon records x (nanos) as an instant at which the customer's aggregates change.
+func (a *customerAcc) soon(x int64) { a.next = min(a.next, x) }
+
+// newBuilder prepares the accumulators of customers, which are the configuration's (Compute) or
+// some of them (Incremental).
+func newBuilder(in Input, customers []config.Customer) *builder {
 	cfg := in.Config
 	b := &builder{
 		now:          in.Now,
@@ -90,20 +103,16 @@ func newBuilder(in Input) *builder {
 		summaryStart: nanos(in.Now.Add(-summaryWindow)),
 		customerOf:   in.CustomerOf,
 		weights:      cfg.Risk.Weights,
-		index:        make(map[string]int, len(cfg.Customers)),
+		index:        make(map[string]int, len(customers)),
 	}
 	b.calendars = in.Calendars
 	if b.calendars == nil {
-		var err error
-		if b.calendars, err = sla.NewCalendars(cfg); err != nil {
-			// Only a configuration config.Load rejects gets here: count every clock in wall time.
-			b.calendars, _ = sla.NewCalendars(nil)
-		}
+		b.calendars = calendarsOf(cfg)
 	}
 	b.initQuality(cfg.Sources)
 
-	b.customers = make([]Customer, len(cfg.Customers))
-	for i, c := range cfg.Customers {
+	b.customers = make([]Customer, len(customers))
+	for i, c := range customers {
 		b.customers[i] = Customer{ID: c.ID, Name: c.Name, Tier: c.Tier, CSM: c.CSM}
 	}
 	slices.SortStableFunc(b.customers, func(x, y Customer) int { return cmp.Compare(x.ID, y.ID) })
@@ -115,6 +124,7 @@ func newBuilder(in Input) *builder {
 		a := &b.accs[i]
 		a.policy = cfg.Policy(c.ID)
 		a.trends = trends[i*len(catalog.Windows) : (i+1)*len(catalog.Windows) : (i+1)*len(catalog.Windows)]
+		a.next = noChange
 		c.SLAs = newSLAs(a.policy)
 	}
 	for _, ch := range cfg.OfficialChannels {
@@ -123,26 +133,49 @@ func newBuilder(in Input) *builder {
 	return b
 }
 
-// add folds one ticket into the accumulators.
-func (b *builder) add(t *ticket.Ticket) {
+// calendarsOf builds cfg's calendars. Only a configuration config.Load rejects fails: its clocks
+// count in wall time.
+func calendarsOf(cfg *config.Config) *sla.Calendars {
+	cals, err := sla.NewCalendars(cfg)
+	if err != nil {
+		cals, _ = sla.NewCalendars(nil)
+	}
+	return cals
+}
+
+// add folds one ticket into the accumulators and returns the index of its customer, -1 when
+// it counts for none.
+func (b *builder) add(t *ticket.Ticket) int {
 	src := slices.Index(b.sources, t.Source)
 	if src < 0 {
-		return
+		return -1
 	}
 	q := &b.quality[src]
-	q.count(t)
-	ci := -1
+	q.count(t, 1)
+	ci := b.customerIndex(t)
+	if ci < 0 {
+		q[checkUnmapped]++
+		return -1
+	}
+	b.addTo(ci, t)
+	return ci
+}
+
+// customerIndex is the index of t's customer among the builder's, or -1 when t maps to none of
+// them.
+func (b *builder) customerIndex(t *ticket.Ticket) int {
 	if b.customerOf != nil {
 		if id := b.customerOf(t); id != "" {
 			if i, ok := b.index[id]; ok {
-				ci = i
+				return i
 			}
 		}
 	}
-	if ci < 0 {
-		q[checkUnmapped]++
-		return
-	}
+	return -1
+}
+
+// addTo folds a ticket of a configured source into the aggregates of customer ci.
+func (b *builder) addTo(ci int, t *ticket.Ticket) {
 	c, a := &b.customers[ci], &b.accs[ci]
 	p := priorityIndex(t.Priority)
 	open := t.Open()

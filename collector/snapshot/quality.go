@@ -35,9 +35,10 @@ func checkName(i int) string {
 // qualityCounts counts one source's tickets per check index.
 type qualityCounts [numChecks]int
 
-// count adds the checks the source flagged on t, once each even if listed twice. The unmapped
-// check is the snapshot's own verdict, so a source's claim of it is ignored.
-func (q *qualityCounts) count(t *ticket.Ticket) {
+// count adds n (1, or -1 to take a ticket back out) to the checks the source flagged on t, once
+// each even if listed twice. The unmapped check is the snapshot's own verdict, so a source's
+// claim of it is ignored.
+func (q *qualityCounts) count(t *ticket.Ticket, n int) {
 	var seen [numChecks]bool
 	for _, f := range t.Quality {
 		i := -1
@@ -53,13 +54,19 @@ func (q *qualityCounts) count(t *ticket.Ticket) {
 		}
 		if i >= 0 && !seen[i] {
 			seen[i] = true
-			q[i]++
+			q[i] += n
 		}
 	}
 }
 
 // initQuality indexes the configured sources in name order, the order of the output.
 func (b *builder) initQuality(sources []config.Source) {
+	b.sources = sourceNames(sources)
+	b.quality = make([]qualityCounts, len(b.sources))
+}
+
+// sourceNames returns the names of the sources, sorted, each once.
+func sourceNames(sources []config.Source) []string {
 	names := make([]string, 0, len(sources))
 	for _, s := range sources {
 		if !slices.Contains(names, s.Name) {
@@ -67,8 +74,7 @@ func (b *builder) initQuality(sources []config.Source) {
 		}
 	}
 	slices.Sort(names)
-	b.sources = names
-	b.quality = make([]qualityCounts, len(names))
+	return names
 }
 
 // dataQuality lists every source x check, zeros included, sorted by source then check.

@@ -58,6 +58,7 @@ func (b *builder) addClocks(c *Customer, a *customerAcc, t *ticket.Ticket, p int
 			}
 			breached := sla.StatusAt(*y, b.now, a.policy.AtRisk, nil).State == sla.StateBreached
 			stop := nanos(y.Stop)
+			a.soon(b.win.edge(stop))
 			for i := range s.Met {
 				if !b.win.in(i, stop) {
 					continue
@@ -74,9 +75,13 @@ func (b *builder) addClocks(c *Customer, a *customerAcc, t *ticket.Ticket, p int
 
 // addRunning classifies a running cycle of an open ticket at now by sla.StatusAt, on the calendar
 // the clock counts on: breached (a breach instant that passed since the last poll already counts),
-// at risk, and the next breach of a clock that is still counting.
+// at risk, and the next breach of a clock that is still counting; and notes when that changes.
 func (b *builder) addRunning(s *SLA, a *customerAcc, t *ticket.Ticket, k *ticket.Clock, y *ticket.Cycle, p int) {
-	st := sla.StatusAt(*y, b.now, a.policy.AtRisk, b.calendars.For(t, k, &a.policy))
+	cal := b.calendars.For(t, k, &a.policy)
+	st := sla.StatusAt(*y, b.now, a.policy.AtRisk, cal)
+	if next := st.Next(b.now, y.Goal, a.policy.AtRisk, cal); !next.IsZero() {
+		a.soon(nanos(next))
+	}
 	switch st.State {
 	case sla.StateBreached:
 		s.Breached[p]++

@@ -28,6 +28,23 @@ func newWindows(now time.Time) windows {
 // in reports whether the instant x (from nanos) falls in window i.
 func (w windows) in(i int, x int64) bool { return x > w.starts[i] && x <= w.now }
 
+// edge returns the earliest instant after now (nanos) at which the windows x falls in change:
+// x itself for an instant after now (it enters them all then), else the end of the shortest
+// window that holds it (x leaves window i when now reaches x plus its duration); noChange when
+// none will.
+func (w windows) edge(x int64) int64 {
+	if x > w.now {
+		return x
+	}
+	next := int64(noChange)
+	for _, start := range w.starts {
+		if x > start {
+			next = min(next, x+(w.now-start))
+		}
+	}
+	return next
+}
+
 // nanos returns t in Unix nanoseconds, for cheap comparisons. The zero time maps to the smallest
 // value, in no window. Instants beyond the int64 range (before 1678, after 2262: corrupt data)
 // saturate instead of wrapping around into a window.
@@ -94,6 +111,10 @@ type trendAcc struct {
 func (b *builder) addTrends(a *customerAcc, t *ticket.Ticket) {
 	ch := channelIndex(t.Channel)
 	created, resolved, reopened, rated := nanos(t.Created), nanos(t.Resolved), nanos(t.ReopenedAt), nanos(t.CSATAt)
+	a.soon(min(b.win.edge(created), b.win.edge(resolved), b.win.edge(reopened)))
+	if t.CSAT == ticket.CSATGood || t.CSAT == ticket.CSATBad {
+		a.soon(b.win.edge(rated))
+	}
 	for i := range a.trends {
 		tr := &a.trends[i]
 		if b.win.in(i, created) {
@@ -147,10 +168,22 @@ func (a *customerAcc) trendsOut() []Trend {
 // summaryWindow is the trailing window of the response and resolution time summaries.
 const summaryWindow = 30 * 24 * time.Hour
 
+// summaryEdge is windows.edge for the summaries' window.
+func (b *builder) summaryEdge(x int64) int64 {
+	switch {
+	case x > b.win.now:
+		return x
+	case x > b.summaryStart:
+		return x + (b.win.now - b.summaryStart)
+	}
+	return noChange
+}
+
 // addDurations records t's first-response and resolution times for customer ci when the reply
 // or the resolution happened in the last 30 days. Negative spans (clock skew between systems)
 // count as zero.
 func (b *builder) addDurations(ci int, t *ticket.Ticket) {
+	b.accs[ci].soon(min(b.summaryEdge(nanos(t.FirstReply)), b.summaryEdge(nanos(t.Resolved))))
 	if x := nanos(t.FirstReply); x > b.summaryStart && x <= b.win.now {
 		b.response.add(ci, max(t.FirstReply.Sub(t.Created), 0).Seconds())
 	}

@@ -49,10 +49,12 @@ type Customer struct {
 	Open [4][4]float64
 	// Age counts open tickets by priority then age bucket (catalog.AgeBuckets order).
 	Age [4][5]float64
-	// OldestAge is the age in seconds of the oldest open ticket per priority; 0 when none.
-	OldestAge PerPriority
-	Escalated PerPriority // open escalated tickets
-	Incidents PerPriority // open incidents
+	// OldestCreated is when the oldest open ticket per priority was created; zero when none is
+	// open. An instant, not an age: it stays the same while time passes, so a customer whose
+	// tickets did not change keeps its aggregates (readers compute the age as now minus it).
+	OldestCreated [4]time.Time
+	Escalated     PerPriority // open escalated tickets
+	Incidents     PerPriority // open incidents
 
 	SLAs []SLA // one per SLA name with a goal or a clock, sorted by name
 
