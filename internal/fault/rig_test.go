@@ -322,9 +322,11 @@ func (r *rig) health() poller.SourceHealth {
 func (r *rig) served() map[string]time.Time {
 	out := map[string]time.Time{}
 	if v := r.poller.View(); v != nil {
-		for _, t := range v.Tickets {
-			if t.Source == r.v.source {
-				out[t.Key] = t.Updated
+		for _, c := range v.Snapshot.Customers { // every ticket of the rig maps to a customer
+			for _, t := range v.TicketsOf(c.ID) {
+				if t.Source == r.v.source {
+					out[t.Key] = t.Updated
+				}
 			}
 		}
 	}

@@ -241,10 +241,6 @@ func cases() []faultCase {
 		},
 		{
 			name: "vendor clock ahead",
-			skip: map[string]string{
-				config.TypeJira:    "issue 13 item 1: skew visible as a gauge",
-				config.TypeZendesk: "issue 13 item 1: skew visible as a gauge",
-			},
 			inject: func(r *rig) {
 				r.proxy.Skew(10 * time.Minute)
 				r.ahead = 10 * time.Minute // the vendor stamps its changes on its own clock
