@@ -116,3 +116,10 @@ const (
 
 // Quantiles are the summaries' quantiles, as numbers, in label order.
 var Quantiles = []float64{0.5, 0.9}
+
+// Values of the category label besides the categories' own names: tickets in a category outside
+// a customer's top N, and tickets no category_from rule gave a category.
+const (
+	CategoryOther         = "other"
+	CategoryUncategorized = "uncategorized"
+)

@@ -25,6 +25,11 @@ type Config struct {
 	OfficialChannels  []ticket.Channel    `yaml:"official_channels"` // default [portal, email, api]
 	Risk              Risk                `yaml:"risk"`
 
+	// The weekly report and freshness: see report.go.
+	TopCategories   int    `yaml:"top_categories"`    // categories named per customer, the rest is "other": 5
+	StaleAfterPolls int    `yaml:"stale_after_polls"` // a source's data is stale after this many poll intervals: 3
+	Report          Report `yaml:"report"`
+
 	byID map[string]int // customer id -> index in Customers (index.go)
 }
 
@@ -58,6 +63,11 @@ type Source struct {
 
 	// ResolutionMetric is the Zendesk SLA metric that counts as resolution: requester_wait_time.
 	ResolutionMetric string `yaml:"resolution_metric"`
+
+	// CategoryFrom says what a ticket's support category is (see report.go); the first rule that
+	// yields a value wins. CategoryNames renames raw values (a form id, a tag) for people.
+	CategoryFrom  []CategoryRule    `yaml:"category_from"`
+	CategoryNames map[string]string `yaml:"category_names"`
 }
 
 // Auth references a credential; the secret itself never appears in the config text.
@@ -116,6 +126,10 @@ type Customer struct {
 	SLA *SLAPolicy `yaml:"sla"`
 	// ComplianceTarget overrides the tier's target.
 	ComplianceTarget *float64 `yaml:"compliance_target"`
+	// Timezone (IANA) and DateFormat override report.timezone and report.date_format: the
+	// customer's weeks and the dates on its pages.
+	Timezone   string `yaml:"timezone"`
+	DateFormat string `yaml:"date_format"`
 }
 
 // Match lists the values that identify a customer, per rule kind.

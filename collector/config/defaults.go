@@ -49,6 +49,9 @@ var DefaultConfig = Config{
 	StateDir:          "./data",
 	OfficialChannels:  []ticket.Channel{ticket.ChannelPortal, ticket.ChannelEmail, ticket.ChannelAPI},
 	Risk:              DefaultRisk,
+	TopCategories:     DefaultTopCategories,
+	StaleAfterPolls:   DefaultStaleAfterPolls,
+	Report:            DefaultReport,
 }
 
 // DefaultRisk holds the default weights.

@@ -82,7 +82,7 @@ func syntaxError(filename string, err error) error {
 	return &FieldError{File: filename, Msg: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 }
 
-// resolvePaths anchors relative token and TLS files at the configuration file's directory, like
+// resolvePaths anchors relative token and TLS files (and the report's logo) at the configuration file's directory, like
 // Prometheus does, so the exporter finds them whatever its working directory.
 func (c *Config) resolvePaths(dir string) {
 	for i := range c.Sources {
@@ -90,6 +90,9 @@ func (c *Config) resolvePaths(dir string) {
 			c.Sources[i].Auth.TokenFile = filepath.Join(dir, f)
 		}
 		c.Sources[i].HTTPClientConfig.SetDirectory(dir)
+	}
+	if f := c.Report.LogoFile; f != "" && !filepath.IsAbs(f) {
+		c.Report.LogoFile = filepath.Join(dir, f)
 	}
 }
 

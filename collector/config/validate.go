@@ -136,6 +136,7 @@ func (v *validator) config(c *Config) {
 	v.calendars(c)
 	v.tiers(c)
 	v.customers(c)
+	v.reportSettings(c)
 	for i, ch := range c.OfficialChannels {
 		p := index("official_channels", i)
 		if !ch.Valid() {
