@@ -307,7 +307,7 @@ func (p *Poller) recompute() {
 	}
 	v := p.live.view()
 	v.Took = time.Since(started)
-	v.Sources, v.Complete = health, complete
+	v.Sources, v.Complete, v.Wall = health, complete, p.opts.Wall()
 	p.view.Store(v)
 	p.lastView = p.opts.Wall()
 	if p.opts.OnView != nil {

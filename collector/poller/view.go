@@ -22,6 +22,9 @@ type View struct {
 	Config   *config.Config
 	Snapshot *snapshot.Snapshot // its At is the view's instant
 	Took     time.Duration      // how long the snapshot took to bring up to date
+	// Wall is the wall clock when the view was computed, to judge the sources' LastSuccess
+	// against; zero in a view computed without polling (NewView), whose fetch times are unknown.
+	Wall time.Time
 	// Sources is each configured source's health as of the recompute, in config order.
 	Sources []SourceHealth
 	// Complete reports that every source had finished a whole poll (in this run or before a
