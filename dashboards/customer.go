@@ -36,7 +36,13 @@ func Customer(opts Options) (dashboard.Dashboard, error) {
 			Url(links.CustomerReport(opts.ExporterURL, "${"+customerVar+"}")).
 			Icon("doc").
 			TargetBlank(true).
-			Tooltip("The printable weekly report to hand to this customer"))
+			Tooltip("The printable weekly report to hand to this customer")).
+		Link(dashboard.NewDashboardLinkBuilder("Meeting page (internal)").
+			Type(dashboard.DashboardLinkTypeLink).
+			Url(links.CustomerMeeting(opts.ExporterURL, "${"+customerVar+"}")).
+			Icon("info").
+			TargetBlank(true).
+			Tooltip("For the account team: what changed since the last meeting, open items and the risk trend"))
 	for _, p := range []cog.Builder[dashboard.Panel]{
 		// Row 1, y=0 h=5: now.
 		riskGauge(1, 0), breachedStat(2, 4), atRiskStat(3, 7), nextBreachStat(4, 10),
@@ -45,8 +51,8 @@ func Customer(opts Options) (dashboard.Dashboard, error) {
 		complianceGraph(8, 0), cyclesBars(9, 9), riskFactorBars(10, 14), ageingBars(11, 19),
 		// Row 3, y=13 h=8: flow and backlog.
 		createdResolvedGraph(12, 0), backlogBars(13, 8), timesGraph(14, 16),
-		// Row 4, y=21 h=8: customer experience and channels.
-		csatGraph(15, 0), officialChannelGraph(16, 8), channelBars(17, 16),
+		// Row 4, y=21 h=8: customer experience, channels and support themes.
+		csatGraph(15, 0), officialChannelGraph(16, 6), channelBars(17, 12), categoryBars(18, 18),
 	} {
 		b.WithPanel(p)
 	}
@@ -216,7 +222,7 @@ func timesGraph(id, x uint32) *timeseries.PanelBuilder {
 
 func csatGraph(id, x uint32) *timeseries.PanelBuilder {
 	w := catalog.LabelWindow
-	return timeseriesPanel(spec{id: id, title: "CSAT", unit: unitPercent, x: x, y: 21, w: 8, h: 8,
+	return timeseriesPanel(spec{id: id, title: "CSAT", unit: unitPercent, x: x, y: 21, w: 6, h: 8,
 		desc: "Share of good CSAT ratings over the trailing 7 and 30 days (left), and 30-day responses by rating (right, bars). " +
 			"No contractual CSAT target exists, so the dashed bands are fixed: red under 80%, orange under 90%."},
 		rangeQuery("A", catalog.Agg("max", cust(catalog.MetricCSATRatio, trendWindows), w), "CSAT {{"+w+"}}"),
@@ -237,7 +243,7 @@ func csatGraph(id, x uint32) *timeseries.PanelBuilder {
 
 func officialChannelGraph(id, x uint32) *timeseries.PanelBuilder {
 	w := catalog.LabelWindow
-	return timeseriesPanel(spec{id: id, title: "Requests through official channels", unit: unitPercent, x: x, y: 21, w: 8, h: 8,
+	return timeseriesPanel(spec{id: id, title: "Requests through official channels", unit: unitPercent, x: x, y: 21, w: 6, h: 8,
 		desc: "Share of tickets raised through the official channels (portal, email, API) over the trailing 7 and 30 days; " +
 			"the rest bypassed them, e.g. raised by an agent after a call. Fixed dashed bands: red under 80%, orange under 90%."},
 		rangeQuery("A", catalog.Agg("max", cust(catalog.MetricOfficialChannelRatio, trendWindows), w), "official {{"+w+"}}")).
@@ -247,11 +253,24 @@ func officialChannelGraph(id, x uint32) *timeseries.PanelBuilder {
 }
 
 func channelBars(id, x uint32) *bargaugeBuilder {
-	return barGaugePanel(spec{id: id, title: "Created by channel, 30d", unit: unitNone, x: x, y: 21, w: 8, h: 8,
+	return barGaugePanel(spec{id: id, title: "Created by channel, 30d", unit: unitNone, x: x, y: 21, w: 6, h: 8,
 		desc: "Tickets created in the last 30 days by the channel they came through. agent means raised by an agent on the customer's behalf."},
 		instantQuery("A", catalog.Agg("sum", cust(catalog.MetricCreatedTicketsByChannel, catalog.Eq(catalog.LabelWindow, catalog.Window30d)), catalog.LabelChannel),
 			"{{"+catalog.LabelChannel+"}}")).
 		Thresholds(thresholds(levels(colorBlue)))
+}
+
+// categoryBars shows the support themes: tickets of the last 30 days per category, the
+// customer's top_categories and other, as the weekly report ranks them.
+func categoryBars(id, x uint32) *bargaugeBuilder {
+	c := catalog.LabelCategory
+	return barGaugePanel(spec{id: id, title: "Support themes, 30d", unit: unitNone, x: x, y: 21, w: 6, h: 8,
+		desc: "Tickets created in the last 30 days by support category (JSM request type, Zendesk form, field or tag, per category_from): " +
+			"the customer's top categories, the rest as other. Empty when no source sets category_from."},
+		instantQuery("A", catalog.Agg("sum", cust(catalog.MetricCreatedTicketsByCategory, catalog.Eq(catalog.LabelWindow, catalog.Window30d)), c),
+			"{{"+c+"}}")).
+		Thresholds(thresholds(levels(colorBlue))).
+		NoValue("no categories configured")
 }
 
 // refID is the i-th query's refId: A, B, ...

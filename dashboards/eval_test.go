@@ -95,6 +95,9 @@ func syntheticScrape(customers []string) []fakeSeries {
 			add(catalog.MetricCSATResponses, constant(f), cu, c, catalog.LabelRating, catalog.RatingBad, catalog.LabelWindow, wn)
 			add(catalog.MetricCSATRatio, constant(0.9), cu, c, catalog.LabelWindow, wn)
 		}
+		for ci, cat := range []string{"Billing", "Access", catalog.CategoryOther} {
+			add(catalog.MetricCreatedTicketsByCategory, constant(f*float64(3-ci)), cu, c, catalog.LabelCategory, cat, catalog.LabelWindow, catalog.Window30d)
+		}
 		for _, q := range []string{catalog.QuantileMedian, catalog.Quantile90} {
 			add(catalog.MetricResponseTimeSeconds, constant(600*f), cu, c, model.QuantileLabel, q)
 			add(catalog.MetricResolutionTimeSeconds, constant(36000*f), cu, c, model.QuantileLabel, q)

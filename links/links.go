@@ -47,3 +47,8 @@ func maybeEscape(s string) string {
 func CustomerReport(exporterURL, customer string) string {
 	return strings.TrimSuffix(exporterURL, "/") + "/customers/" + maybeEscape(customer) + "/report"
 }
+
+// CustomerMeeting is the exporter's internal ops-meeting page for a customer.
+func CustomerMeeting(exporterURL, customer string) string {
+	return strings.TrimSuffix(exporterURL, "/") + "/customers/" + maybeEscape(customer) + "/meeting"
+}

@@ -26,16 +26,18 @@ const (
 	MetricResolvedTickets         = "custops_resolved_tickets"
 	MetricReopenedTickets         = "custops_reopened_tickets"
 	MetricCreatedTicketsByChannel = "custops_created_tickets_by_channel"
-	MetricOfficialChannelRatio    = "custops_official_channel_ratio"
-	MetricCSATResponses           = "custops_csat_responses"
-	MetricCSATRatio               = "custops_csat_ratio"
-	MetricResponseTimeSeconds     = "custops_response_time_seconds"
-	MetricResolutionTimeSeconds   = "custops_resolution_time_seconds"
-	MetricCustomerRiskScore       = "custops_customer_risk_score"
-	MetricCustomerRiskFactor      = "custops_customer_risk_factor"
-	MetricDataQualityTickets      = "custops_data_quality_tickets"
-	MetricSnapshotTimestamp       = "custops_snapshot_timestamp_seconds"
-	MetricSnapshotDuration        = "custops_snapshot_duration_seconds"
+	// MetricCreatedTicketsByCategory is bounded per customer: top_categories names, plus other.
+	MetricCreatedTicketsByCategory = "custops_created_tickets_by_category"
+	MetricOfficialChannelRatio     = "custops_official_channel_ratio"
+	MetricCSATResponses            = "custops_csat_responses"
+	MetricCSATRatio                = "custops_csat_ratio"
+	MetricResponseTimeSeconds      = "custops_response_time_seconds"
+	MetricResolutionTimeSeconds    = "custops_resolution_time_seconds"
+	MetricCustomerRiskScore        = "custops_customer_risk_score"
+	MetricCustomerRiskFactor       = "custops_customer_risk_factor"
+	MetricDataQualityTickets       = "custops_data_quality_tickets"
+	MetricSnapshotTimestamp        = "custops_snapshot_timestamp_seconds"
+	MetricSnapshotDuration         = "custops_snapshot_duration_seconds"
 )
 
 // Source health and exporter metrics.
@@ -65,6 +67,7 @@ const (
 	LabelResult   = "result"
 	LabelWindow   = "window"
 	LabelChannel  = "channel"
+	LabelCategory = "category"
 	LabelRating   = "rating"
 	LabelFactor   = "factor"
 	LabelSource   = "source"
@@ -72,6 +75,14 @@ const (
 	LabelEndpoint = "endpoint"
 	LabelCode     = "code"
 )
+
+// The per-customer series budget: at most FixedSeriesBudget series of every family but the
+// category breakdown, plus that breakdown's top_categories + 1 (its names and other). With the
+// default of 5 categories a customer has at most 156 series, with the maximum of 10, 161.
+const FixedSeriesBudget = 150
+
+// SeriesBudget is the most series one customer may have under a top_categories setting.
+func SeriesBudget(topCategories int) int { return FixedSeriesBudget + topCategories + 1 }
 
 // Catalogue lists every metric the exporter exposes, for the generators' lint: each must be shown
 // on a board or used by an alert, and nothing else may be queried.
@@ -81,7 +92,7 @@ var Catalogue = []string{
 	MetricSLAAtRiskOpenTickets, MetricSLANextBreachTimestamp, MetricSLACompletedCycles,
 	MetricSLAComplianceRatio, MetricCustomerSLATargetRatio, MetricCreatedTickets,
 	MetricResolvedTickets, MetricReopenedTickets, MetricCreatedTicketsByChannel,
-	MetricOfficialChannelRatio, MetricCSATResponses, MetricCSATRatio, MetricResponseTimeSeconds,
+	MetricCreatedTicketsByCategory, MetricOfficialChannelRatio, MetricCSATResponses, MetricCSATRatio, MetricResponseTimeSeconds,
 	MetricResolutionTimeSeconds, MetricCustomerRiskScore, MetricCustomerRiskFactor,
 	MetricDataQualityTickets, MetricSnapshotTimestamp, MetricSnapshotDuration,
 	MetricSourceUp, MetricSourceLastSuccessTimestamp, MetricSourcePollDuration,

@@ -85,6 +85,7 @@ func (c *Config) Describe(w io.Writer) error {
 		total += c.Risk.Weights[f]
 	}
 	p("  total\t%g\n", total)
+	c.describeReport(p)
 	return tw.Flush()
 }
 

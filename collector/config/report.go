@@ -279,3 +279,35 @@ func (v *validator) categoryRules(s *Source, p string) {
 		v.errf(p+".category_names", "has no effect without category_from")
 	}
 }
+
+// describeReport writes the report settings for `custops check`: the defaults, each source's
+// category rules and each customer's own zone or date format.
+func (c *Config) describeReport(p func(string, ...any)) {
+	p("\nReports\n")
+	p("  title\t%s\n", c.Report.Title)
+	p("  logo\t%s\n", orDash(c.Report.LogoFile))
+	p("  time zone\t%s\n", c.Report.Timezone)
+	p("  date format\t%s\n", c.Report.DateFormat)
+	p("  top categories\t%d\n", c.TopCategories)
+	p("  stale after\t%d poll intervals\n", c.StaleAfterPolls)
+	for _, s := range c.Sources {
+		rules := make([]string, len(s.CategoryFrom))
+		for i, r := range s.CategoryFrom {
+			rules[i] = r.String()
+		}
+		p("  categories of %s\t%s\n", s.Name, orDash(strings.Join(rules, ", ")))
+	}
+	for _, cu := range c.Customers {
+		if cu.Timezone != "" || cu.DateFormat != "" {
+			p("  customer %s\t%s, %s\n", cu.ID, c.Zone(cu.ID), c.DateLayoutName(cu.ID))
+		}
+	}
+}
+
+// DateLayoutName returns the customer's date format as the config names it: DD.MM.YYYY.
+func (c *Config) DateLayoutName(customerID string) string {
+	if cu, ok := c.CustomerByID(customerID); ok && cu.DateFormat != "" {
+		return cu.DateFormat
+	}
+	return c.Report.DateFormat
+}

@@ -168,6 +168,10 @@ func collectCustomer(emit func(prometheus.Metric), c *snapshot.Customer) {
 		}
 	}
 
+	for _, k := range c.Categories {
+		gauge(createdByCategoryDesc, k.Count, k.Name, c.CategoryWindow)
+	}
+
 	summary(emit, responseTimeDesc, c.ResponseTime, id)
 	summary(emit, resolutionTimeDesc, c.ResolutionTime, id)
 

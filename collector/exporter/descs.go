@@ -73,6 +73,9 @@ var (
 	createdByChannelDesc = desc(catalog.MetricCreatedTicketsByChannel,
 		"Tickets created inside the trailing window by channel; agent means raised by an agent on the customer's behalf."+cachedNote,
 		catalog.LabelCustomer, catalog.LabelChannel, catalog.LabelWindow)
+	createdByCategoryDesc = desc(catalog.MetricCreatedTicketsByCategory,
+		"Tickets created inside the trailing window by support category: the customer's top_categories categories, the rest as other."+cachedNote,
+		catalog.LabelCustomer, catalog.LabelCategory, catalog.LabelWindow)
 	officialChannelDesc = desc(catalog.MetricOfficialChannelRatio,
 		"Share of tickets created inside the trailing window through the official channels; absent when none was created."+cachedNote,
 		catalog.LabelCustomer, catalog.LabelWindow)
@@ -137,7 +140,7 @@ var allDescs = []*prometheus.Desc{
 	customerInfoDesc, openTicketsDesc, openTicketsByAgeDesc, oldestOpenTicketCreatedDesc,
 	escalatedOpenTicketsDesc, openIncidentsDesc, slaBreachedDesc, slaAtRiskDesc, slaNextBreachDesc,
 	slaCompletedDesc, slaComplianceDesc, slaTargetDesc, createdDesc, resolvedDesc, reopenedDesc,
-	createdByChannelDesc, officialChannelDesc, csatResponsesDesc, csatRatioDesc, responseTimeDesc,
+	createdByChannelDesc, createdByCategoryDesc, officialChannelDesc, csatResponsesDesc, csatRatioDesc, responseTimeDesc,
 	resolutionTimeDesc, riskScoreDesc, riskFactorDesc, dataQualityDesc, snapshotTimestampDesc,
 	snapshotDurationDesc, sourceUpDesc, sourceLastSuccessDesc, sourcePollDurationDesc,
 	sourcePollIntervalDesc, sourceRequestsDesc, sourceRateLimitWaitsDesc, sourceTicketsDesc,

@@ -71,6 +71,7 @@ type builder struct {
 	accs      []customerAcc
 
 	official   [numChannels]bool // by channelIndex
+	categories *categories       // nil when no source has category_from
 	response   samples           // first response durations, per customer
 	resolution samples           // resolution durations, per customer
 }
@@ -130,6 +131,7 @@ func newBuilder(in Input, customers []config.Customer) *builder {
 	for _, ch := range cfg.OfficialChannels {
 		b.official[channelIndex(ch)] = true
 	}
+	b.categories = newCategories(cfg, len(b.customers))
 	return b
 }
 
@@ -184,6 +186,7 @@ func (b *builder) addTo(ci int, t *ticket.Ticket) {
 	}
 	b.addClocks(c, a, t, p, open)
 	b.addTrends(a, t)
+	b.categories.add(b, ci, t, nanos(t.Created))
 	b.addDurations(ci, t)
 }
 
@@ -198,6 +201,7 @@ func (b *builder) finish(s *Snapshot) {
 		c.ResponseTime = summarize(response[i])
 		c.ResolutionTime = summarize(resolution[i])
 		c.Risk, c.RiskFactors = riskOf(c, a).score(b.weights)
+		b.categories.finish(i, c)
 	}
 	s.Customers = b.customers
 	s.DataQuality = b.dataQuality()

@@ -60,6 +60,12 @@ type Customer struct {
 
 	Trends []Trend // one per window, catalog.Windows order
 
+	// Categories counts tickets created in CategoryWindow per support category: the
+	// top_categories categories, most first, then catalog.CategoryOther; nil when no source has
+	// category_from.
+	Categories     []CategoryCount
+	CategoryWindow string
+
 	ResponseTime   Summary // first response, over 30d
 	ResolutionTime Summary // resolution, over 30d
 
@@ -102,6 +108,12 @@ type Trend struct {
 	OfficialRatio float64
 	CSATGood      float64
 	CSATBad       float64
+}
+
+// CategoryCount is one support category's tickets.
+type CategoryCount struct {
+	Name  string
+	Count float64
 }
 
 // Summary is a summary metric's state: count, sum and quantiles (0.5, 0.9) in seconds.

@@ -79,6 +79,7 @@ func (s *Source) normalize(at apiTicket, prev *ticket.Ticket, refs pageRefs) *ti
 	t.Channel = s.channel(at, refs, t)
 	t.Incident = at.Type != nil && containsFold(s.incidentTypes, *at.Type)
 	t.Attributes.Labels = slices.Clone(at.Tags)
+	t.Attributes.Fields = s.categoryFacts(at)
 	t.Escalated = slices.ContainsFunc(at.Tags, func(tag string) bool { return containsFold(s.cfg.Escalation.Labels, tag) }) ||
 		containsFold(s.cfg.Escalation.Statuses, at.Status)
 	if at.OrganizationID != nil {

@@ -23,6 +23,17 @@ type apiTicket struct {
 	OrganizationID     *int64          `json:"organization_id"`
 	Tags               []string        `json:"tags"`
 	SatisfactionRating *apiRatingOnTkt `json:"satisfaction_rating"`
+	// TicketFormID ("Enterprise only. The id of the ticket form to render for the ticket") and
+	// CustomFields ("Custom fields for the ticket", {id, value}) are read for category_from.
+	TicketFormID *int64           `json:"ticket_form_id"`
+	CustomFields []apiCustomField `json:"custom_fields"`
+}
+
+// apiCustomField is one entry of a ticket's custom_fields. The value is a string (text, and a
+// dropdown's option tag), a number, a boolean (checkbox), an array of tags (multi-select) or null.
+type apiCustomField struct {
+	ID    int64           `json:"id"`
+	Value json.RawMessage `json:"value"`
 }
 
 // apiVia is the ticket's via object; only channel matters here.

@@ -136,8 +136,15 @@ func IssueFromTicket(t *ticket.Ticket) Issue {
 		orgs = append(orgs, map[string]string{"id": fmt.Sprint(i + 1), "name": o.Name})
 	}
 	set(FieldOrganizations, orgs)
-	set(FieldRequestType, map[string]any{"requestType": map[string]string{"id": "1", "name": "Get help"}})
+	requestType := "Get help"
+	if name := t.Attributes.Fields[ticket.FieldRequestType]; name != "" {
+		requestType = name
+	}
+	set(FieldRequestType, map[string]any{"requestType": map[string]string{"id": "1", "name": requestType}})
 	for id, v := range t.Attributes.Fields {
+		if id == ticket.FieldRequestType || id == ticket.FieldTicketForm {
+			continue // the model's category facts, not Jira fields
+		}
 		set(id, v)
 	}
 	switch t.CSAT {

@@ -31,6 +31,10 @@ func DemoConfig() *config.Config {
 		config.NewSource(JiraSource, config.TypeJira),
 		config.NewSource(ZendeskSource, config.TypeZendesk),
 	}
+	// Support themes: the JSM request type, the Zendesk ticket form named like it.
+	cfg.Sources[0].CategoryFrom = []config.CategoryRule{{Kind: config.CategoryRequestType}}
+	cfg.Sources[1].CategoryFrom = []config.CategoryRule{{Kind: config.CategoryTicketForm}}
+	cfg.Sources[1].CategoryNames = TopicForms()
 	// Tickets of the organization nobody configured (on both desks) match no customer on
 	// purpose: they show up under the unmapped_customer data-quality check.
 	for _, c := range DemoCustomers() {

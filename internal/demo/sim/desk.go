@@ -70,6 +70,18 @@ func (d desk) url(key string) string {
 	return d.baseURL + "/browse/" + key
 }
 
+// categoryFields are the category facts a desk files the ticket under: the JSM request type on
+// the Jira desk, the ticket form id on the Zendesk desk (as their sources keep them).
+func (d desk) categoryFields(tp *topic) map[string]string {
+	if tp == nil {
+		return nil
+	}
+	if d.name == DeskZendesk {
+		return map[string]string{ticket.FieldTicketForm: tp.form}
+	}
+	return map[string]string{ticket.FieldRequestType: tp.name}
+}
+
 // attributes are what the desk tells about the ticket's customer: the JSM organization name and
 // project, or the Zendesk organization id and name; labels/tags either way.
 func (d desk) attributes(p *profile, labels []string) ticket.Attributes {

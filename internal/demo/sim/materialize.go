@@ -104,6 +104,7 @@ func (pl *plan) ticketAt(d desk, now time.Time) *ticket.Ticket {
 		labels = append(labels, EscalatedLabel)
 	}
 	t.Attributes = d.attributes(pl.cust, labels)
+	t.Attributes.Fields = d.categoryFields(pl.topic)
 
 	var waitingSince time.Time
 	if state == ticket.StateWaitingCustomer {

@@ -42,6 +42,7 @@ type plan struct {
 	incident bool
 	summary  string
 	label    string
+	topic    *topic // what the request is about: its label, request type and ticket form
 	frGoal   time.Duration
 	resGoal  time.Duration
 	events   []event   // sorted by at; the first is evCreate
@@ -112,7 +113,7 @@ func newPlan(r *rand.Rand, p *profile, number int64, created time.Time, slowness
 	}
 	pl.incident = !healthy && chance(r, incidentChance[pl.priority])
 	tp := topics[r.IntN(len(topics))]
-	pl.label, pl.summary = tp.label, tp.summaries[r.IntN(len(tp.summaries))]
+	pl.label, pl.summary, pl.topic = tp.label, tp.summaries[r.IntN(len(tp.summaries))], &tp
 	if pl.incident {
 		pl.summary = incidentSummaries[r.IntN(len(incidentSummaries))]
 	}

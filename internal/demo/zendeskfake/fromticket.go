@@ -55,6 +55,11 @@ func FromTicket(t *ticket.Ticket) (Ticket, []MetricEvent) {
 			zt.OrganizationID = &n
 		}
 	}
+	// The ticket form (Tickets API: "ticket_form_id ... The id of the ticket form to render for
+	// the ticket") the simulated desk files the request under.
+	if form, err := strconv.ParseInt(t.Attributes.Fields[ticket.FieldTicketForm], 10, 64); err == nil {
+		zt.TicketFormID = &form
+	}
 	if t.CSAT != ticket.CSATNone {
 		zt.SatisfactionRating = &SatisfactionRating{ID: id, Score: string(t.CSAT), At: unixTime(t.CSATAt)}
 	}
