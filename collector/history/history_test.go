@@ -45,8 +45,8 @@ func handTickets(v *time.Location) (category map[string]string, tickets []*ticke
 		Clocks: []ticket.Clock{
 			done(ticket.SLAFirstResponse, local(v, "2026-11-02 09:00"), local(v, "2026-11-02 10:00"), false),
 			{Name: ticket.SLAResolution, Cycles: []ticket.Cycle{
-				{Start: local(v, "2026-11-02 09:00"), Stop: local(v, "2026-11-11 09:00"), Breached: true},
-				{Start: local(v, "2026-11-17 12:00"), Stop: local(v, "2026-11-23 09:00")},
+				{Start: local(v, "2026-11-02 09:00"), Stop: local(v, "2026-11-11 09:00"), Goal: 72 * time.Hour, Breached: true},
+				{Start: local(v, "2026-11-17 12:00"), Stop: local(v, "2026-11-23 09:00"), Goal: 72 * time.Hour},
 			}},
 		},
 	}
@@ -203,5 +203,42 @@ func TestComputeEmpty(t *testing.T) {
 	}
 	if Compute(Input{Zone: time.UTC, Now: last.End}, last, 0) != nil {
 		t.Errorf("zero weeks is nil")
+	}
+}
+
+// TestStateAt reads the hand tickets' states at instants around their transitions.
+func TestStateAt(t *testing.T) {
+	v := zone(t, "Europe/Vilnius")
+	_, tickets := handTickets(v)
+	a, c, g := tickets[0], tickets[2], tickets[6]
+	for _, tc := range []struct {
+		name  string
+		t     *ticket.Ticket
+		at    string
+		state ticket.State
+		since string
+	}{
+		{"A before creation", a, "2026-11-02 09:00", "", ""},
+		{"A new", a, "2026-11-02 09:30", ticket.StateNew, "2026-11-02 09:00"},
+		{"A resolved in W46", a, "2026-11-15 23:00", ticket.StateResolved, "2026-11-11 09:00"},
+		{"A reopened in W47", a, "2026-11-22 23:00", ticket.StateInProgress, "2026-11-17 12:00"},
+		{"A at the instant of a transition is still in the old state", a, "2026-11-23 09:00", ticket.StateInProgress, "2026-11-17 12:00"},
+		{"C waiting on the customer", c, "2026-11-23 00:00", ticket.StateWaitingCustomer, "2026-11-21 09:00"},
+		{"G without history: its current state since creation", g, "2026-11-23 00:00", ticket.StateInProgress, "2026-10-20 09:00"},
+	} {
+		state, since := StateAt(tc.t, local(v, tc.at))
+		wantSince := time.Time{}
+		if tc.since != "" {
+			wantSince = local(v, tc.since)
+		}
+		if state != tc.state || !since.Equal(wantSince) {
+			t.Errorf("%s: got %q since %v, want %q since %v", tc.name, state, since, tc.state, wantSince)
+		}
+	}
+	if s, ok := OpenAt(a, local(v, "2026-11-20 00:00")); !ok || !s.From.Equal(local(v, "2026-11-17 12:00")) {
+		t.Errorf("A open in W47 from its reopen: got %v, %v", s, ok)
+	}
+	if _, ok := OpenAt(a, local(v, "2026-11-14 00:00")); ok {
+		t.Errorf("A is not open in W46 after its resolution")
 	}
 }
