@@ -6,43 +6,36 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/poller"
-	"github.com/custops/custops/collector/ticket"
 )
 
-// viewOf computes a view of tickets with the real matcher (acme's tickets carry project acme).
-func viewOf(t *testing.T, tickets ...*ticket.Ticket) *poller.View {
-	t.Helper()
-	cfg := testConfig()
-	cfg.Sources[0].CustomerFrom = []config.MatchRule{{Kind: config.MatchProject}}
-	cfg.Customers[0].Match.Project = []string{"acme"}
-	v, err := poller.NewView(cfg, tickets, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
 func TestHandler(t *testing.T) {
-	full := viewOf(t, tk("A-1", clock(ticket.SLAFirstResponse, running(-time.Minute))))
+	full := viewOf(t, weekTickets()...)
 	for _, tc := range []struct {
-		name  string
-		view  *poller.View
-		path  string
-		code  int
-		holds string
-		ctype string
+		name    string
+		view    *poller.View
+		path    string
+		code    int
+		holds   string
+		lacks   string
+		ctype   string
 	}{
-		{"report", full, "/customers/acme/report", http.StatusOK, "<h1>Acme Acquiring</h1>", "text/html; charset=utf-8"},
-		{"unknown customer", full, "/customers/nobody/report", http.StatusNotFound, `unknown customer "nobody"`, "text/plain; charset=utf-8"},
-		{"no snapshot yet", nil, "/customers/acme/report", http.StatusServiceUnavailable, "first poll", "text/plain; charset=utf-8"},
+		{"report", full, "/customers/acme/report", http.StatusOK, `data-week="2026-W47" data-audience="customer"`, acmeCSM, "text/html; charset=utf-8"},
+		{"report of a week", full, "/customers/acme/report?week=2026-W45", http.StatusOK, `data-week="2026-W45"`, "", "text/html; charset=utf-8"},
+		{"internal report", full, "/customers/acme/report?audience=internal", http.StatusOK, acmeCSM, "", "text/html; charset=utf-8"},
+		{"bad audience", full, "/customers/acme/report?audience=board", http.StatusBadRequest, `unknown audience "board"`, "", "text/plain; charset=utf-8"},
+		{"bad week", full, "/customers/acme/report?week=2026-W99", http.StatusBadRequest, "does not exist", "", "text/plain; charset=utf-8"},
+		{"unknown customer", full, "/customers/nobody/report", http.StatusNotFound, `unknown customer "nobody"`, "", "text/plain; charset=utf-8"},
+		{"no snapshot yet", nil, "/customers/acme/report", http.StatusServiceUnavailable, "first poll", "", "text/plain; charset=utf-8"},
+		{"meeting", full, "/customers/acme/meeting", http.StatusOK, `<header id="meeting" data-customer="acme">`, rivalText, "text/html; charset=utf-8"},
+		{"meeting since", full, "/customers/acme/meeting?since=2026-11-16", http.StatusOK, "Since the last meeting (16.11.2026 00:00 EET)", "", "text/html; charset=utf-8"},
+		{"meeting bad since", full, "/customers/acme/meeting?since=monday", http.StatusBadRequest, "neither a date", "", "text/plain; charset=utf-8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mux := http.NewServeMux()
 			mux.Handle("GET /customers/{id}/report", Handler(func() *poller.View { return tc.view }))
+			mux.Handle("GET /customers/{id}/meeting", MeetingHandler(func() *poller.View { return tc.view }))
 			srv := httptest.NewServer(mux)
 			defer srv.Close()
 			resp, err := http.Get(srv.URL + tc.path)
@@ -58,7 +51,10 @@ func TestHandler(t *testing.T) {
 				t.Errorf("content type: got %q, want %q", got, tc.ctype)
 			}
 			if !strings.Contains(string(body), tc.holds) {
-				t.Errorf("body lacks %q:\n%.500s", tc.holds, body)
+				t.Errorf("body lacks %q:\n%.600s", tc.holds, body)
+			}
+			if tc.lacks != "" && strings.Contains(string(body), tc.lacks) {
+				t.Errorf("body holds %q", tc.lacks)
 			}
 		})
 	}

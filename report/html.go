@@ -6,136 +6,90 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/custops/custops/collector/catalog"
-	"github.com/custops/custops/collector/ticket"
 	"github.com/custops/custops/internal/human"
 )
 
-//go:embed templates/report.html
+//go:embed templates/*.html
 var templateFS embed.FS
 
-// stateTitles name the open states the way the customer reads them.
-var stateTitles = map[ticket.State]string{
-	ticket.StateNew:             "New",
-	ticket.StateInProgress:      "In progress",
-	ticket.StateWaitingCustomer: "Waiting for you",
-	ticket.StateWaitingPartner:  "Waiting for a third party",
-}
+// pages are parsed once: html/template escapes every summary, name and category.
+var pages = template.Must(template.New("").Funcs(template.FuncMap{
+	"raw":    rawValue,
+	"score":  score,
+	"notice": func(b string) bool { return strings.HasPrefix(b, noticePrefix) },
+}).ParseFS(templateFS, "templates/*.html"))
 
-// ageTitles name the age buckets, in catalog.AgeBuckets order.
-var ageTitles = map[string]string{
-	"lt_1d":  "Under 1 day",
-	"1d_3d":  "1 to 3 days",
-	"3d_7d":  "3 to 7 days",
-	"7d_30d": "7 to 30 days",
-	"gt_30d": "Over 30 days",
-}
+// noticePrefix starts the banner of a report made from the store: information, not an alarm.
+const noticePrefix = "Produced from the stored data"
 
-// ticketStateTitles name the ticket list's states.
-var ticketStateTitles = map[string]string{
-	StateBreached:         "breached",
-	StateAtRisk:           "at risk",
-	StateBreachedThisWeek: "breached this week",
-}
-
-// parseTemplate parses the embedded page; html/template escapes every ticket summary and name.
-func parseTemplate() (*template.Template, error) {
-	return template.New("report.html").Funcs(template.FuncMap{
-		"percent":   percent,
-		"duration":  human.Duration,
-		"datetime":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-		"date":      func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006") },
-		"score":     func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
-		"title":     title,
-		"slaTitle":  slaTitle,
-		"ageTitle":  func(name string) string { return ageTitles[name] },
-		"tsTitle":   func(s string) string { return ticketStateTitles[s] },
-		"states":    stateHeaders,
-		"buckets":   func() []catalog.AgeBucket { return catalog.AgeBuckets },
-		"priority":  strings.ToUpper,
-		"windowTag": windowTag,
-		"windows":   func() []string { return reportWindows },
-		"widthOf":   func(v, of float64) float64 { return min(max(v/of*100, 0), 100) },
-	}).ParseFS(templateFS, "templates/report.html")
-}
-
-// HTML writes the report as one self-contained HTML page: inline CSS and SVG, no scripts, no
-// external assets, laid out for A4 when printed.
-func (r Report) HTML(w io.Writer) error {
-	t, err := parseTemplate()
-	if err != nil {
-		return fmt.Errorf("report: parsing the template: %w", err)
+// rawValue writes a number for a data-value attribute: exact, empty when missing.
+func rawValue(f float64) string {
+	if math.IsNaN(f) {
+		return ""
 	}
-	// Render into a buffer first, so a template error never leaves half a page behind.
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// render executes a page into a buffer first, so a template error never leaves half a page.
+func render(w io.Writer, name string, data any) error {
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, r); err != nil {
-		return fmt.Errorf("report: rendering: %w", err)
+	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("report: rendering %s: %w", name, err)
 	}
-	_, err = buf.WriteTo(w)
+	_, err := buf.WriteTo(w)
 	return err
 }
 
-func stateHeaders() []string {
-	out := make([]string, len(ticket.OpenStates))
-	for i, s := range ticket.OpenStates {
-		out[i] = stateTitles[s]
-	}
-	return out
+// HTML writes the report as one self-contained page: inline CSS and SVG, no script, nothing
+// loaded from elsewhere, laid out for A4 when printed.
+func (r *Report) HTML(w io.Writer) error { return render(w, "report.html", r) }
+
+// HTML writes the meeting page.
+func (m *Meeting) HTML(w io.Writer) error { return render(w, "meeting.html", m) }
+
+// Time writes an instant in the customer's zone, with the zone's abbreviation.
+func (r *Report) Time(t time.Time) string { return human.Time(t, r.Zone, r.DateLayout) }
+
+// Date writes a day in the customer's date format.
+func (r *Report) Date(t time.Time) string { return human.Date(t, r.Zone, r.DateLayout) }
+
+// ZoneName names the customer's zone with its offset at the report's week.
+func (r *Report) ZoneName() string { return human.Zone(r.Zone, r.Week.Start) }
+
+// Time writes an instant in the customer's zone.
+func (m *Meeting) Time(t time.Time) string { return human.Time(t, m.Zone, m.DateLayout) }
+
+// ZoneName names the customer's zone with its offset now.
+func (m *Meeting) ZoneName() string { return human.Zone(m.Zone, m.At) }
+
+// WeekEnd is the instant the week's lists and backlog are as of: its end, or now for a week that
+// has not ended.
+func (r *Report) WeekEnd() time.Time { return r.Weeks[len(r.Weeks)-1].Until }
+
+// Index is the page `custops report --all` writes beside the reports.
+type Index struct {
+	Title    string
+	Week     string // the week asked for, or "the last complete week"
+	Produced string
+	Entries  []IndexEntry
 }
 
-// windowTag writes a window label for people: 7d -> last 7 days.
-func windowTag(w string) string {
-	if n, ok := strings.CutSuffix(w, "d"); ok {
-		return "last " + n + " days"
-	}
-	return w
+// IndexEntry is one customer's line: its report files, or why there is none.
+type IndexEntry struct {
+	ID, Name, Week string
+	File, PDF      string
+	Error          string
 }
 
-// title capitalizes a tier name: gold -> Gold.
-func title(s string) string {
-	if s == "" {
-		return s
+// HTML writes the index page.
+func (x *Index) HTML(w io.Writer) error {
+	if x.Title == "" {
+		x.Title = "Weekly support reports"
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// Bar is one bar of an inline SVG bar chart.
-type Bar struct {
-	Label string
-	Value int
-	Width float64 // percent of the longest bar
-}
-
-// AgeBars charts a backlog row's age buckets.
-func (b BacklogRow) AgeBars() []Bar {
-	labels := make([]string, len(catalog.AgeBuckets))
-	for i, a := range catalog.AgeBuckets {
-		labels[i] = ageTitles[a.Name]
-	}
-	return bars(labels, b.ByAge[:])
-}
-
-// Bars charts a window's created, resolved and reopened tickets.
-func (f Flow) Bars() []Bar {
-	return bars([]string{"Created", "Resolved", "Reopened"}, []int{f.Created, f.Resolved, f.Reopened})
-}
-
-// bars pairs labels with values and scales them to the largest value.
-func bars(labels []string, values []int) []Bar {
-	out := make([]Bar, len(values))
-	biggest := 0
-	for i, v := range values {
-		out[i] = Bar{Label: labels[i], Value: v}
-		biggest = max(biggest, v)
-	}
-	for i := range out {
-		if biggest > 0 {
-			out[i].Width = float64(out[i].Value) * 100 / float64(biggest)
-		}
-	}
-	return out
+	return render(w, "index.html", x)
 }

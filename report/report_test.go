@@ -8,180 +8,298 @@ import (
 	"testing"
 	"time"
 
-	"github.com/custops/custops/collector/snapshot"
+	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/ticket"
 )
 
-func TestBuildErrors(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		snap    *snapshot.Snapshot
-		id      string
-		unknown bool
-	}{
-		{"unknown customer", testSnapshot(), "nobody", true},
-		{"empty id", testSnapshot(), "", true},
-		{"customer of the config missing from the snapshot", &snapshot.Snapshot{At: now}, "acme", true},
-		{"no snapshot", nil, "acme", false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := Build(tc.snap, nil, byProject, testConfig(), tc.id, now)
-			if err == nil {
-				t.Fatal("got no error")
-			}
-			if got := errors.Is(err, ErrUnknownCustomer); got != tc.unknown {
-				t.Errorf("errors.Is(%v, ErrUnknownCustomer) = %v, want %v", err, got, tc.unknown)
-			}
-		})
+var vilnius = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Vilnius")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// vil is a wall-clock time in Vilnius (EET, UTC+2, in November).
+func vil(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, vilnius)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// weekTickets are acme's tickets around 2026-W47 (16 to 22 November in Vilnius), and one of
+// rival's. TestReportByHand's numbers are worked out from these comments.
+func weekTickets() []*ticket.Ticket {
+	fr, res := ticket.SLAFirstResponse, ticket.SLAResolution
+	return []*ticket.Ticket{
+		// K1: W47, Billing, answered in 30m (met), resolved after 24h; its resolution goal
+		// passed on the 17th at 14:00 (a breach of W47); a good rating on the 19th.
+		tk("K1", created(vil("2026-11-17 10:00")), requestType("Billing"), firstReply(vil("2026-11-17 10:30")),
+			resolved(vil("2026-11-18 10:00")), csat(ticket.CSATGood, vil("2026-11-19 09:00")),
+			clock(fr, ticket.Cycle{Start: vil("2026-11-17 10:00"), Stop: vil("2026-11-17 10:30"), Goal: time.Hour, Elapsed: 30 * time.Minute, ObservedAt: vil("2026-11-17 10:30")}),
+			clock(res, ticket.Cycle{Start: vil("2026-11-17 10:00"), Stop: vil("2026-11-18 10:00"), Goal: 4 * time.Hour, Elapsed: 24 * time.Hour, Breached: true, BreachAt: vil("2026-11-17 14:00"), ObservedAt: vil("2026-11-18 10:00")})),
+		// K2: W46, P2, Access, escalated, open; answered after 2h.
+		tk("K2", created(vil("2026-11-11 08:00")), prio(ticket.P2), requestType("Access"), escalated(), firstReply(vil("2026-11-11 10:00"))),
+		// K3: a P1 incident opened on Friday of W47, still open; its first-response goal passed
+		// at 11:00 that day (a breach of W47, still running).
+		tk("K3", created(vil("2026-11-20 09:00")), incident(),
+			clock(fr, ticket.Cycle{Start: vil("2026-11-20 09:00"), Goal: 2 * time.Hour, BreachAt: vil("2026-11-20 11:00"), ObservedAt: now})),
+		// K4: P3 Cards by phone on the 19th, answered in 1h, waiting on the customer since 15:00.
+		tk("K4", created(vil("2026-11-19 10:00")), prio(ticket.P3), requestType("Cards"), channel(ticket.ChannelPhone),
+			firstReply(vil("2026-11-19 11:00")), state(ticket.StateWaitingCustomer),
+			transitions(ticket.Transition{At: vil("2026-11-19 10:00"), State: ticket.StateNew},
+				ticket.Transition{At: vil("2026-11-19 11:00"), State: ticket.StateInProgress},
+				ticket.Transition{At: vil("2026-11-19 15:00"), State: ticket.StateWaitingCustomer})),
+		// K5: W46, Billing, resolved after 24h, a bad rating.
+		tk("K5", created(vil("2026-11-09 09:00")), prio(ticket.P2), requestType("Billing"),
+			resolved(vil("2026-11-10 09:00")), csat(ticket.CSATBad, vil("2026-11-12 09:00"))),
+		// K6: P4 on Saturday of W47, open, a summary with markup.
+		tk("K6", created(vil("2026-11-21 12:00")), prio(ticket.P4), summary(`<script>alert("owned")</script> & more`)),
+		// Rival's ticket: never in acme's report.
+		tk(rivalKey, customer("rival"), summary(rivalText), created(vil("2026-11-18 09:00"))),
 	}
 }
 
-// TestComplianceIsTheSnapshots checks every compliance cell against the handcrafted snapshot.
-// The tickets passed in complete no cycle at all, so a recomputed ratio would differ.
-func TestComplianceIsTheSnapshots(t *testing.T) {
-	r, html := render(t, []*ticket.Ticket{tk("A-1")})
-	for _, tc := range []struct {
-		sla, window string
-		met, total  int
-		cell, mark  string
-	}{
-		{ticket.SLAFirstResponse, "7d", 3, 4, `<span class="ratio">75.0%</span> <span class="missed">✗ Missed</span><div class="note">3 of 4 on time</div>`, "✗ Missed"},
-		{ticket.SLAFirstResponse, "30d", 9, 10, `<span class="ratio">90.0%</span> <span class="missed">✗ Missed</span><div class="note">9 of 10 on time</div>`, "✗ Missed"},
-		{ticket.SLAResolution, "7d", 0, 0, `<span class="none">No completed tickets</span><div class="note">0 of 0 on time</div>`, "No completed tickets"},
-		{ticket.SLAResolution, "30d", 40, 40, `<span class="ratio">100.0%</span> <span class="met">✓ Met</span><div class="note">40 of 40 on time</div>`, "✓ Met"},
-	} {
-		t.Run(tc.sla+"/"+tc.window, func(t *testing.T) {
-			var got *Compliance
-			for _, s := range r.SLAs {
-				for i, w := range s.Window {
-					if s.Name == tc.sla && w.Window == tc.window {
-						got = &s.Window[i]
-					}
-				}
-			}
-			if got == nil {
-				t.Fatalf("no %s %s compliance in %+v", tc.sla, tc.window, r.SLAs)
-			}
-			if got.Met != tc.met || got.Total != tc.total {
-				t.Errorf("got %d/%d, want %d/%d", got.Met, got.Total, tc.met, tc.total)
-			}
-			row := htmlRow(t, html, "compliance", `data-sla="`+tc.sla+`"`)
-			cell := fmt.Sprintf(`<td data-window="%s">%s</td>`, tc.window, tc.cell)
-			if !strings.Contains(row, cell) {
-				t.Errorf("row does not hold %q:\n%s", cell, row)
-			}
-			if !strings.Contains(row, tc.mark) {
-				t.Errorf("row does not hold the mark %q:\n%s", tc.mark, row)
-			}
-		})
-	}
-	if row := htmlRow(t, html, "compliance", `data-sla="first_response"`); !strings.Contains(row, ">95.0%</td>") {
-		t.Errorf("the target 95.0%% is not shown:\n%s", row)
-	}
-}
-
-// TestAggregatesAreTheSnapshots checks the other sections against the snapshot's numbers.
-func TestAggregatesAreTheSnapshots(t *testing.T) {
-	r, html := render(t, nil)
-	for _, tc := range []struct {
-		name      string
-		got, want any
-	}{
-		{"tier", r.Tier, "gold"},
-		{"week start", r.WeekStart, now.Add(-7 * day)},
-		{"breached now", r.BreachedNow, 2},
-		{"at risk now", r.AtRiskNow, 1},
-		{"open total", r.Backlog.Total.Open, 14},
-		{"open p3 by state", r.Backlog.Rows[2].ByState, [4]int{3, 1, 4, 1}},
-		{"age total", r.Backlog.Total.ByAge, [5]int{3, 3, 3, 2, 3}},
-		{"oldest", r.Backlog.Total.Oldest, 45 * day},
-		{"flows", len(r.Flow), 2},
-		{"7d created", r.Flow[0].Created, 14},
-		{"7d resolved", r.Flow[0].Resolved, 9},
-		{"7d official ratio", r.Flow[0].OfficialRatio, 0.8571},
-		{"7d by agent", r.Flow[0].ByAgent, 2},
-		{"30d csat ratio", r.Flow[1].CSATRatio, 0.9},
-		{"escalated", r.Escalated.Total, 3},
-		{"incidents", r.Incidents.ByPriority, [4]int{1, 1, 0, 0}},
-		{"response median", r.ResponseTime.Median, 30 * time.Minute},
-		{"resolution p90", r.ResolutionTime.P90, 26 * time.Hour},
-		{"risk", r.Risk.Score, 43.5},
-		{"breached points", r.Risk.Factors[0].Points, 16.67},
-		{"breached weight", r.Risk.Factors[0].Weight, 25.0},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if tc.got != tc.want {
-				t.Errorf("got %v, want %v", tc.got, tc.want)
-			}
-		})
-	}
-	for _, want := range []string{
-		`<tr data-window="7d"><td>Last 7 days</td><td class="num">4</td><td class="num">1</td><td class="num">5</td>
-<td class="num">80.0%</td>`, // 7d CSAT 4 of 5
-		`<tr data-window="7d"><td>Last 7 days</td><td class="num">14</td>
-<td class="num">85.7%</td><td class="num">2</td>`, // 7d official ratio and agent-raised
-		`<h2>Risk score: 43.5 of 100</h2>`,
-		`<td class="num">16.7 / 25.0</td>`,
-		`<td class="num">30m</td><td class="num">2h 0m</td>`,
-		`Gold tier`,
-		`Reporting week: 2026-11-18 12:00 UTC – 2026-11-25 12:00 UTC`,
-	} {
-		if !strings.Contains(html, want) {
-			t.Errorf("page lacks %q", want)
+func headlineOf(r *Report, id string) Headline {
+	for _, h := range r.Headlines {
+		if h.ID == id {
+			return h
 		}
 	}
+	return Headline{ID: "missing " + id}
 }
 
-// TestCustomerSafe renders acme's report from tickets of two customers and a config naming both
-// CSMs: nothing of the other customer and no internal person may appear.
-func TestCustomerSafe(t *testing.T) {
-	tickets := []*ticket.Ticket{
-		tk("A-1", clock(ticket.SLAFirstResponse, running(-time.Minute))),
-		tk(rivalKey, customer("rival"), summary(rivalText), clock(ticket.SLAFirstResponse, running(-time.Minute))),
+func TestReportByHand(t *testing.T) {
+	r, html := page(t, viewOf(t, weekTickets()...), Options{})
+	if r.Week.String() != "2026-W47" || len(r.Weeks) != Weeks || r.Weeks[0].Week.String() != "2026-W36" {
+		t.Fatalf("default week %s with %d weeks from %s; want the last complete week 2026-W47 and 12 weeks from 2026-W36", r.Week, len(r.Weeks), r.Weeks[0].Week)
 	}
-	_, html := render(t, tickets)
-	if !strings.Contains(html, "<h1>Acme Acquiring</h1>") || !strings.Contains(html, `data-key="A-1"`) {
-		t.Fatalf("the page does not show acme and its ticket:\n%s", html)
+	for _, tc := range []struct {
+		id           string
+		raw          float64 // NaN: none
+		value, words string
+		verdict      string
+	}{
+		{"sla-first_response", 1, "100.0%", "no data the week before", "none"},
+		{"sla-resolution", 0, "0.0%", "no data the week before", "none"},
+		{"breaches", 2, "2", "up 2 from 0", "worse"},
+		{"created", 4, "4", "up 2 from 2", "neutral"},
+		{"resolved", 1, "1", "no change from 1", "same"},
+		{"backlog", 4, "4", "up 3 from 1", "worse"},
+		{"csat", 1, "100.0%", "up 100.0 points from 0.0%", "better"},
+		{"official", 0.75, "75.0%", "down 25.0 points from 100.0%", "worse"},
+		{"first-response", (45 * time.Minute).Seconds(), "45m", "down 1h 15m from 2h 0m", "better"},
+		{"resolution", (24 * time.Hour).Seconds(), "1d 0h", "no change from 1d 0h", "same"},
+	} {
+		h := headlineOf(r, tc.id)
+		if h.Raw != tc.raw || h.Value != tc.value || h.Words != tc.words || h.Verdict != tc.verdict {
+			t.Errorf("%s: got %v %q %q %s, want %v %q %q %s", tc.id, h.Raw, h.Value, h.Words, h.Verdict, tc.raw, tc.value, tc.words, tc.verdict)
+		}
+		if !strings.Contains(html, fmt.Sprintf(`data-headline="%s" data-value="%s"`, tc.id, rawValue(tc.raw))) {
+			t.Errorf("the page lacks headline %s with value %v", tc.id, tc.raw)
+		}
 	}
-	for _, forbidden := range []string{acmeCSM, rivalName, rivalCSM, rivalKey, rivalText, "rival", "csm", "CSM"} {
+	if got := headlineOf(r, "backlog").Note; got != "P1 1 · P2 1 · P3 1 · P4 1, at 23.11.2026 00:00 EET" {
+		t.Errorf("backlog note %q", got)
+	}
+
+	// Lists as of Monday 23 November 00:00 EET.
+	want := map[string][]string{
+		"breaches":    {"K1", "K3"},
+		"incidents":   {"K3"},
+		"waiting":     {"K4"},
+		"escalations": {"K2"},
+		"oldest":      {"K2", "K4", "K3", "K6"},
+	}
+	for _, l := range r.Lists {
+		var keys []string
+		for _, row := range l.Rows {
+			keys = append(keys, row.Key)
+		}
+		if strings.Join(keys, ",") != strings.Join(want[l.ID], ",") {
+			t.Errorf("list %s: got %v, want %v", l.ID, keys, want[l.ID])
+		}
+		if l.Appendix != "" {
+			t.Errorf("list %s has an appendix with %d rows", l.ID, len(l.Rows))
+		}
+	}
+	breachRow := r.Lists[0].Rows[0]
+	if strings.Join(breachRow.Cells, "|") != "P1|Resolution|17.11.2026 14:00 EET|resolved" {
+		t.Errorf("K1's breach row: %v", breachRow.Cells)
+	}
+	if got := strings.Join(r.Lists[2].Rows[0].Cells, "|"); got != "P3|19.11.2026 15:00 EET|3d 9h" {
+		t.Errorf("K4 waiting since: %s", got)
+	}
+
+	// Themes: Billing 2 and uncategorized 2 (K3, K6) are the top 2; Access and Cards are other.
+	var themes []string
+	for _, row := range r.Themes.Rows {
+		themes = append(themes, fmt.Sprintf("%s %d/%d", row.Name, row.ThisWeek, row.Total))
+	}
+	if got := strings.Join(themes, ", "); got != "Billing 1/2, Uncategorized 2/2, Other 1/2" {
+		t.Errorf("themes: %s", got)
+	}
+
+	// Charts: one per SLA, flow, backlog, CSAT, official share, two medians; points as drawn.
+	points := map[string]string{}
+	for _, c := range r.Charts {
+		m := regexp.MustCompile(`data-points="(\d+)"`).FindStringSubmatch(string(c.SVG))
+		points[c.ID] = m[1]
+	}
+	for id, n := range map[string]string{
+		"sla-first-response": "1", "sla-resolution": "1", // only W47 completed a cycle
+		"flow": "24", "backlog": "48", // every week has a bar, zeros too
+		"csat": "2", "official": "2", "first-response": "2", "resolution": "2",
+	} {
+		if points[id] != n {
+			t.Errorf("chart %s has %s points, want %s", id, points[id], n)
+		}
+	}
+
+	// Every time says its zone; the markup in a summary stays text.
+	if !strings.Contains(html, "every time in Europe/Vilnius (UTC&#43;02:00)") || !strings.Contains(html, "data as of 25.11.2026 14:00 EET") {
+		t.Errorf("the page does not name the zone or the instant")
+	}
+	if strings.Contains(html, "<script") || !strings.Contains(html, "&lt;script&gt;alert(&#34;owned&#34;)&lt;/script&gt; &amp; more") {
+		t.Errorf("the summary's markup is not escaped")
+	}
+}
+
+// TestCustomerReportHasNoInternalFields renders acme's customer report and finds none of what is
+// internal or another customer's; the internal report has the internal fields.
+func TestCustomerReportHasNoInternalFields(t *testing.T) {
+	v := viewOf(t, weekTickets()...)
+	r, html := page(t, v, Options{})
+	if r.Internal != nil || r.Audience != Customer {
+		t.Fatalf("the default report is internal")
+	}
+	for _, forbidden := range []string{acmeCSM, rivalName, rivalCSM, rivalKey, rivalText, "Risk score", "risk", "Risk", "internal", "/meeting", "gold"} {
 		if strings.Contains(html, forbidden) {
-			t.Errorf("the page holds %q", forbidden)
+			t.Errorf("the customer report contains %q", forbidden)
 		}
 	}
-	// Self-contained: nothing to fetch, nothing to run.
-	for _, external := range []string{"src=", "href=", "<script", "<link", "url(", "@import"} {
-		if strings.Contains(html, external) {
-			t.Errorf("the page is not self-contained: it holds %q", external)
+	_, internal := page(t, v, Options{Audience: Internal})
+	for _, want := range []string{acmeCSM, "Risk score now", `<table id="risk-factors">`, "/customers/acme/meeting"} {
+		if !strings.Contains(internal, want) {
+			t.Errorf("the internal report lacks %q", want)
+		}
+	}
+	for _, forbidden := range []string{rivalName, rivalCSM, rivalKey, rivalText} {
+		if strings.Contains(internal, forbidden) {
+			t.Errorf("the internal report of acme contains rival's %q", forbidden)
 		}
 	}
 }
 
-// TestSummaryEscaped keeps a ticket summary from injecting markup into the page.
-func TestSummaryEscaped(t *testing.T) {
-	_, html := render(t, []*ticket.Ticket{
-		tk("A-1", summary(`<img src=x onerror=alert(1)>`), clock(ticket.SLAFirstResponse, running(-time.Minute))),
-	})
-	if strings.Contains(html, "<img") {
-		t.Errorf("the summary was not escaped")
+// TestLongListAppendix: 14 open tickets make the oldest-tickets list longer than the body shows:
+// the body has 10 and says where the rest is; the appendix has all 14.
+func TestLongListAppendix(t *testing.T) {
+	var tickets []*ticket.Ticket
+	for i := range 14 {
+		tickets = append(tickets, tk(fmt.Sprintf("L%02d", i), created(vil("2026-11-02 09:00").Add(time.Duration(i)*time.Hour))))
 	}
-	if !strings.Contains(html, "&lt;img src=x onerror=alert(1)&gt;") {
-		t.Errorf("the escaped summary is missing")
+	r, html := page(t, viewOf(t, tickets...), Options{})
+	var oldest List
+	for _, l := range r.Lists {
+		if l.ID == "oldest" {
+			oldest = l
+		}
+	}
+	if len(oldest.Rows) != 14 || len(oldest.Body()) != BodyRows || oldest.More() != 4 || oldest.Appendix != "A" {
+		t.Fatalf("oldest: %d rows, %d in the body, %d more, appendix %q", len(oldest.Rows), len(oldest.Body()), oldest.More(), oldest.Appendix)
+	}
+	if !strings.Contains(html, "4 more: the complete list of 14 is in Appendix A.") || !strings.Contains(html, `id="appendix-A"`) {
+		t.Errorf("the body does not point at the appendix")
+	}
+	appendix := html[strings.Index(html, `id="appendix-A"`):]
+	if n := strings.Count(appendix, `<tr class="open" data-key="L`); n != 14 {
+		t.Errorf("the appendix has %d rows, want 14", n)
 	}
 }
 
-// htmlRow returns the first <tr> holding attr inside the table with the given id.
-func htmlRow(t *testing.T, html, table, attr string) string {
-	t.Helper()
-	start := strings.Index(html, `<table id="`+table+`">`)
-	if start < 0 {
-		t.Fatalf("no table %q", table)
+// TestEmptyCustomer: a customer without a single ticket gets a clear empty state, no charts.
+func TestEmptyCustomer(t *testing.T) {
+	r, err := FromView(viewOf(t), "rival", Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	body := html[start:]
-	body = body[:strings.Index(body, "</table>")]
-	re := regexp.MustCompile(`(?s)<tr ` + regexp.QuoteMeta(attr) + `.*?</tr>`)
-	row := re.FindString(body)
-	if row == "" {
-		t.Fatalf("table %q has no row with %s", table, attr)
+	var b strings.Builder
+	if err := r.HTML(&b); err != nil {
+		t.Fatal(err)
 	}
-	return row
+	html := b.String()
+	if !r.Empty || !strings.Contains(html, `<section id="empty-state">`) || !strings.Contains(html, "No tickets from "+rivalName+" yet.") || strings.Contains(html, "<svg") {
+		t.Errorf("no empty state:\n%s", html)
+	}
 }
+
+func TestWeekOption(t *testing.T) {
+	v := viewOf(t, weekTickets()...)
+	r, _ := page(t, v, Options{Week: "2026-W46"})
+	if r.Week.String() != "2026-W46" || headlineOf(r, "created").Raw != 2 {
+		t.Errorf("week 2026-W46: %s with %v created", r.Week, headlineOf(r, "created").Raw)
+	}
+	// The current week runs until now.
+	r, _ = page(t, v, Options{Week: "2026-W48"})
+	if !r.WeekEnd().Equal(now) {
+		t.Errorf("the current week ends at %s, want now", r.WeekEnd())
+	}
+	for week, want := range map[string]string{
+		"2026-W49": "week 2026-W49 has not begun in Europe/Vilnius",
+		"2026-W60": "does not exist",
+		"last":     "is not an ISO week",
+	} {
+		_, err := FromView(v, "acme", Options{Week: week})
+		if !errors.Is(err, ErrBadWeek) || !strings.Contains(fmt.Sprint(err), want) {
+			t.Errorf("week %s: got %v, want ErrBadWeek saying %q", week, err, want)
+		}
+	}
+	if _, err := FromView(v, "nobody", Options{}); !errors.Is(err, ErrUnknownCustomer) {
+		t.Errorf("unknown customer: got %v", err)
+	}
+}
+
+// TestFreshnessBanners: a source that is down or stale puts a banner on the report; a fresh
+// one does not; a report made from the store says fetch times are not recorded.
+func TestFreshnessBanners(t *testing.T) {
+	base := viewOf(t, weekTickets()...)
+	for _, tc := range []struct {
+		name   string
+		up     bool
+		last   time.Duration // before the wall clock; 0: never
+		wall   bool
+		banner string // "" none
+		status string
+	}{
+		{"fresh", true, time.Minute, true, "", "fresh"},
+		{"stale", true, 10 * time.Minute, true, "Data from jsm is stale: last fetched at 25.11.2026 13:50 EET (10m 0s ago), more than 3m ago.", "stale"},
+		{"down", false, 2 * time.Minute, true, "jsm is down: its last successful fetch was at 25.11.2026 13:58 EET (2m 0s ago).", "down"},
+		{"never fetched", false, 0, true, "jsm has not been fetched yet", "not fetched yet"},
+		{"from the store", true, 0, false, noticePrefix, "not recorded"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := *base
+			v.Sources = []poller.SourceHealth{{Name: "jsm", Up: tc.up, PollInterval: time.Minute}}
+			if tc.last > 0 {
+				v.Sources[0].LastSuccess = now.Add(-tc.last)
+			}
+			if tc.wall {
+				v.Wall = now
+			}
+			r, html := page(t, &v, Options{})
+			got := strings.Join(r.Banners, "\n")
+			if (tc.banner == "") != (got == "") || !strings.Contains(strings.ReplaceAll(got, "0s ago", "0s ago"), strings.Split(tc.banner, " (")[0]) {
+				t.Errorf("banners %q, want %q", got, tc.banner)
+			}
+			if r.Sources[0].Status != tc.status || !strings.Contains(html, `data-status="`+tc.status+`"`) {
+				t.Errorf("status %q, want %q", r.Sources[0].Status, tc.status)
+			}
+			if tc.banner != "" && !strings.Contains(html, `role="alert"`) {
+				t.Errorf("no banner on the page")
+			}
+		})
+	}
+}
+

@@ -124,7 +124,8 @@ func (e *instance) ReloadSuccessful() bool { return e.reloadOK.Load() }
 // metrics.
 func (e *instance) handler(extra map[string]http.Handler) (http.Handler, error) {
 	routes := map[string]http.Handler{
-		"GET /customers/{id}/report": report.Handler(e.View),
+		"GET /customers/{id}/report":  report.Handler(e.View),
+		"GET /customers/{id}/meeting": report.MeetingHandler(e.View),
 	}
 	maps.Copy(routes, extra)
 	opts := server.Options{

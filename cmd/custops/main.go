@@ -62,11 +62,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	demoCmd.Flag("demo.direct", "Poll the simulator in process instead of over the Jira and Zendesk wire formats on loopback.").BoolVar(&demo.Direct)
 	demoCmd.Flag("demo.poll-interval", "How often the demo polls its simulated desks.").Default("15s").DurationVar(&demo.PollInterval)
 
-	reportCmd := app.Command("report", "Write a customer's weekly report as one printable HTML page, from the store in state_dir, without polling any source.")
-	reportConfig := reportCmd.Flag("config.file", "custops configuration file.").Default("custops.yml").String()
-	reportCustomer := reportCmd.Flag("customer", "Id of the customer to report on (the customer label).").Required().String()
-	reportOut := reportCmd.Flag("out", "File to write; - for stdout. Default: <customer>-report-<date>.html.").Default("").String()
-	reportAt := reportCmd.Flag("at", "End of the reporting week, RFC 3339 (e.g. 2026-11-27T09:00:00Z). Default: now.").Default("").String()
+	reportCmd := app.Command("report", "Write weekly customer reports as printable HTML pages (and A4 PDFs), from the store in state_dir or from a running exporter, without polling any source.")
+	reportFlags := addReportFlags(reportCmd)
 
 	healthCmd := app.Command("healthcheck", "Exit 0 when a custops endpoint answers 200: the container HEALTHCHECK, since the image has no shell or curl.")
 	healthURL := healthCmd.Flag("url", "Endpoint to check.").Default("http://127.0.0.1" + links.DefaultListenAddress + "/-/healthy").String()
@@ -87,7 +84,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case generateCmd.FullCommand():
 		return runGenerate(*generateOut, gen, stdout, stderr)
 	case reportCmd.FullCommand():
-		return runReport(*reportConfig, *reportCustomer, *reportOut, *reportAt, stdout, stderr)
+		return runReport(reportFlags, stdout, stderr)
 	case healthCmd.FullCommand():
 		return runHealthcheck(*healthURL, stderr)
 	case demoCmd.FullCommand():
