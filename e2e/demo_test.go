@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,10 +26,11 @@ func startDemo(t *testing.T, args ...string) string {
 	t.Helper()
 	port := freePort(t)
 	base := "http://127.0.0.1:" + port
-	start(t, "custops", buildCustops(t), append([]string{"demo",
-		"--web.listen-address=127.0.0.1:" + port,
-		"--demo.state-dir=" + filepath.Join(t.TempDir(), "state"),
-		"--demo.poll-interval=1s"}, args...)...)
+	flags := []string{"demo", "--web.listen-address=127.0.0.1:" + port, "--demo.state-dir=" + filepath.Join(t.TempDir(), "state")}
+	if !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--demo.poll-interval=") }) {
+		flags = append(flags, "--demo.poll-interval=1s") // a test may set its own
+	}
+	start(t, "custops", buildCustops(t), append(flags, args...)...)
 	waitFor(t, "custops demo ready", time.Minute, func() (bool, error) { return httpOK(base + "/-/ready") })
 	return base
 }

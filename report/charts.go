@@ -171,4 +171,3 @@ var channelWords = map[string]string{
 	"portal": "the portal", "email": "email", "api": "the API", "chat": "chat", "phone": "phone",
 	"agent": "raised by an agent", "other": "other channels",
 }
-

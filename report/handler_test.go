@@ -13,13 +13,13 @@ import (
 func TestHandler(t *testing.T) {
 	full := viewOf(t, weekTickets()...)
 	for _, tc := range []struct {
-		name    string
-		view    *poller.View
-		path    string
-		code    int
-		holds   string
-		lacks   string
-		ctype   string
+		name  string
+		view  *poller.View
+		path  string
+		code  int
+		holds string
+		lacks string
+		ctype string
 	}{
 		{"report", full, "/customers/acme/report", http.StatusOK, `data-week="2026-W47" data-audience="customer"`, acmeCSM, "text/html; charset=utf-8"},
 		{"report of a week", full, "/customers/acme/report?week=2026-W45", http.StatusOK, `data-week="2026-W45"`, "", "text/html; charset=utf-8"},

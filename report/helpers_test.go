@@ -15,8 +15,6 @@ import (
 // (16 to 22 November; Vilnius is UTC+2 then).
 var now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
-const day = 24 * time.Hour
-
 func ago(d time.Duration) time.Time { return now.Add(-d) }
 
 // Names that must never reach acme's customer report.
@@ -117,17 +115,6 @@ func clock(name string, cycles ...ticket.Cycle) opt {
 // running is a running cycle with a 1h goal that breaches at now+left.
 func running(left time.Duration) ticket.Cycle {
 	return ticket.Cycle{Start: ago(time.Hour - left), Goal: time.Hour, BreachAt: now.Add(left), Elapsed: time.Hour - left, ObservedAt: now}
-}
-
-// stopped is a completed cycle with a 1h goal that stopped at the given instant.
-func stopped(at time.Time, breached bool) ticket.Cycle {
-	c := ticket.Cycle{Start: at.Add(-2 * time.Hour), Stop: at, Goal: time.Hour, Elapsed: 2 * time.Hour, Breached: breached, ObservedAt: at}
-	if !breached {
-		c.Start, c.Elapsed = at.Add(-30*time.Minute), 30*time.Minute
-	} else {
-		c.BreachAt = c.Start.Add(time.Hour)
-	}
-	return c
 }
 
 // page renders a report of acme and returns it with its HTML.

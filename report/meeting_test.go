@@ -3,6 +3,7 @@ package report
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/ticket"
@@ -59,5 +60,35 @@ func TestMeeting(t *testing.T) {
 		if strings.Contains(html, forbidden) {
 			t.Errorf("acme's meeting page shows rival's %q", forbidden)
 		}
+	}
+}
+
+// TestOpenRisks lists open tickets whose running clock is breached or at risk now, judged by
+// sla.StatusAt as the snapshot judges it: breached first, then by priority.
+func TestOpenRisks(t *testing.T) {
+	fr := ticket.SLAFirstResponse
+	paused := running(5 * time.Minute)
+	paused.Paused = true
+	v := viewOf(t,
+		tk("AT-RISK", prio(ticket.P2), clock(fr, running(10*time.Minute))),   // within 25% of 1h
+		tk("THRESHOLD", prio(ticket.P3), clock(fr, running(15*time.Minute))), // exactly at it
+		tk("OUTSIDE", clock(fr, running(16*time.Minute))),
+		tk("PAUSED", clock(fr, paused)),
+		tk("BREACHED", prio(ticket.P4), clock(fr, running(-time.Minute))),
+		tk("RESOLVED", resolved(now.Add(-time.Hour)), clock(fr, running(-time.Minute))),
+		tk("RIVAL", customer("rival"), clock(fr, running(-time.Minute))),
+	)
+	c, err := newContext(v, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := c.openRisks()
+	var got []string
+	for _, r := range l.Rows {
+		got = append(got, r.Key+" "+strings.Join(r.Cells[2:], " "))
+	}
+	want := "BREACHED breached over by 1m|AT-RISK at risk 10m|THRESHOLD at risk 15m"
+	if strings.Join(got, "|") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, "|"), want)
 	}
 }

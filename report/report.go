@@ -136,9 +136,6 @@ func newContext(v *poller.View, id string) (*customerContext, error) {
 // time writes an instant in the customer's zone, with the zone's abbreviation.
 func (c *customerContext) time(t time.Time) string { return human.Time(t, c.zone, c.layout) }
 
-// date writes a day in the customer's zone.
-func (c *customerContext) date(t time.Time) string { return human.Date(t, c.zone, c.layout) }
-
 // history computes the n weeks ending with last.
 func (c *customerContext) history(last history.Week, n int) []history.Weekly {
 	in := history.Input{

@@ -302,4 +302,3 @@ func TestFreshnessBanners(t *testing.T) {
 		})
 	}
 }
-

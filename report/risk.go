@@ -116,18 +116,18 @@ func why(c *snapshot.Customer, factor string) string {
 		}
 		return fmt.Sprintf("%s on open tickets %s %s.", plural(int(n), "SLA clock", "SLA clocks"), isAre(int(n)), what)
 	case catalog.FactorComplianceGap:
-		worst, gap, any := "", 0.0, false
+		worst, gap, completed := "", 0.0, false
 		w30 := slicesIndex(catalog.Window30d)
 		for _, s := range c.SLAs {
 			if r, ok := s.Compliance(w30); ok {
-				any = true
+				completed = true
 				if g := s.Target - r; g > gap {
 					worst, gap = fmt.Sprintf("%s compliance was %s against a target of %s", human.SLA(s.Name), human.Percent(r), human.Percent(s.Target)), g
 				}
 			}
 		}
 		switch {
-		case !any:
+		case !completed:
 			return "No SLA clock stopped in the last 30 days: nothing to compare with the targets."
 		case worst == "":
 			return "Every SLA met its target over the last 30 days."

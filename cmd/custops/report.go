@@ -28,7 +28,7 @@ import (
 // reportArgs are the flags of `custops report`.
 type reportArgs struct {
 	config, customer, out, at, week, audience, format, chromium, from, weeklyAt string
-	all                                                                          bool
+	all                                                                         bool
 }
 
 // addReportFlags declares the report command's flags.

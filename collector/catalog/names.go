@@ -76,9 +76,9 @@ const (
 	LabelCode     = "code"
 )
 
-// The per-customer series budget: at most FixedSeriesBudget series of every family but the
-// category breakdown, plus that breakdown's top_categories + 1 (its names and other). With the
-// default of 5 categories a customer has at most 156 series, with the maximum of 10, 161.
+// FixedSeriesBudget is the per-customer series budget of every family but the category
+// breakdown, which adds its top_categories + 1 (its names and other): with the default of 5
+// categories a customer has at most 156 series, with the maximum of 10, 161.
 const FixedSeriesBudget = 150
 
 // SeriesBudget is the most series one customer may have under a top_categories setting.

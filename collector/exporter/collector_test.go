@@ -69,7 +69,7 @@ func testCustomer(id string) snapshot.Customer {
 	c.ResolutionTime = snapshot.Summary{} // nothing resolved: NaN quantiles
 	// The category breakdown at its bound for top_categories 5: five names and other.
 	c.CategoryWindow = catalog.Window30d
-	c.Categories = []snapshot.CategoryCount{{"Billing", 4}, {"Access", 2}, {"Card payments", 2}, {"Disputes", 1}, {"uncategorized", 1}, {"other", 1}}
+	c.Categories = []snapshot.CategoryCount{{Name: "Billing", Count: 4}, {Name: "Access", Count: 2}, {Name: "Card payments", Count: 2}, {Name: "Disputes", Count: 1}, {Name: "uncategorized", Count: 1}, {Name: "other", Count: 1}}
 	c.Risk = 42.5
 	c.RiskFactors = map[string]float64{catalog.FactorBreached: 8.3, catalog.FactorAtRisk: 3, catalog.FactorIncidents: 7.5}
 	return c
