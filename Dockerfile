@@ -16,6 +16,9 @@ VOLUME ["/etc/custops", "/var/lib/custops"]
 # container. Give another limit, give GOMEMLIMIT too (docker run -m 1g -e GOMEMLIMIT=920MiB).
 ENV GOMEMLIMIT=460MiB
 EXPOSE 10042
+# An exporter started with TLS or basic auth (CUSTOPS_WEB_CONFIG_FILE, which serve reads too) is
+# checked through them: CUSTOPS_HEALTHCHECK_USERNAME and CUSTOPS_HEALTHCHECK_PASSWORD_FILE give
+# the credentials (deploy/README.md).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \
   CMD ["/usr/local/bin/custops", "healthcheck", "--url=http://127.0.0.1:10042/-/healthy"]
 ENTRYPOINT ["/usr/local/bin/custops"]

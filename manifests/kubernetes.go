@@ -54,9 +54,21 @@ func demoArgs(o Options) list {
 	return list{"demo", "--demo.state-dir=" + StateDir, "--web.listen-address=:" + fmt.Sprint(o.Port)}
 }
 
+// probeCommand checks an endpoint with the binary's own healthcheck, as the image's
+// HEALTHCHECK does: an httpGet probe cannot give basic auth credentials (only a header written
+// into the manifest), and the healthcheck follows the exporter's TLS and basic auth from
+// CUSTOPS_WEB_CONFIG_FILE, CUSTOPS_HEALTHCHECK_USERNAME and CUSTOPS_HEALTHCHECK_PASSWORD_FILE
+// (deploy/README.md).
+func probeCommand(o Options, path string) list {
+	return list{Binary, "healthcheck", fmt.Sprintf("--url=http://127.0.0.1:%d%s", o.Port, path)}
+}
+
+// Binary is where the image holds custops (Dockerfile).
+const Binary = "/usr/local/bin/custops"
+
 func deployment(o Options) om {
 	probe := func(path string, delay int) om {
-		return om{{"httpGet", om{{"path", path}, {"port", "http"}}}, {"initialDelaySeconds", delay}, {"periodSeconds", 10}}
+		return om{{"exec", om{{"command", probeCommand(o, path)}}}, {"initialDelaySeconds", delay}, {"periodSeconds", 10}, {"timeoutSeconds", 5}}
 	}
 	return om{
 		{"apiVersion", "apps/v1"},

@@ -119,8 +119,10 @@ func TestPortsAndImagesAgree(t *testing.T) {
 	if args := strings.Join(toStrings(dig(c, "args")), " "); !strings.Contains(args, "--web.listen-address=:"+port) || !strings.Contains(args, "--config.file=") {
 		t.Errorf("container args %q do not use the binary's flags", args)
 	}
-	if dig(c, "livenessProbe", "httpGet", "path") != "/-/healthy" || dig(c, "readinessProbe", "httpGet", "path") != "/-/ready" {
-		t.Errorf("probes must use /-/healthy and /-/ready")
+	live := strings.Join(toStrings(dig(c, "livenessProbe", "exec", "command")), " ")
+	ready := strings.Join(toStrings(dig(c, "readinessProbe", "exec", "command")), " ")
+	if want := Binary + " healthcheck --url=http://127.0.0.1:" + port; !strings.HasPrefix(live, want+"/-/healthy") || !strings.HasPrefix(ready, want+"/-/ready") {
+		t.Errorf("probes %q and %q must run the healthcheck on /-/healthy and /-/ready of the binary's port", live, ready)
 	}
 	if dig(dep, "spec", "strategy", "type") != "Recreate" || dig(dep, "spec", "replicas") != 1 {
 		t.Errorf("the exporter must be a single writer: replicas 1, strategy Recreate")

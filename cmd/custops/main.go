@@ -21,6 +21,14 @@ import (
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
+// webConfigFromEnv lets CUSTOPS_WEB_CONFIG_FILE give --web.config.file, which the healthcheck
+// reads too: one setting in a container makes the exporter and its probes agree.
+func webConfigFromEnv(cmd *kingpin.CmdClause) {
+	if f := cmd.GetFlag("web.config.file"); f != nil {
+		f.Envar(envWebConfig)
+	}
+}
+
 // run parses args and runs one subcommand; it returns the exit code so deferred cleanup runs.
 func run(args []string, stdout, stderr io.Writer) int {
 	app := kingpin.New("custops", "Per-customer SLA, backlog, quality and risk metrics from Jira Service Management and Zendesk.")
@@ -36,6 +44,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	serveCmd := app.Command("serve", "Run the exporter on a config file.").Default()
 	serveConfig := serveCmd.Flag("config.file", "custops configuration file.").Default("custops.yml").String()
 	serveWeb := kingpinflag.AddFlags(serveCmd, links.DefaultListenAddress)
+	webConfigFromEnv(serveCmd)
 	serveLifecycle := serveCmd.Flag("web.enable-lifecycle", "Enable reloading the config over HTTP (PUT /-/reload, or POST with a JSON body); SIGHUP reloads either way.").Default("false").Bool()
 
 	checkCmd := app.Command("check", "Validate a config file, print what it understood or every error, exit non-zero on errors.")
@@ -53,6 +62,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	demoCmd := app.Command("demo", "Run the exporter on built-in simulated Jira and Zendesk desks.")
 	demoArgs := demoFlags{Web: kingpinflag.AddFlags(demoCmd, links.DefaultListenAddress)}
+	webConfigFromEnv(demoCmd)
 	demo := &demoArgs.Demo
 	demoCmd.Flag("demo.speed", "Simulated seconds per real second: 60 makes a demo hour pass in a minute; 0 freezes the clock (with --demo.direct). Alerts that compare timestamps with time() need 1.").Default("1").Float64Var(&demoArgs.Speed)
 	demoStart := demoCmd.Flag("demo.start", "Simulated instant the demo starts at, RFC 3339; default now. With --demo.speed=0 the output is reproducible.").Default("").String()
@@ -65,8 +75,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	reportCmd := app.Command("report", "Write weekly customer reports as printable HTML pages (and A4 PDFs), from the store in state_dir or from a running exporter, without polling any source.")
 	reportFlags := addReportFlags(reportCmd)
 
-	healthCmd := app.Command("healthcheck", "Exit 0 when a custops endpoint answers 200: the container HEALTHCHECK, since the image has no shell or curl.")
-	healthURL := healthCmd.Flag("url", "Endpoint to check.").Default("http://127.0.0.1" + links.DefaultListenAddress + "/-/healthy").String()
+	healthCmd := app.Command("healthcheck", "Exit 0 when a custops endpoint answers 200, over TLS and basic auth when the exporter's web config asks for them: the container HEALTHCHECK and the Kubernetes probes, since the image has no shell or curl.")
+	health := addHealthcheckFlags(healthCmd, "http://127.0.0.1"+links.DefaultListenAddress+"/-/healthy")
 
 	cmd, err := app.Parse(args)
 	if terminated >= 0 {
@@ -86,7 +96,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case reportCmd.FullCommand():
 		return runReport(reportFlags, stdout, stderr)
 	case healthCmd.FullCommand():
-		return runHealthcheck(*healthURL, stderr)
+		return health.run(stderr)
 	case demoCmd.FullCommand():
 		if *demoStart != "" {
 			if demo.Start, err = time.Parse(time.RFC3339, *demoStart); err != nil {
