@@ -16,4 +16,6 @@ run -bench '.' -benchtime 5x ./collector/source/zendesk/
 run -bench '.' -benchmem ./collector/sla/
 run -bench '.' -benchmem ./collector/match/
 run -bench 'PolicyEveryCustomer|ParseCustomers|AliasFanOut' -benchtime=3x ./collector/config/
+run -bench 'Report$|Meeting|ReportAll' -benchtime=20x -benchmem ./report/
+run -bench 'ReportCommand|ReportAllCommand' -benchtime=1x -benchmem ./cmd/custops/
 echo "results in $out"
