@@ -55,6 +55,7 @@ func compose(o Options) ([]byte, error) {
 				list{"demo", "--demo.state-dir=" + StateDir, "--web.listen-address=:" + port},
 				list{"custops-demo-state:" + StateDir},
 				kv{"networks", om{{"default", om{{"aliases", list{"custops"}}}}}})},
+			{"reports", composeReports(o)},
 			{"prometheus", om{
 				{"profiles", both},
 				{"image", o.PrometheusImg},
@@ -91,7 +92,7 @@ func compose(o Options) ([]byte, error) {
 			}},
 		}},
 		{"secrets", secrets},
-		{"volumes", om{{"custops-state", nil}, {"custops-demo-state", nil}, {"prometheus-data", nil}, {"alertmanager-data", nil}, {"grafana-data", nil}}},
+		{"volumes", om{{"custops-state", nil}, {"custops-demo-state", nil}, {"custops-reports", nil}, {"prometheus-data", nil}, {"alertmanager-data", nil}, {"grafana-data", nil}}},
 	})
 }
 

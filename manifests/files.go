@@ -49,6 +49,8 @@ func Files(o Options, a alerts.Options, d dashboards.Options) (map[string][]byte
 		{"dashboards-configmap.yaml", dashboardsConfigMap(o, onlyBoards)},
 		{"poddisruptionbudget.yaml", pdb(o)},
 		{"networkpolicy.yaml", networkPolicy(o)},
+		{"reports-cronjob.yaml", reportCronJob(o)},
+		{"reports-pvc.yaml", reportsPVC(o)},
 	}
 	var resources []string
 	for _, f := range k8s {

@@ -194,8 +194,8 @@ func pdb(o Options) om {
 	}
 }
 
-// networkPolicy admits only Prometheus to the exporter's port; egress stays open for the
-// ticketing APIs.
+// networkPolicy admits only Prometheus and the report job to the exporter's port; egress stays
+// open for the ticketing APIs.
 func networkPolicy(o Options) om {
 	return om{
 		{"apiVersion", "networking.k8s.io/v1"},
@@ -205,10 +205,14 @@ func networkPolicy(o Options) om {
 			{"podSelector", om{{"matchLabels", appLabels}}},
 			{"policyTypes", list{"Ingress"}},
 			{"ingress", list{om{
-				{"from", list{om{
-					{"namespaceSelector", om{}},
-					{"podSelector", om{{"matchLabels", om{{"app.kubernetes.io/name", "prometheus"}}}}},
-				}}},
+				{"from", list{
+					om{
+						{"namespaceSelector", om{}},
+						{"podSelector", om{{"matchLabels", om{{"app.kubernetes.io/name", "prometheus"}}}}},
+					},
+					// The weekly report job fetches the reports from the exporter.
+					om{{"podSelector", om{{"matchLabels", reportLabels}}}},
+				}},
 				{"ports", list{om{{"protocol", "TCP"}, {"port", o.Port}}}},
 			}}},
 		}},

@@ -533,13 +533,17 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// parseWeekly reads "Mon 06:00".
+// parseWeekly reads "Mon 06:00". (time.Parse checks a weekday name but keeps year 0's: the day is
+// looked up here.)
 func parseWeekly(s string) (time.Weekday, int, int, error) {
-	t, err := time.Parse("Mon 15:04", s)
-	if err != nil {
-		return 0, 0, 0, failf(`--weekly-at %q is not a weekday and time like "Mon 06:00"`, s)
+	day, clock, _ := strings.Cut(strings.TrimSpace(s), " ")
+	t, err := time.Parse("15:04", clock)
+	for d := time.Sunday; err == nil && d <= time.Saturday; d++ {
+		if strings.EqualFold(day, d.String()[:3]) {
+			return d, t.Hour(), t.Minute(), nil
+		}
 	}
-	return t.Weekday(), t.Hour(), t.Minute(), nil
+	return 0, 0, 0, failf(`--weekly-at %q is not a weekday and time like "Mon 06:00"`, s)
 }
 
 // nextWeekly is the next instant after now at the weekday and local time.
