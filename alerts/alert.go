@@ -49,6 +49,16 @@ func (a alert) rule(opts Options) (rulefmt.Rule, error) {
 	if a.kind == kindCustomer {
 		dashboard = links.CustomerDashboard(opts.GrafanaURL, "{{ $labels.customer }}")
 	}
+	annotations := map[string]string{
+		"summary":       a.summary,
+		"description":   a.description,
+		"runbook_url":   opts.RunbookURL + "#" + Anchor(a.name),
+		"dashboard_url": dashboard,
+	}
+	if a.kind == kindCustomer {
+		// The account team's page for the customer: what changed since the last meeting.
+		annotations["meeting_url"] = links.CustomerMeeting(opts.ExporterURL, "{{ $labels.customer }}")
+	}
 	return rulefmt.Rule{
 		Alert: a.name,
 		Expr:  expr,
@@ -57,12 +67,7 @@ func (a alert) rule(opts Options) (rulefmt.Rule, error) {
 			labelSeverity: a.severity,
 			labelKind:     a.kind,
 		},
-		Annotations: map[string]string{
-			"summary":       a.summary,
-			"description":   a.description,
-			"runbook_url":   opts.RunbookURL + "#" + Anchor(a.name),
-			"dashboard_url": dashboard,
-		},
+		Annotations: annotations,
 	}, nil
 }
 

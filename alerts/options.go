@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/custops/custops/links"
 )
 
 // Options are the knobs of the generated rules and Alertmanager configuration. Start from
@@ -17,6 +19,9 @@ import (
 type Options struct {
 	// GrafanaURL is the base URL of Grafana for dashboard_url annotations.
 	GrafanaURL string
+	// ExporterURL is the exporter's URL as a browser reaches it, for the meeting_url annotation of
+	// customer alerts (the customer's ops-meeting page).
+	ExporterURL string
 	// RunbookURL is the URL of docs/runbook.md; runbook_url annotations append "#<alert anchor>".
 	RunbookURL string
 	// JobName is the Prometheus scrape job of the exporter, for CustopsExporterAbsent.
@@ -62,6 +67,7 @@ type Options struct {
 func DefaultOptions() Options {
 	return Options{
 		GrafanaURL:           "http://localhost:3000",
+		ExporterURL:          "http://localhost" + links.DefaultListenAddress,
 		RunbookURL:           "https://github.com/custops/custops/blob/main/docs/runbook.md",
 		JobName:              "custops",
 		BreachLeadTime:       30 * time.Minute,
@@ -87,6 +93,7 @@ func (o Options) validate() error {
 	var errs []error
 	for _, u := range []struct{ name, value string }{
 		{"grafana URL", o.GrafanaURL},
+		{"exporter URL", o.ExporterURL},
 		{"runbook URL", o.RunbookURL},
 		{"page webhook URL", o.PageWebhookURL},
 		{"warning webhook URL", o.WarningWebhookURL},

@@ -133,6 +133,11 @@ func TestAlertConventions(t *testing.T) {
 					if want := opts.GrafanaURL + "/d/custops-customer/customer?var-customer={{ $labels.customer }}"; r.Annotations["dashboard_url"] != want {
 						t.Errorf("dashboard_url: got %q, want %q", r.Annotations["dashboard_url"], want)
 					}
+					if want := opts.ExporterURL + "/customers/{{ $labels.customer }}/meeting"; r.Annotations["meeting_url"] != want {
+						t.Errorf("meeting_url: got %q, want %q", r.Annotations["meeting_url"], want)
+					}
+				} else if _, ok := r.Annotations["meeting_url"]; ok {
+					t.Errorf("a health alert links to a customer's meeting page")
 				}
 			})
 		}

@@ -54,7 +54,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	generateOut := generateCmd.Flag("out", "Directory to write into.").Default("deploy").String()
 	gen := generate.DefaultOptions()
 	generateCmd.Flag("grafana.url", "Grafana's URL, for dashboard links in alerts.").Default(gen.Alerts.GrafanaURL).StringVar(&gen.Alerts.GrafanaURL)
-	generateCmd.Flag("exporter.url", "The exporter's URL as a browser reaches it, for ticket-list and report links on the boards.").Default(gen.Dashboards.ExporterURL).StringVar(&gen.Dashboards.ExporterURL)
+	generateCmd.Flag("exporter.url", "The exporter's URL as a browser reaches it, for ticket-list, report and meeting-page links on the boards and in alerts.").Default(gen.Dashboards.ExporterURL).StringVar(&gen.Dashboards.ExporterURL)
 	generateCmd.Flag("runbook.url", "The runbook's URL; alerts link to its sections.").Default(gen.Alerts.RunbookURL).StringVar(&gen.Alerts.RunbookURL)
 	generateCmd.Flag("alertmanager.page-webhook", "Webhook that receives pages (severity critical).").Default(gen.Alerts.PageWebhookURL).StringVar(&gen.Alerts.PageWebhookURL)
 	generateCmd.Flag("alertmanager.warning-webhook", "Webhook that receives warnings.").Default(gen.Alerts.WarningWebhookURL).StringVar(&gen.Alerts.WarningWebhookURL)

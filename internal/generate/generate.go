@@ -31,6 +31,8 @@ func DefaultOptions() Options {
 
 // Files returns every generated file by path relative to deploy/.
 func Files(opts Options) (map[string][]byte, error) {
+	// One exporter URL (--exporter.url) for the boards' links and the alerts' meeting_url.
+	opts.Alerts.ExporterURL = opts.Dashboards.ExporterURL
 	out := map[string][]byte{}
 	add := func(name string, files map[string][]byte, err error) error {
 		if err != nil {
