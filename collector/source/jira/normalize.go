@@ -23,7 +23,9 @@ type mapper struct {
 	incident map[string]bool
 	slaNames map[string]string
 	fields   fieldIDs
-	match    []string // custom field ids customer_from rules name
+	match    []string // custom field ids customer_from and category_from rules name
+	// requestType: a category_from rule reads the request type's name (category.go).
+	requestType bool
 }
 
 // setFields installs the site's field ids.
@@ -88,6 +90,7 @@ func newMapper(cfg config.Source, base string) *mapper {
 			m.match = append(m.match, r.Field)
 		}
 	}
+	m.addCategoryFields(cfg)
 	m.setFields(fieldIDs{slaFieldName: map[string]string{}})
 	return m
 }
@@ -192,6 +195,7 @@ func (m *mapper) toTicket(r *issueRec, prev *ticket.Ticket, now time.Time) (*tic
 			}
 		}
 	}
+	m.requestTypeFact(r, t)
 
 	var ok bool
 	if t.Priority, ok = m.priority(r.sys.Priority.Name); !ok {
