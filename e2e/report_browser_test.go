@@ -21,8 +21,10 @@ import (
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/history"
 	"github.com/custops/custops/collector/poller"
+	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/store"
 	"github.com/custops/custops/internal/demo/sim"
+	"github.com/custops/custops/report"
 )
 
 // browse loads url in headless Chromium and returns the DOM it built and every console message
@@ -102,7 +104,8 @@ func storeView(t *testing.T, cfg *config.Config, at time.Time) *poller.View {
 // history functions' numbers; the headline numbers are the history's; the browser logs nothing;
 // the summary with a <script> stays text; nothing internal or of another customer shows; the
 // PDF is A4 and the page, laid out at A4's printable width, overflows nothing; a customer without
-// tickets gets the empty state; the index links every report.
+// tickets gets the empty state; the index links every report; the meeting page of the same view
+// logs nothing and its risk trend is history.Risk at each of the 12 week ends.
 func TestReportInBrowser(t *testing.T) {
 	cfgFile, cfg := reportState(t)
 	dir := t.TempDir()
@@ -235,6 +238,43 @@ func TestReportInBrowser(t *testing.T) {
 	}
 
 	checkA4(t, page, strings.TrimSuffix(page, ".html")+".pdf")
+
+	// The meeting page of the same view: its risk trend is history.Risk at each week's end.
+	m, err := report.MeetingFromView(v, id, report.MeetingOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	meeting := filepath.Join(dir, id+"-meeting.html")
+	f, err := os.Create(meeting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.HTML(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	mdom, mconsole := browse(t, "file://"+meeting)
+	if len(mconsole) > 0 {
+		t.Errorf("the browser logged on the meeting page:\n%s", strings.Join(mconsole, "\n"))
+	}
+	cals, err := sla.NewCalendars(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := history.RiskInput{Tickets: v.TicketsOf(id), Policy: cfg.Policy(id), Calendars: cals, Weights: cfg.Risk.Weights}
+	var risks []string
+	current := history.WeekOf(reportAt, zone)
+	for i := range 12 {
+		until := current.Add(i - 11).End
+		if until.After(reportAt) {
+			until = reportAt
+		}
+		score, _ := history.Risk(in, until)
+		risks = append(risks, num(score))
+	}
+	if c := charts(mdom)["risk"]; c.declared != 12 || strings.Join(c.values, " ") != strings.Join(risks, " ") {
+		t.Errorf("the meeting page's risk trend: %d points %v; history.Risk %v", c.declared, c.values, risks)
+	}
 
 	quiet := filepath.Join(dir, quietCustomer+"-"+history.LastComplete(reportAt, cfg.Zone(quietCustomer)).String()+".html")
 	qdom, qconsole := browse(t, "file://"+quiet)
