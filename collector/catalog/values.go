@@ -59,6 +59,8 @@ const (
 	CheckUnknownStatus    = "unknown_status"
 	CheckUnknownChannel   = "unknown_channel"
 	CheckTruncatedField   = "truncated_field" // a field past ticket's limits, stored cut
+	// CheckUnsupportedSLA: the vendor measures an SLA custops does not read (Zendesk group SLAs).
+	CheckUnsupportedSLA = "unsupported_sla"
 )
 
 // Window is a trailing window ending at the snapshot instant: a value of the window label.

@@ -44,7 +44,7 @@ func TestDataQuality(t *testing.T) {
 		tk(cust("alpha"), quality(ticket.QualityUnknownPriority, ticket.QualityUnknownPriority)), // counted once
 		tk(cust("alpha"), quality(ticket.QualityUnmappedCustomer)),                               // the source's claim is not the snapshot's verdict
 		tk(src("zendesk"), cust(""), quality(ticket.QualityUnknownStatus, ticket.QualityUnknownChannel)),
-		tk(src("zendesk"), cust("beta"), quality(ticket.QualityUnknownStatus)),
+		tk(src("zendesk"), cust("beta"), quality(ticket.QualityUnknownStatus, ticket.QualityUnsupportedSLA)),
 		tk(src("zendesk"), cust("beta"), quality(ticket.QualityTruncatedField)), // cut at the store's entry
 		tk(src("elsewhere"), cust(""), quality(ticket.QualityUnknownStatus)),    // not configured: ignored
 	}
@@ -55,11 +55,13 @@ func TestDataQuality(t *testing.T) {
 		{"jsm", ticket.QualityUnknownPriority, 1},
 		{"jsm", ticket.QualityUnknownStatus, 0},
 		{"jsm", ticket.QualityUnmappedCustomer, 2},
+		{"jsm", ticket.QualityUnsupportedSLA, 0},
 		{"zendesk", ticket.QualityTruncatedField, 1},
 		{"zendesk", ticket.QualityUnknownChannel, 1},
 		{"zendesk", ticket.QualityUnknownPriority, 0},
 		{"zendesk", ticket.QualityUnknownStatus, 2},
 		{"zendesk", ticket.QualityUnmappedCustomer, 1},
+		{"zendesk", ticket.QualityUnsupportedSLA, 1},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("data quality:\n got %v\nwant %v", got, want)

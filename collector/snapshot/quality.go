@@ -14,6 +14,7 @@ const (
 	checkUnknownPriority
 	checkUnknownStatus
 	checkUnmapped
+	checkUnsupportedSLA
 	numChecks
 )
 
@@ -28,6 +29,8 @@ func checkName(i int) string {
 		return ticket.QualityUnknownPriority
 	case checkUnknownStatus:
 		return ticket.QualityUnknownStatus
+	case checkUnsupportedSLA:
+		return ticket.QualityUnsupportedSLA
 	}
 	return ticket.QualityUnmappedCustomer
 }
@@ -51,6 +54,8 @@ func (q *qualityCounts) count(t *ticket.Ticket, n int) {
 			i = checkUnknownPriority
 		case ticket.QualityUnknownStatus:
 			i = checkUnknownStatus
+		case ticket.QualityUnsupportedSLA:
+			i = checkUnsupportedSLA
 		}
 		if i >= 0 && !seen[i] {
 			seen[i] = true

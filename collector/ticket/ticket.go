@@ -102,6 +102,7 @@ const (
 	QualityUnknownStatus    = catalog.CheckUnknownStatus
 	QualityUnknownChannel   = catalog.CheckUnknownChannel
 	QualityTruncatedField   = catalog.CheckTruncatedField // set by Clip (limits.go)
+	QualityUnsupportedSLA   = catalog.CheckUnsupportedSLA
 )
 
 // Organization is a customer organization as the source names it: a JSM organization (Name only)

@@ -2,7 +2,9 @@ package zendesk
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -18,6 +20,11 @@ const (
 	endpointRatings       = "satisfaction_ratings"
 	endpointOrganizations = "organizations"
 	endpointShowMany      = "tickets_show_many"
+	endpointUsers         = "users"
+	endpointStatuses      = "custom_statuses"
+	endpointSearchExport  = "search_export"
+	endpointSurveys       = "survey_responses"
+	endpointTicketEvents  = "incremental_ticket_events"
 )
 
 // Request classes with separate budgets. Zendesk limits the incremental export endpoints to 10
@@ -69,9 +76,21 @@ func newClient(cfg config.Source, deps source.Deps, limits map[string]vendorhttp
 	return client{c}, err
 }
 
-// get fetches path?q into out. endpoint names the request in the stats; class picks its budget.
-func (c client) get(ctx context.Context, endpoint, class, path string, q url.Values, out any) error {
-	return c.Do(ctx, vendorhttp.Request{Endpoint: endpoint, Class: class, Path: path, Query: q}, out)
+// get fetches path?q into out. endpoint names the request in the stats; class picks its budget;
+// vc, when not nil, learns Zendesk's clock from the answer.
+func (c client) get(ctx context.Context, vc *vendorClock, endpoint, class, path string, q url.Values, out any) error {
+	err := c.Do(ctx, vendorhttp.Request{Endpoint: endpoint, Class: class, Path: path, Query: q}, out)
+	if date, ok := c.VendorNow(); ok {
+		vc.observe(date)
+	}
+	return err
+}
+
+// refused reports an answer that refuses the request itself (400, 404, 422): a cursor or
+// parameter Zendesk does not accept, which asking again the same way cannot fix.
+func refused(err error) bool {
+	var se *vendorhttp.StatusError
+	return errors.As(err, &se) && (se.Code == http.StatusBadRequest || se.Code == http.StatusNotFound || se.Code == http.StatusUnprocessableEntity)
 }
 
 // nextQuery returns the query of a next-page URL the API handed back. Only the query is kept:

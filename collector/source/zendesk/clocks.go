@@ -52,23 +52,24 @@ func cycleIndex(name string, instance int64) int {
 }
 
 // cycleState is one metric instance being rebuilt from its events. The Cycle is what is stored;
-// business is the apply_sla business_hours flag; the Cycle has no room for it, so it lives in
-// the cursor (cursorState.Business) while it matters: from apply_sla until update_status.
+// what it cannot say lives in the cursor's instance state while it matters (cursorState.Instances):
+// that the SLA counts business hours, and Zendesk's live breach event.
 //
 // The Cycle's ObservedAt is the instant of the last state change Zendesk reported (activate,
 // pause, fulfill): while running and not paused the clock has been active since ObservedAt, with
 // Elapsed accumulated before it. A stored cycle therefore resumes from the events of a later poll
 // as it is.
 //
-// Time is counted on the cycle's calendar: the account's business hours for a business-hours
-// target when the schedule is known (cal), wall time otherwise.
+// Time is counted on the cycle's calendar: the ticket's schedule for a business-hours target
+// when it is known (cal), wall time otherwise.
 type cycleState struct {
 	c        ticket.Cycle
 	name     string
-	idx      int // position in the clock's cycles
+	key      string // businessKey
+	idx      int    // position in the clock's cycles
 	business bool
 	measured bool          // update_status applied: Zendesk's minutes are in Elapsed
-	breachEv bool          // BreachAt comes from a Zendesk breach event, not from our projection
+	breachEv bool          // BreachAt is Zendesk's live breach event, not our projection
 	cal      *sla.Calendar // the business calendar, used while business is set; nil: wall time
 }
 
@@ -106,11 +107,14 @@ func (cs *cycleState) activate(t time.Time) {
 		// "Activate events are also used to indicate that a ticket metric is no longer [...]
 		// fulfilled": a reopened ticket resumes the same instance, with its elapsed time.
 		cs.c.Stop, cs.c.Paused, cs.c.ObservedAt = time.Time{}, false, t
+		cs.measured = false
 	case cs.c.Paused:
 		cs.c.Paused, cs.c.ObservedAt = false, t
 	default:
 		return
 	}
+	// The clock counts again: Zendesk moves its breach event by the pause (deleting the old
+	// one), so the instant is projected until the new event comes.
 	cs.project()
 }
 
@@ -143,17 +147,26 @@ func (cs *cycleState) fulfill(t time.Time) {
 	}
 }
 
-// applySLA sets the goal. A target in business hours is projected on the account's default
-// schedule (cal) when it could be read.
+// applySLA sets the goal. A target in business hours is projected on the ticket's schedule
+// (cal) when it could be read. An apply_sla that changes the target (a priority change, another
+// policy) is Zendesk's new verdict: a breach projected or announced under the old target no
+// longer stands for a running clock, and the clock is projected again.
 // LIMITATION(calendar): without a schedule (none on the account, unreadable, an unknown zone) a
 // business-hours target is projected in wall time, so BreachAt comes early outside business
 // hours; a Zendesk breach event, when one arrives, replaces the projection with Zendesk's own
-// instant, and update_status replaces Elapsed with Zendesk's business minutes. A ticket on
-// another schedule than the default is projected on the default one (see schedules.go).
+// instant, and update_status replaces Elapsed with Zendesk's business minutes.
 func (cs *cycleState) applySLA(goal time.Duration, business bool) {
+	if goal == cs.c.Goal && business == cs.business {
+		return // the same SLA applied again: nothing changes
+	}
 	cs.c.Goal, cs.business = goal, business
-	cs.breachEv = false
-	cs.project()
+	if cs.c.Running() {
+		cs.breachEv, cs.c.Breached = false, false
+		if cs.c.Paused {
+			cs.c.BreachAt = time.Time{}
+		}
+		cs.project()
+	}
 }
 
 // breach takes Zendesk's breach instant t of the metric (a breach event that is not deleted).
@@ -174,7 +187,27 @@ func (cs *cycleState) breach(t, now time.Time) {
 	}
 }
 
-// updateStatus takes Zendesk's own measure of a fulfilled metric (minutes, calendar and business).
+// unbreach takes a breach event Zendesk marked deleted: when it is the live one, Zendesk no
+// longer stands by that breach, so neither does the cycle; its breach instant is projected again
+// and a fulfilled cycle keeps only what Zendesk measured.
+func (cs *cycleState) unbreach(t time.Time) {
+	if !cs.breachEv || !cs.c.BreachAt.Equal(t) {
+		return
+	}
+	cs.breachEv, cs.c.Breached = false, false
+	switch {
+	case !cs.c.Running():
+		cs.c.Breached = cs.measured && cs.c.Goal > 0 && cs.c.Elapsed > cs.c.Goal
+	case cs.c.Paused:
+		cs.c.BreachAt = time.Time{}
+	default:
+		cs.project()
+	}
+}
+
+// updateStatus takes Zendesk's own measure of a fulfilled metric (minutes, calendar and
+// business): the cycle's elapsed time, and the verdict: breached when it exceeds the target,
+// or when Zendesk's live breach event says so; met otherwise, whatever the projection said.
 func (cs *cycleState) updateStatus(st apiEventStat) {
 	if cs.c.Running() {
 		return
@@ -185,8 +218,8 @@ func (cs *cycleState) updateStatus(st apiEventStat) {
 	}
 	cs.c.Elapsed = time.Duration(m) * time.Minute
 	cs.measured = true
-	if cs.c.Goal > 0 && cs.c.Elapsed > cs.c.Goal {
-		cs.c.Breached = true
+	if cs.c.Goal > 0 {
+		cs.c.Breached = cs.c.Elapsed > cs.c.Goal || (cs.breachEv && !cs.c.BreachAt.After(cs.c.Stop))
 	}
 }
 
@@ -202,15 +235,32 @@ func (cs *cycleState) project() {
 
 func nonNeg(d time.Duration) time.Duration { return max(d, 0) }
 
+// clockEvent reports whether an event can change a clock. Others are skipped before they reach
+// a cycle: measure events (instance_id 0, Zendesk's periodic measurement; Airbyte's and libzapi's
+// recorded examples) would otherwise stand for instance 1 and overwrite what earlier events of the
+// batch did to it, and types Zendesk may add later mean nothing here.
+// Reference: https://developer.zendesk.com/documentation/ticketing/reference-guides/ticket-metric-event-types-reference/
+func clockEvent(ev apiMetricEvent) bool {
+	if ev.InstanceID < 1 {
+		return false
+	}
+	switch ev.Type {
+	case "activate", "pause", "fulfill", "apply_sla", "breach", "update_status":
+		return true
+	}
+	return false
+}
+
 // mergeEvents applies metric events (oldest first, all for t) to a copy of t and returns it:
 // the source's own clocks, FirstReply from the first reply_time fulfil, Resolved from the
 // solve that fulfilled requester_wait_time/resolution_time. Metrics without an SLA (no
 // apply_sla, now or before) yield no clock: a goal-less clock would read as breached downstream.
+// A group SLA (apply_group_sla) is not read: the ticket is flagged unsupported_sla instead.
 //
-// business holds the keys (businessKey) of cycles whose SLA counts business hours; mergeEvents
-// reads and updates it. nil means no such cycles are tracked. cal is the business calendar those
-// cycles count in; nil counts them in wall time.
-func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Time, business map[string]bool, cal *sla.Calendar) *ticket.Ticket {
+// insts holds the instance states (business hours, live breach) carried between batches;
+// mergeEvents reads and updates it. cal is the ticket's business calendar; nil counts business
+// hours in wall time.
+func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Time, insts instanceMap, cal *sla.Calendar) *ticket.Ticket {
 	out := *t
 	out.Clocks = slices.Clone(t.Clocks)
 	type key struct {
@@ -220,17 +270,19 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 	states := map[key]*cycleState{}
 	var order []*cycleState
 	next := map[string]int{}
-	keys := map[*cycleState]string{}
 	get := func(ev apiMetricEvent) *cycleState {
 		k := key{ev.Metric, ev.InstanceID}
 		if cs, ok := states[k]; ok {
 			return cs
 		}
 		name := s.clockName(ev.Metric, ev.InstanceID)
-		cs := &cycleState{name: name, idx: cycleIndex(name, ev.InstanceID), business: business[businessKey(ev)], cal: cal}
+		ik := businessKey(ev)
+		inst := insts[ik]
+		cs := &cycleState{name: name, key: ik, idx: cycleIndex(name, ev.InstanceID), business: inst.Business, cal: cal}
 		c, _ := out.Clock(name)
 		if cs.idx < len(c.Cycles) {
 			cs.c = c.Cycles[cs.idx]
+			cs.breachEv = inst.Breach != 0 && cs.c.BreachAt.Unix() == inst.Breach
 		} else {
 			// A new instance goes after the stored ones and those already seen in this batch.
 			cs.idx = max(next[name], len(c.Cycles))
@@ -238,11 +290,16 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 		}
 		states[k] = cs
 		order = append(order, cs)
-		keys[cs] = businessKey(ev)
 		return cs
 	}
 	var solvedAt time.Time
 	for _, ev := range evs {
+		if ev.Type == "apply_group_sla" && !slices.Contains(out.Quality, ticket.QualityUnsupportedSLA) {
+			out.Quality = append(slices.Clone(out.Quality), ticket.QualityUnsupportedSLA)
+		}
+		if !clockEvent(ev) {
+			continue
+		}
 		cs := get(ev)
 		switch ev.Type {
 		case "activate":
@@ -251,7 +308,7 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 			cs.pause(ev.Time)
 		case "fulfill":
 			cs.fulfill(ev.Time)
-			if ev.Metric == metricReplyTime && ev.InstanceID <= 1 && (out.FirstReply.IsZero() || ev.Time.Before(out.FirstReply)) {
+			if ev.Metric == metricReplyTime && ev.InstanceID == 1 && (out.FirstReply.IsZero() || ev.Time.Before(out.FirstReply)) {
 				out.FirstReply = ev.Time
 			}
 			if ev.Metric == metricRequesterWaitTime || ev.Metric == metricResolutionTime {
@@ -267,14 +324,16 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 				// kept. Instance 1 of reply_time, requester_wait_time and agent_work_time starts
 				// at creation (per the event types reference); later instances at the apply.
 				start := ev.Time
-				if ev.InstanceID <= 1 && !t.Created.IsZero() {
+				if ev.InstanceID == 1 && !t.Created.IsZero() {
 					start = t.Created
 				}
 				cs.c.Start, cs.c.ObservedAt = start, start
 			}
 			cs.applySLA(goal, ev.SLA.BusinessHours)
 		case "breach":
-			if !ev.Deleted {
+			if ev.Deleted {
+				cs.unbreach(ev.Time)
+			} else {
 				cs.breach(ev.Time, now)
 			}
 		case "update_status":
@@ -284,13 +343,15 @@ func (s *Source) mergeEvents(t *ticket.Ticket, evs []apiMetricEvent, now time.Ti
 		}
 	}
 	for _, cs := range order {
-		if business != nil {
-			// Remember the flag until Zendesk's own minutes settle the verdict.
-			if cs.business && cs.c.Goal > 0 && !cs.measured && out.State != ticket.StateClosed {
-				business[keys[cs]] = true
-			} else {
-				delete(business, keys[cs])
+		// Keep what the Cycle cannot hold until Zendesk's own minutes settle the verdict.
+		if !cs.measured && (cs.business || cs.breachEv) && cs.c.Goal > 0 && out.State != ticket.StateClosed {
+			st := instanceState{Key: cs.key, Business: cs.business}
+			if cs.breachEv {
+				st.Breach = cs.c.BreachAt.Unix()
 			}
+			insts[cs.key] = st
+		} else {
+			delete(insts, cs.key)
 		}
 		if cs.c.Goal <= 0 || cs.c.Start.IsZero() {
 			continue

@@ -215,7 +215,7 @@ func TestMergeEventsClocks(t *testing.T) {
 	base := &ticket.Ticket{Key: "1", Created: s0, State: ticket.StateInProgress}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := s.mergeEvents(base, tc.evs, now, map[string]bool{}, tc.cal)
+			got := s.mergeEvents(base, tc.evs, now, instanceMap{}, tc.cal)
 			c, ok := got.Clock(tc.clock)
 			if !ok || len(c.Cycles) != 1 || c.Origin != ticket.OriginNative {
 				t.Fatalf("clock %s: got %+v (found %v), want one native cycle", tc.clock, got.Clocks, ok)
@@ -225,7 +225,7 @@ func TestMergeEventsClocks(t *testing.T) {
 			}
 			// Events split over two polls give the same cycle: the stored Cycle carries the state.
 			for cut := 1; cut < len(tc.evs); cut++ {
-				business := map[string]bool{} // what the cursor carries from one poll to the next
+				business := instanceMap{} // what the cursor carries from one poll to the next
 				mid := s.mergeEvents(base, tc.evs[:cut], now, business, tc.cal)
 				split := s.mergeEvents(mid, tc.evs[cut:], now, business, tc.cal)
 				sc, _ := split.Clock(tc.clock)
@@ -286,7 +286,7 @@ func TestMergeEventsBusinessDSTBreachMonday(t *testing.T) {
 	act := time.Date(2026, 10, 30, 20, 0, 0, 0, time.UTC)
 	got := s.mergeEvents(&ticket.Ticket{Key: "1", Created: act}, []apiMetricEvent{
 		ev(metricReplyTime, 1, "activate", act), applySLAEv(metricReplyTime, 1, act, 120, true),
-	}, t0, map[string]bool{}, ny)
+	}, t0, instanceMap{}, ny)
 	c, _ := got.Clock(ticket.SLAFirstResponse)
 	want := time.Date(2026, 11, 2, 15, 0, 0, 0, time.UTC)
 	if len(c.Cycles) != 1 || !c.Cycles[0].BreachAt.Equal(want) {

@@ -61,8 +61,12 @@ func newHarness(t testing.TB, opts zendeskfake.Options, mod func(*config.Source)
 	if opts.Token == "" {
 		opts.Email, opts.Token = testEmail, testToken
 	}
+	clk := sourcetest.NewClock(t0)
+	if opts.Now == nil {
+		opts.Now = clk.Now // the vendor's clock is the source's, unless a test skews it
+	}
 	fake := zendeskfake.New(opts)
-	h := &harness{fake: fake, st: newMemStore(), clk: sourcetest.NewClock(t0), stats: source.NewStats(), logs: &bytes.Buffer{},
+	h := &harness{fake: fake, st: newMemStore(), clk: clk, stats: source.NewStats(), logs: &bytes.Buffer{},
 		times: map[string][]time.Time{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.mu.Lock()
@@ -151,4 +155,14 @@ func zTicket(id int64, updated time.Time) zendeskfake.Ticket {
 
 func sourceDepsForTest() source.Deps {
 	return source.Deps{Now: func() time.Time { return t0 }}
+}
+
+// synced stores a cursor past the first sync's search for old open tickets, for tests about
+// what the export's requests meet.
+func (h *harness) synced(t testing.TB) {
+	t.Helper()
+	cur := cursorState{V: cursorVersion, OldOpenDone: true}
+	if err := h.st.Apply(source.Batch{Cursor: cur.encode()}); err != nil {
+		t.Fatal(err)
+	}
 }

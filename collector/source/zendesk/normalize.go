@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/custops/custops/collector/ticket"
 )
@@ -54,15 +55,17 @@ func channelOf(name string) (ticket.Channel, bool) {
 	return ticket.ChannelOther, false
 }
 
-// context of one page: what the sideloads and the organization cache tell about ids.
+// context of one page: what the sideloads and the caches tell about ids.
 type pageRefs struct {
-	users map[int64]apiUser
-	orgs  map[int64]string
+	users    map[int64]apiUser
+	orgs     map[int64]string
+	statuses map[int64]customStatus
 }
 
 // normalize turns an exported ticket into a ticket.Ticket, carrying over from prev (the stored
 // version, or nil) what the export does not repeat: clocks, first reply, reopen count, CSAT time,
-// reporter domain when users were not sideloaded.
+// reporter domain when users were not sideloaded. The ticket's metric set, when sideloaded, is
+// Zendesk's own account of the first reply, the solve and the reopens.
 func (s *Source) normalize(at apiTicket, prev *ticket.Ticket, refs pageRefs) *ticket.Ticket {
 	key := strconv.FormatInt(at.ID, 10)
 	t := &ticket.Ticket{
@@ -75,7 +78,14 @@ func (s *Source) normalize(at apiTicket, prev *ticket.Ticket, refs pageRefs) *ti
 		Updated: at.UpdatedAt,
 	}
 	t.Priority = s.priority(at.Priority, t)
-	t.State = s.state(at.Status, t)
+	var custom *customStatus
+	if at.CustomStatusID != nil {
+		if cs, ok := refs.statuses[*at.CustomStatusID]; ok {
+			custom = &cs
+			t.Status = cs.label
+		}
+	}
+	t.State = s.state(at.Status, custom, t)
 	t.Channel = s.channel(at, refs, t)
 	t.Incident = at.Type != nil && containsFold(s.incidentTypes, *at.Type)
 	t.Attributes.Labels = slices.Clone(at.Tags)
@@ -105,6 +115,7 @@ func (s *Source) normalize(at apiTicket, prev *ticket.Ticket, refs pageRefs) *ti
 		if t.State != ticket.StateNew {
 			t.Transitions = append(t.Transitions, ticket.Transition{At: at.UpdatedAt, State: t.State})
 		}
+		applyMetricSet(t, at.MetricSet)
 		return t
 	}
 	t.Transitions = prev.Transitions
@@ -135,7 +146,28 @@ func (s *Source) normalize(at apiTicket, prev *ticket.Ticket, refs pageRefs) *ti
 	case !t.State.Open():
 		t.Resolved = at.UpdatedAt // the solved transition happened in this update
 	}
+	if slices.Contains(prev.Quality, ticket.QualityUnsupportedSLA) {
+		t.Quality = append(t.Quality, ticket.QualityUnsupportedSLA) // learnt from metric events
+	}
+	applyMetricSet(t, at.MetricSet)
 	return t
+}
+
+// applyMetricSet takes Zendesk's metric set of the ticket (include=metric_sets): the first reply
+// at creation plus reply_time_in_seconds (when the metric events did not give it to the second
+// already), the solve instant, the reopen count.
+// Reference: https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metrics/
+func applyMetricSet(t *ticket.Ticket, m *apiMetricSet) {
+	if m == nil {
+		return
+	}
+	if secs := m.ReplyTimeInSeconds.Calendar; secs != nil && *secs >= 0 && t.FirstReply.IsZero() {
+		t.FirstReply = t.Created.Add(time.Duration(*secs) * time.Second)
+	}
+	if m.SolvedAt != nil && !m.SolvedAt.IsZero() && !t.State.Open() {
+		t.Resolved = *m.SolvedAt
+	}
+	t.Reopened = max(t.Reopened, m.Reopens)
 }
 
 // maxTransitions bounds the state history kept per ticket; the oldest entries go first.
@@ -163,7 +195,14 @@ func (s *Source) priority(p *string, t *ticket.Ticket) ticket.Priority {
 	return s.defaultPriority
 }
 
-func (s *Source) state(status string, t *ticket.Ticket) ticket.State {
+// state maps a status: a custom status by its agent label when `statuses` names it, else by its
+// category (the ticket's status field), like the stock statuses.
+func (s *Source) state(status string, custom *customStatus, t *ticket.Ticket) ticket.State {
+	if custom != nil {
+		if v, ok := s.statuses[strings.ToLower(custom.label)]; ok {
+			return v
+		}
+	}
 	if v, ok := s.statuses[strings.ToLower(status)]; ok {
 		return v
 	}

@@ -1,9 +1,12 @@
 package zendesk
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,22 +16,29 @@ import (
 	"github.com/custops/custops/collector/sla"
 )
 
-// Business hours schedules: the calendar business-hours SLA targets count in.
+// Business hours schedules: the calendars business-hours SLA targets count in.
 // Reference: https://developer.zendesk.com/api-reference/ticketing/ticket-management/schedules/
 //
-// The account's default schedule is used for every ticket: Zendesk makes the first schedule of
-// the list the default (the one a ticket without a schedule follows) and the API marks none.
-// Per-ticket schedules (set by triggers, "Set schedule") are not read: the ticket's schedule is
-// in no field of the ticket export or the metric events, and asking per ticket would cost a
-// request per ticket per poll. Accounts with several schedules therefore see breach instants
-// projected on the default one until Zendesk's breach event or update_status minutes replace them.
+// A ticket counts on the schedule a trigger set on it ("Set schedule"), else on the account's
+// default schedule, the first one created: Fivetran's dbt_zendesk does the same
+// (int_zendesk__ticket_schedules.sql: "Your default schedule is used for all tickets, unless you
+// set up a trigger to apply a specific schedule to specific tickets"; the default is the schedule
+// with the earliest created_at). The schedule a trigger set is an event of the ticket's audits
+// (Fivetran's ticket_schedule table comes from them), read only on accounts with more than one
+// schedule, once for each ticket an SLA in business hours is applied to.
 const (
 	endpointSchedules = "schedules" // the list and the holidays of a schedule
-	// scheduleTTL is how long a read schedule is used before it is read again: schedules change
-	// rarely, and a change only moves projections until Zendesk's own events arrive.
+	endpointAudits    = "ticket_audits"
+	// scheduleTTL is how long read schedules are used before they are read again: schedules
+	// change rarely, and a change only moves projections until Zendesk's own events arrive.
 	scheduleTTL = time.Hour
 	// scheduleRetry is how soon a failed read is tried again; meanwhile wall time is used.
 	scheduleRetry = 5 * time.Minute
+	// maxSchedulesRead bounds the schedules (and holiday requests) read at once.
+	maxSchedulesRead = 50
+	// maxAuditsPerPoll bounds the tickets whose audits one poll reads; the rest count on the
+	// default schedule until a later SLA application reads them.
+	maxAuditsPerPoll = 200
 	// maxHolidayDays bounds the days one holiday closes, against a date range typed wrong.
 	maxHolidayDays = 400
 	minutesPerDay  = 24 * 60
@@ -41,6 +51,7 @@ type apiSchedule struct {
 	Name      string        `json:"name"`
 	TimeZone  string        `json:"time_zone"`
 	Intervals []apiInterval `json:"intervals"`
+	CreatedAt time.Time     `json:"created_at"`
 }
 
 // apiInterval is business hours in minutes since Sunday 00:00 in the schedule's zone.
@@ -63,66 +74,167 @@ type holidaysPage struct {
 	Holidays []apiHoliday `json:"holidays"`
 }
 
-// scheduleCache is the calendar read from the account, kept in the Source (not the cursor: it
-// is the account's configuration, not sync progress).
-type scheduleCache struct {
-	cal     *sla.Calendar // nil: no usable schedule, wall time is used
-	expires time.Time     // zero: never read
-	badZone string        // the unknown zone name already logged
+// scheduleSet is the account's schedules as calendars.
+type scheduleSet struct {
+	def   int64                   // the default schedule: the first created
+	cals  map[int64]*sla.Calendar // the usable ones; a schedule without one counts wall time
+	count int                     // schedules on the account
 }
 
-// businessCalendar returns the default schedule's calendar, read at most once per scheduleTTL.
-// A schedule that cannot be read or used yields nil (wall time, as without a schedule) and is
-// logged; only a cancelled poll is an error.
-func (s *Source) businessCalendar(ctx context.Context, now time.Time) (*sla.Calendar, error) {
+// calendar returns the calendar of schedule id (0: the default); nil: wall time.
+func (ss *scheduleSet) calendar(id int64) *sla.Calendar {
+	if ss == nil {
+		return nil
+	}
+	if id == 0 {
+		id = ss.def
+	}
+	return ss.cals[id]
+}
+
+// scheduleCache is the calendars read from the account, kept in the Source (not the cursor: it
+// is the account's configuration, not sync progress).
+type scheduleCache struct {
+	set     *scheduleSet // nil: no usable schedule, wall time is used
+	expires time.Time    // zero: never read
+	badZone map[string]bool
+}
+
+// businessCalendars returns the account's calendars, read at most once per scheduleTTL. A
+// schedule that cannot be read or used counts wall time and is logged; only a cancelled poll is
+// an error.
+func (s *Source) businessCalendars(ctx context.Context, vc *vendorClock) (*scheduleSet, error) {
 	s.schedMu.Lock()
 	defer s.schedMu.Unlock()
+	now := vc.local
 	if !s.sched.expires.IsZero() && now.Before(s.sched.expires) {
-		return s.sched.cal, nil
+		return s.sched.set, nil
 	}
-	cal, err := s.readCalendar(ctx)
+	set, err := s.readCalendars(ctx, vc)
 	switch {
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("zendesk schedules: %w", ctx.Err())
 	case err != nil:
 		s.log.Warn("zendesk_schedule_unavailable_wall_time", "err", err, "retry_in", scheduleRetry)
-		s.sched.cal, s.sched.expires = nil, now.Add(scheduleRetry)
+		s.sched.set, s.sched.expires = nil, now.Add(scheduleRetry)
 		return nil, nil
 	}
-	s.sched.cal, s.sched.expires = cal, now.Add(scheduleTTL)
-	return cal, nil
+	s.sched.set, s.sched.expires = set, now.Add(scheduleTTL)
+	return set, nil
 }
 
-// readCalendar reads the schedules and the default one's holidays. No schedule is not an error:
-// the account counts business hours on Zendesk's side only, and wall time is all there is.
-func (s *Source) readCalendar(ctx context.Context) (*sla.Calendar, error) {
+// readCalendars reads the schedules and their holidays. No schedule is not an error: the account
+// counts business hours on Zendesk's side only, and wall time is all there is.
+func (s *Source) readCalendars(ctx context.Context, vc *vendorClock) (*scheduleSet, error) {
 	var page schedulesPage
-	if err := s.c.get(ctx, endpointSchedules, classAccount, "/api/v2/business_hours/schedules.json", nil, &page); err != nil {
+	if err := s.c.get(ctx, vc, endpointSchedules, classAccount, "/api/v2/business_hours/schedules.json", nil, &page); err != nil {
 		return nil, err
 	}
 	if len(page.Schedules) == 0 {
 		s.log.Debug("zendesk_no_schedule_wall_time")
 		return nil, nil
 	}
-	sch := page.Schedules[0]
-	zone, err := ianaZone(sch.TimeZone)
-	if err != nil {
-		if s.sched.badZone != sch.TimeZone {
-			s.sched.badZone = sch.TimeZone
-			s.log.Error("zendesk_schedule_zone_unknown_wall_time", "schedule", sch.ID, "time_zone", sch.TimeZone)
+	scheds := page.Schedules[:min(len(page.Schedules), maxSchedulesRead)]
+	set := &scheduleSet{cals: map[int64]*sla.Calendar{}, count: len(page.Schedules)}
+	first := slices.MinFunc(scheds, func(a, b apiSchedule) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	set.def = first.ID
+	if s.sched.badZone == nil {
+		s.sched.badZone = map[string]bool{}
+	}
+	for _, sch := range scheds {
+		zone, err := ianaZone(sch.TimeZone)
+		if err != nil {
+			if !s.sched.badZone[sch.TimeZone] {
+				s.sched.badZone[sch.TimeZone] = true
+				s.log.Error("zendesk_schedule_zone_unknown_wall_time", "schedule", sch.ID, "time_zone", sch.TimeZone)
+			}
+			continue
 		}
-		return nil, nil
+		var hols holidaysPage
+		path := "/api/v2/business_hours/schedules/" + strconv.FormatInt(sch.ID, 10) + "/holidays.json"
+		if err := s.c.get(ctx, vc, endpointSchedules, classAccount, path, nil, &hols); err != nil {
+			return nil, err
+		}
+		cal, err := scheduleCalendar(sch, zone, hols.Holidays)
+		if err != nil {
+			return nil, fmt.Errorf("schedule %d: %w", sch.ID, err)
+		}
+		set.cals[sch.ID] = cal
 	}
-	var hols holidaysPage
-	path := "/api/v2/business_hours/schedules/" + strconv.FormatInt(sch.ID, 10) + "/holidays.json"
-	if err := s.c.get(ctx, endpointSchedules, classAccount, path, nil, &hols); err != nil {
-		return nil, err
+	return set, nil
+}
+
+// ticketSchedules reads the schedule a trigger set on each of ids from its audits (the latest
+// ScheduleAssignment event) into cur.Schedules, for accounts with more than one schedule.
+func (s *Source) ticketSchedules(ctx context.Context, vc *vendorClock, cur *cursorState, ids []int64) error {
+	if len(ids) > maxAuditsPerPoll {
+		s.log.Warn("zendesk_schedule_assignments_deferred", "tickets", len(ids)-maxAuditsPerPoll)
+		ids = ids[:maxAuditsPerPoll]
 	}
-	cal, err := scheduleCalendar(sch, zone, hols.Holidays)
-	if err != nil {
-		return nil, fmt.Errorf("schedule %d: %w", sch.ID, err)
+	known := map[int64]ticketSchedule{}
+	for _, ts := range cur.Schedules {
+		known[ts.Ticket] = ts
 	}
-	return cal, nil
+	for _, id := range ids {
+		ts, err := s.ticketSchedule(ctx, vc, id)
+		if err != nil {
+			return err
+		}
+		if ts.Schedule == 0 {
+			delete(known, id)
+			continue
+		}
+		known[id] = ts
+	}
+	cur.Schedules = slices.SortedFunc(maps.Values(known), func(a, b ticketSchedule) int { return cmp.Compare(a.At, b.At) })
+	if n := len(cur.Schedules); n > maxSchedules {
+		cur.Schedules = cur.Schedules[n-maxSchedules:] // the oldest assignments go first
+	}
+	return nil
+}
+
+// ticketSchedule reads one ticket's audits and returns its latest schedule assignment (zero:
+// none, the default applies).
+func (s *Source) ticketSchedule(ctx context.Context, vc *vendorClock, id int64) (ticketSchedule, error) {
+	out := ticketSchedule{Ticket: id}
+	path := "/api/v2/tickets/" + strconv.FormatInt(id, 10) + "/audits.json"
+	var q url.Values
+	followed := tokens{}
+	for pages := 0; ; pages++ {
+		if pages >= maxPagesPerPoll {
+			return out, fmt.Errorf("%s: %w (%d)", endpointAudits, errPageBound, pages)
+		}
+		var page auditsPage
+		if err := s.c.get(ctx, vc, endpointAudits, classAccount, path, q, &page); err != nil {
+			if refused(err) {
+				return out, nil // the ticket is gone: nothing to count on
+			}
+			return out, err
+		}
+		for _, a := range page.Audits {
+			for _, ev := range a.Events {
+				if ev.Type == "ScheduleAssignment" && ev.NewScheduleID != nil && !a.CreatedAt.Before(time.Unix(out.At, 0)) {
+					out.Schedule, out.At = *ev.NewScheduleID, a.CreatedAt.Unix()
+				}
+			}
+		}
+		next := page.NextPage
+		if page.Meta != nil {
+			if !page.Meta.HasMore {
+				return out, nil
+			}
+			if page.Links != nil {
+				next = page.Links.Next
+			}
+		}
+		var ok bool
+		if q, ok = nextQuery(next); !ok {
+			return out, nil
+		}
+		if err := followed.follow(endpointAudits, q.Encode()); err != nil {
+			return out, err
+		}
+	}
 }
 
 // scheduleCalendar builds the calendar of a schedule in the IANA zone: its weekly intervals

@@ -44,7 +44,8 @@ func firstResponse(t *testing.T, h *harness, key string) ticket.Cycle {
 
 func TestPollBusinessHoursOnTheDefaultSchedule(t *testing.T) {
 	h := newHarness(t, zendeskfake.Options{}, nil)
-	// The first schedule is the default; the second must not be read.
+	// The first schedule created is the default; ticket 7 has no schedule of its own (its audits
+	// say so), so it counts on the default.
 	h.fake.SetSchedules(
 		fakeWeekdays(11, "London", zendeskfake.Holiday{ID: 1, Name: "Closed", StartDate: "2026-11-23", EndDate: "2026-11-23"}),
 		fakeWeekdays(12, "Tokyo"),
@@ -64,11 +65,15 @@ func TestPollBusinessHoursOnTheDefaultSchedule(t *testing.T) {
 			paths = append(paths, r.Path)
 		}
 	}
-	if want := []string{"/api/v2/business_hours/schedules.json", "/api/v2/business_hours/schedules/11/holidays.json"}; strings.Join(paths, " ") != strings.Join(want, " ") {
+	want := []string{"/api/v2/business_hours/schedules.json", "/api/v2/business_hours/schedules/11/holidays.json", "/api/v2/business_hours/schedules/12/holidays.json"}
+	if strings.Join(paths, " ") != strings.Join(want, " ") {
 		t.Errorf("schedule requests: got %v, want %v", paths, want)
 	}
-	if got := h.requestCount(endpointSchedules, "200"); got != 2 {
-		t.Errorf("counted schedule requests: got %v, want 2", got)
+	if got := h.requestCount(endpointSchedules, "200"); got != 3 {
+		t.Errorf("counted schedule requests: got %v, want 3", got)
+	}
+	if got := h.requestCount(endpointAudits, "200"); got != 1 {
+		t.Errorf("audits requests: got %v, want 1 (ticket 7, on an account of two schedules)", got)
 	}
 
 	// Within the TTL a later poll with business-hours events uses the cached schedule.
@@ -76,8 +81,8 @@ func TestPollBusinessHoursOnTheDefaultSchedule(t *testing.T) {
 	h.fake.Put(zTicket(8, t0))
 	h.fake.PutEvents(replyEvents(8, fri, true)...)
 	h.mustPoll(t)
-	if got := h.requestCount(endpointSchedules, ""); got != 2 {
-		t.Errorf("schedule requests within the TTL: got %v, want still 2", got)
+	if got := h.requestCount(endpointSchedules, ""); got != 3 {
+		t.Errorf("schedule requests within the TTL: got %v, want still 3", got)
 	}
 	if got, want := firstResponse(t, h, "8").BreachAt, time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC); !got.Equal(want) {
 		t.Errorf("ticket 8 breach: got %v, want %v", got, want)
@@ -89,8 +94,8 @@ func TestPollBusinessHoursOnTheDefaultSchedule(t *testing.T) {
 	h.fake.Put(zTicket(9, h.clk.Now().Add(-2*time.Minute)))
 	h.fake.PutEvents(replyEvents(9, fri, true)...)
 	h.mustPoll(t)
-	if got := h.requestCount(endpointSchedules, "200"); got != 4 {
-		t.Errorf("schedule requests after the TTL: got %v, want 4", got)
+	if got := h.requestCount(endpointSchedules, "200"); got != 5 {
+		t.Errorf("schedule requests after the TTL: got %v, want 5 (the list and one schedule's holidays)", got)
 	}
 	if got, want := firstResponse(t, h, "9").BreachAt, time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC); !got.Equal(want) {
 		t.Errorf("ticket 9 breach without the holiday: got %v, want %v", got, want)
@@ -202,7 +207,8 @@ func TestScheduleReadFailureRetriedLater(t *testing.T) {
 		{name: "and kept for the TTL", at: t0.Add(scheduleRetry + scheduleTTL - time.Second), wantCal: true, requests: 3},
 	}
 	for _, st := range steps {
-		cal, err := h.src.businessCalendar(ctx, st.at)
+		set, err := h.src.businessCalendars(ctx, newVendorClock(st.at))
+		cal := set.calendar(0)
 		if err != nil || (cal != nil) != st.wantCal {
 			t.Errorf("%s: got calendar %v, err %v; want a calendar %v", st.name, cal != nil, err, st.wantCal)
 		}
@@ -218,7 +224,7 @@ func TestScheduleReadFailureRetriedLater(t *testing.T) {
 	}
 	canceled, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := h.src.businessCalendar(canceled, t0.Add(48*time.Hour)); !errors.Is(err, context.Canceled) {
+	if _, err := h.src.businessCalendars(canceled, newVendorClock(t0.Add(48*time.Hour))); !errors.Is(err, context.Canceled) {
 		t.Errorf("canceled read: got %v, want context.Canceled", err)
 	}
 }

@@ -27,6 +27,28 @@ type apiTicket struct {
 	// CustomFields ("Custom fields for the ticket", {id, value}) are read for category_from.
 	TicketFormID *int64           `json:"ticket_form_id"`
 	CustomFields []apiCustomField `json:"custom_fields"`
+	// GeneratedTimestamp is the instant (Unix seconds) of the ticket's last change of any
+	// kind, system updates included: what the export's start_time compares with.
+	GeneratedTimestamp int64 `json:"generated_timestamp"`
+	// CustomStatusID is the ticket's custom status, on accounts that use them; Status then holds
+	// its category. Reference:
+	// https://developer.zendesk.com/api-reference/ticketing/tickets/custom_ticket_statuses/
+	CustomStatusID *int64 `json:"custom_status_id"`
+	// MetricSet is the ticket's metrics, sideloaded by the cursor export with
+	// include=metric_sets (Airbyte source-zendesk-support reads ticket["metric_set"]).
+	MetricSet *apiMetricSet `json:"metric_set"`
+}
+
+// apiMetricSet is a ticket's metric set: what Zendesk measured of it. Reference:
+// https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metrics/ (JSON format).
+type apiMetricSet struct {
+	TicketID           int64      `json:"ticket_id"`
+	Replies            int        `json:"replies"`
+	Reopens            int        `json:"reopens"`
+	SolvedAt           *time.Time `json:"solved_at"`
+	ReplyTimeInSeconds struct {
+		Calendar *int64 `json:"calendar"` // seconds from creation to the first public agent reply
+	} `json:"reply_time_in_seconds"`
 }
 
 // apiCustomField is one entry of a ticket's custom_fields. The value is a string (text, and a
@@ -73,6 +95,7 @@ type incrementalTicketsPage struct {
 	EndOfStream   bool              `json:"end_of_stream"`
 	Users         []apiUser         `json:"users"`         // include=users
 	Organizations []apiOrganization `json:"organizations"` // include=organizations
+	MetricSets    []apiMetricSet    `json:"metric_sets"`   // include=metric_sets, when not inside each ticket
 }
 
 // apiMetricEvent is one ticket metric event. Reference:
@@ -83,7 +106,7 @@ type apiMetricEvent struct {
 	TicketID   int64         `json:"ticket_id"`
 	Metric     string        `json:"metric"`
 	InstanceID int64         `json:"instance_id"`
-	Type       string        `json:"type"` // activate, pause, fulfill, apply_sla, breach, update_status, measure
+	Type       string        `json:"type"` // activate, pause, fulfill, apply_sla, apply_group_sla, breach, update_status, measure
 	Time       time.Time     `json:"time"`
 	SLA        *apiEventSLA  `json:"sla,omitempty"`     // apply_sla only
 	Status     *apiEventStat `json:"status,omitempty"`  // update_status only
@@ -109,14 +132,30 @@ type apiEventStat struct {
 	Business int64 `json:"business"`
 }
 
-// metricEventsPage is one page of the incremental ticket metric events list (time-based).
-// Reference: https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metric_events/
-// ("List Ticket Metric Events": start_time, up to 100 events a page, next_page, count, end_time).
+// metricEventsPage is one page of the ticket metric events list. Reference:
+// https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metric_events/ ("List
+// Ticket Metric Events": cursor pagination, 100 a page; without it a time-based export). A
+// cursor-paginated page carries meta and links
+// (https://developer.zendesk.com/api-reference/introduction/pagination/); a time-based one
+// next_page, count, end_time and end_of_stream.
 type metricEventsPage struct {
-	Events   []apiMetricEvent `json:"ticket_metric_events"`
-	NextPage *string          `json:"next_page"`
-	Count    int              `json:"count"`
-	EndTime  int64            `json:"end_time"`
+	Events      []apiMetricEvent `json:"ticket_metric_events"`
+	Meta        *cursorMeta      `json:"meta"`
+	Links       *cursorLinks     `json:"links"`
+	NextPage    *string          `json:"next_page"`
+	Count       int              `json:"count"`
+	EndTime     int64            `json:"end_time"`
+	EndOfStream bool             `json:"end_of_stream"`
+}
+
+// cursorMeta and cursorLinks are the two objects of a cursor-paginated answer.
+type cursorMeta struct {
+	HasMore     bool    `json:"has_more"`
+	AfterCursor *string `json:"after_cursor"`
+}
+
+type cursorLinks struct {
+	Next *string `json:"next"`
 }
 
 // apiRating is one satisfaction rating. Reference:
@@ -162,4 +201,70 @@ type showManyPage struct {
 		ID     int64  `json:"id"`
 		Status string `json:"status"`
 	} `json:"tickets"`
+}
+
+// searchExportPage is one page of "Export Search Results" (GET /api/v2/search/export):
+// tickets as the Tickets API returns them, cursor-paginated. Reference:
+// https://developer.zendesk.com/api-reference/ticketing/ticket-management/search/
+type searchExportPage struct {
+	Results []json.RawMessage `json:"results"`
+	Meta    *cursorMeta       `json:"meta"`
+	Links   *cursorLinks      `json:"links"`
+}
+
+// usersPage is the answer of GET /api/v2/users/show_many.
+type usersPage struct {
+	Users []apiUser `json:"users"`
+}
+
+// customStatusesPage is the answer of GET /api/v2/custom_statuses. Reference:
+// https://developer.zendesk.com/api-reference/ticketing/tickets/custom_ticket_statuses/
+type customStatusesPage struct {
+	CustomStatuses []struct {
+		ID             int64  `json:"id"`
+		StatusCategory string `json:"status_category"`
+		AgentLabel     string `json:"agent_label"`
+	} `json:"custom_statuses"`
+}
+
+// surveyResponsesPage is one page of CSAT survey responses (GET /api/v2/guide/survey_responses),
+// cursor-paginated. Reference:
+// https://developer.zendesk.com/api-reference/ticketing/ticket-management/csat_survey_responses/;
+// the answer fields (rating, rating_category good | bad | neutral) as singer tap-zendesk reads
+// them (tap_zendesk/schemas/csat_survey_responses.json).
+type surveyResponsesPage struct {
+	Responses []apiSurveyResponse `json:"survey_responses"`
+	Meta      *cursorMeta         `json:"meta"`
+	Links     *cursorLinks        `json:"links"`
+}
+
+type apiSurveyResponse struct {
+	ID          string   `json:"id"`
+	SubjectZRNs []string `json:"subject_zrns"`
+	Answers     []struct {
+		Type     string `json:"type"` // rating_scale, open_ended, skipped, ...
+		Question struct {
+			Type    string `json:"type"`
+			SubType string `json:"sub_type"`
+		} `json:"question"`
+		RatingCategory string    `json:"rating_category"`
+		CreatedAt      time.Time `json:"created_at"`
+		UpdatedAt      time.Time `json:"updated_at"`
+	} `json:"answers"`
+}
+
+// auditsPage is one page of a ticket's audits (GET /api/v2/tickets/{id}/audits), offset style
+// as recorded (audits, next_page), or cursor style (meta, links). Only the schedule assignments
+// are read. Reference: https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_audits/
+type auditsPage struct {
+	Audits []struct {
+		CreatedAt time.Time `json:"created_at"`
+		Events    []struct {
+			Type          string `json:"type"`
+			NewScheduleID *int64 `json:"new_schedule_id"`
+		} `json:"events"`
+	} `json:"audits"`
+	NextPage *string      `json:"next_page"`
+	Meta     *cursorMeta  `json:"meta"`
+	Links    *cursorLinks `json:"links"`
 }

@@ -1,12 +1,13 @@
 // Package zendesk is the Zendesk Support source: a small typed client of our own over net/http
 // (go-zendesk has no incremental exports, metric events, satisfaction ratings or 429 handling).
 //
-// A poll reads the cursor-based incremental ticket export (users and organizations sideloaded),
-// then the incremental ticket metric events, which become native SLA clocks on the stored
-// tickets. Satisfaction ratings and the organizations list are read only when a page needs them,
-// so a poll with no changes costs two requests. Requests go through the shared vendor HTTP layer
-// (collector/source/vendorhttp), paced per Zendesk's limits (10 a minute for incremental
-// exports; client.go), with its one retry policy.
+// A poll reads the cursor-based incremental ticket export (users, organizations and metric sets
+// sideloaded), then the incremental ticket metric events, which become native SLA clocks on the
+// stored tickets. Satisfaction ratings, CSAT survey responses, organizations, users and custom
+// statuses are read only when a page needs them, so a poll with no changes costs two requests.
+// Requests go through the shared vendor HTTP layer (collector/source/vendorhttp), paced per
+// Zendesk's limits (10 a minute for incremental exports; client.go), with its one retry policy.
+// docs/vendors.md lists every endpoint, field and rule with its reference.
 //
 // Mapping decisions, from the API reference:
 //   - Key is the numeric id, URL <base>/agent/tickets/<id>, tags are labels.
@@ -16,24 +17,25 @@
 //     user) is ChannelAgent: the agent interface creates web tickets, end users are always their
 //     own requester there. API tickets with another submitter stay "api": that is an integration.
 //   - reporter_domain comes from the requester's email in the users sideload (include=users on
-//     the export); there is no separate users request.
-//   - Organization names come from the organizations sideload, else from one organizations list
-//     request per poll when an id is unknown.
+//     the export).
+//   - Organization names come from the organizations sideload, else from show_many by id.
+//   - A custom status maps by its agent label through `statuses`, else by its category.
+//   - The first reply, the solve time and the reopen count come from the ticket's metric set
+//     (include=metric_sets), in every SLA mode; the metric events refine them to the second.
 //   - SLA clocks come from ticket metric events: reply_time instance 1 -> first_response, later
 //     instances -> next_reply_time, resolution_metric (requester_wait_time) -> resolution, other
 //     metrics under their own name; only metrics with an apply_sla become clocks. Business-hours
-//     targets are projected on the account's default schedule (schedules.go) with collector/sla's
-//     calendar, in wall time when there is none; Zendesk's breach events and update_status
-//     minutes correct them.
-//   - The first sync starts a year back (initialHistory).
+//     targets are projected on the ticket's schedule (the one a trigger set, else the account's
+//     default; schedules.go) with collector/sla's calendar, in wall time when there is none;
+//     Zendesk's breach events and update_status minutes correct them, both ways.
+//   - The first sync starts the export a year back and reads the open tickets older than that
+//     with one search export.
 package zendesk
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net/url"
 	"strings"
 	"sync"
@@ -48,11 +50,13 @@ import (
 const (
 	maxPerPage              = 1000 // the incremental ticket export's documented maximum
 	defaultResolutionMetric = metricRequesterWaitTime
-	// initialHistory is how far back the first sync starts. Tickets untouched for longer are
-	// not exported; a year covers the 30d windows, and the open backlog that moved this year.
+	// initialHistory is how far back the first sync's export starts: a year covers the 30d
+	// windows; open tickets untouched for longer come from pollOldOpen.
 	initialHistory = 365 * 24 * time.Hour
-	// eventsPageSize is the ticket metric events page size: a shorter page is the last one.
-	eventsPageSize = 100
+	// eventsPageSize is the page[size] of the ticket metric events requests. The reference says
+	// cursor pagination returns at most 100 a page; Airbyte's TicketMetricEvents asks for 1000
+	// (streams.py), so asking more is served at the maximum, not refused.
+	eventsPageSize = 1000
 	// showManyChunk is the documented maximum of ids per show_many request.
 	showManyChunk = 100
 )
@@ -65,15 +69,18 @@ type Source struct {
 	log              *slog.Logger
 	now              func() time.Time
 	perPage          int
-	eventsPageSize   int // a metric events page shorter than this is the last one
+	eventsPageSize   int // page[size] of the metric events requests
 	priorities       map[string]ticket.Priority
 	defaultPriority  ticket.Priority
 	statuses         map[string]ticket.State
 	incidentTypes    []string
 	resolutionMetric string
 
-	mu   sync.Mutex
-	orgs map[int64]string // organization names learnt from sideloads and the list endpoint
+	mu            sync.Mutex
+	orgs          map[int64]string       // organization names learnt from sideloads and show_many
+	statusNames   map[int64]customStatus // custom ticket statuses by id
+	statusExpires time.Time              // when statusNames may be read again
+	surveysOff    time.Time              // until when CSAT survey responses are not asked (none on the account)
 
 	schedMu sync.Mutex // held across a schedule read, so concurrent polls read it once
 	sched   scheduleCache
@@ -132,28 +139,49 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 	return s, nil
 }
 
-// Poll applies what changed since the stored cursor: tickets, then (when a ticket gained a
-// rating) satisfaction ratings, then metric events. Each page is one batch with its cursor, so
-// an error keeps what earlier pages applied and the next poll resumes after them.
+// Poll applies what changed since the stored cursor: on the first sync the open tickets older
+// than the export's start, then the export's tickets, satisfaction ratings and CSAT survey
+// responses when a ticket needs them, then metric events. Each page is one batch with its cursor,
+// so an error keeps what earlier pages applied and the next poll resumes after them. The poll
+// ends by reporting how far ahead of Zendesk's clock the records it read were.
 func (s *Source) Poll(ctx context.Context, st source.Store) error {
-	now := s.now()
+	vc := newVendorClock(s.now())
+	defer s.reportSkew(vc)
 	cur, ok := decodeCursor(st.Cursor())
 	if !ok {
 		s.log.Warn("zendesk_cursor_unreadable_full_sync")
 	}
-	rated, err := s.pollTickets(ctx, st, &cur, now)
-	if err != nil {
-		return err
-	}
-	if rated {
-		if err := s.pollRatings(ctx, st, &cur, now); err != nil {
+	if !cur.OldOpenDone {
+		if err := s.pollOldOpen(ctx, st, &cur, vc); err != nil {
 			return err
 		}
 	}
-	if s.cfg.SLA == config.SLAComputed {
-		return nil // collector/sla computes the clocks; Zendesk's metric events are not needed
+	res, err := s.pollTickets(ctx, st, &cur, vc)
+	if err != nil {
+		return err
 	}
-	return s.pollEvents(ctx, st, &cur, now)
+	if res.rated {
+		if err := s.pollRatings(ctx, st, &cur, vc); err != nil {
+			return err
+		}
+	}
+	if err := s.pollSurveys(ctx, st, vc, res.unrated); err != nil {
+		return err
+	}
+	if s.cfg.SLA == config.SLAComputed {
+		return nil // collector/sla computes the clocks; the metric sets gave the first replies
+	}
+	return s.pollEvents(ctx, st, &cur, vc)
+}
+
+// reportSkew logs records dated ahead of Zendesk's own clock, which no cursor follows. How far
+// Zendesk's clock is from custops' is the gauge custops_source_clock_skew_seconds, kept by the
+// HTTP layer from the same Date headers.
+func (s *Source) reportSkew(vc *vendorClock) {
+	if skew := vc.skew(); skew >= skewLogged {
+		s.log.Warn("zendesk_clock_skew", "newest_record", vc.newest.UTC(), "vendor_now", vc.now().UTC(),
+			"ahead", skew.Round(time.Second), "cursor_held_at", time.Unix(vc.limit(), 0).UTC())
+	}
 }
 
 // Reconcile checks the stored open tickets with show_many, 100 ids a request, and deletes those
@@ -167,7 +195,7 @@ func (s *Source) Reconcile(ctx context.Context, st source.Store) error {
 		chunk := keys[start:min(start+showManyChunk, len(keys))]
 		var page showManyPage
 		q := url.Values{"ids": {strings.Join(chunk, ",")}}
-		if err := s.c.get(ctx, endpointShowMany, classAccount, "/api/v2/tickets/show_many.json", q, &page); err != nil {
+		if err := s.c.get(ctx, nil, endpointShowMany, classAccount, "/api/v2/tickets/show_many.json", q, &page); err != nil {
 			return fmt.Errorf("zendesk reconcile: %w", err)
 		}
 		alive := map[string]bool{}
@@ -188,47 +216,3 @@ func (s *Source) Reconcile(ctx context.Context, st source.Store) error {
 	s.log.Debug("zendesk_reconcile_deleted", "tickets", len(gone))
 	return st.Apply(source.Batch{Deletes: gone})
 }
-
-// orgName returns a cached organization name.
-func (s *Source) orgNames(side []apiOrganization, ids []int64) (map[int64]string, []int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, o := range side {
-		s.orgs[o.ID] = o.Name
-	}
-	var missing []int64
-	for _, id := range ids {
-		if _, ok := s.orgs[id]; !ok {
-			missing = append(missing, id)
-		}
-	}
-	return maps.Clone(s.orgs), missing
-}
-
-// fetchOrganizations reads the whole organizations list into the cache (cursor pagination,
-// 100 a page). It runs only when a ticket names an organization the sideload did not carry.
-// Reference: https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#list-organizations
-func (s *Source) fetchOrganizations(ctx context.Context) error {
-	q := url.Values{"page[size]": {"100"}}
-	for {
-		var page organizationsPage
-		if err := s.c.get(ctx, endpointOrganizations, classAccount, "/api/v2/organizations.json", q, &page); err != nil {
-			return err
-		}
-		s.orgNames(page.Organizations, nil)
-		next := page.NextPage
-		if page.Links != nil && page.Meta != nil {
-			if !page.Meta.HasMore {
-				return nil
-			}
-			next = page.Links.Next
-		}
-		var ok bool
-		if q, ok = nextQuery(next); !ok {
-			return nil
-		}
-	}
-}
-
-// errNoProgress guards the paging loops against an API that keeps answering the same page.
-var errNoProgress = errors.New("zendesk: the export did not advance")

@@ -43,10 +43,15 @@ type Options struct {
 	// FixtureDir, when set, is a directory of recorded responses loaded at start: tickets.json,
 	// organizations.json, users.json and sla_policies.json (each optional).
 	FixtureDir string
-	// EventsPageSize is the ticket metric events page size: 100, as documented.
+	// EventsPageSize is the ticket metric events page size of time-based answers, and the
+	// largest page[size] a cursor-paginated request may ask: 100, as documented. The demo asks
+	// for more (see desk), which Zendesk would refuse.
 	EventsPageSize int
 	// BaseURL fills the url fields of what Put stores, e.g. the httptest server's URL.
 	BaseURL string
+	// Now is the vendor's clock: the Date header of every answer, the last minute the
+	// incremental export holds back, the instant of a change. Default time.Now.
+	Now func() time.Time
 }
 
 // FailureKind is a failure FailNext can inject.
@@ -85,11 +90,13 @@ type entry struct {
 	id        int64
 	seq       int64 // position in the export: every change moves a ticket to the end
 	updated   time.Time
+	generated time.Time // generated_timestamp: the last change of any kind, what the export orders by
 	status    string
 	requester int64
 	submitter int64
 	org       *int64
 	rating    *SatisfactionRating
+	metricSet *MetricSet
 	raw       json.RawMessage
 }
 
@@ -97,25 +104,31 @@ type entry struct {
 type Server struct {
 	opts Options
 
-	mu        sync.Mutex
-	seq       int64
-	tickets   map[int64]*entry
-	events    []MetricEvent
-	nextEvent int64
-	orgs      []json.RawMessage // in load/put order
-	orgIDs    map[int64]int     // id -> index in orgs
-	users     map[int64]json.RawMessage
-	policies  json.RawMessage // sla_policies.json as recorded
-	schedules []Schedule      // business hours schedules, the default first
-	requests  []Request
-	failures  []Failure
+	mu             sync.Mutex
+	seq            int64
+	tickets        map[int64]*entry
+	events         []logEntry // the metric events log, oldest first (events.go)
+	nextEvent      int64
+	orgs           []json.RawMessage // in load/put order
+	orgIDs         map[int64]int     // id -> index in orgs
+	users          map[int64]json.RawMessage
+	policies       json.RawMessage      // sla_policies.json as recorded
+	schedules      []Schedule           // business hours schedules, the default first
+	assignments    []ScheduleAssignment // schedules set on tickets, oldest first
+	customStatuses []CustomStatus
+	surveys        []SurveyResponse // CSAT survey responses
+	requests       []Request
+	failures       []Failure
 }
 
 // New returns a fake, with the recorded fixtures of opts.FixtureDir loaded. It panics when a
 // fixture cannot be read: a fake with half its data would make tests lie.
 func New(opts Options) *Server {
 	if opts.EventsPageSize <= 0 {
-		opts.EventsPageSize = 100
+		opts.EventsPageSize = maxEventsPage
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	s := &Server{opts: opts, tickets: map[int64]*entry{}, orgIDs: map[int64]int{}, users: map[int64]json.RawMessage{}, nextEvent: 1}
 	if opts.FixtureDir != "" {
@@ -201,6 +214,7 @@ func (s *Server) Put(tickets ...Ticket) {
 			panic(err)
 		}
 		s.tickets[t.ID].rating = t.SatisfactionRating
+		s.tickets[t.ID].metricSet = t.MetricSet
 	}
 }
 
@@ -237,6 +251,7 @@ func (s *Server) putRaw(raw json.RawMessage) error {
 	var h struct {
 		ID             int64               `json:"id"`
 		UpdatedAt      time.Time           `json:"updated_at"`
+		Generated      int64               `json:"generated_timestamp"`
 		Status         string              `json:"status"`
 		RequesterID    *int64              `json:"requester_id"`
 		SubmitterID    *int64              `json:"submitter_id"`
@@ -247,7 +262,10 @@ func (s *Server) putRaw(raw json.RawMessage) error {
 		return err
 	}
 	s.seq++
-	e := &entry{id: h.ID, seq: s.seq, updated: h.UpdatedAt, status: h.Status, org: h.OrganizationID, rating: h.Rating, raw: raw}
+	e := &entry{id: h.ID, seq: s.seq, updated: h.UpdatedAt, generated: h.UpdatedAt, status: h.Status, org: h.OrganizationID, rating: h.Rating, raw: raw}
+	if h.Generated > 0 {
+		e.generated = time.Unix(h.Generated, 0).UTC()
+	}
 	if h.RequesterID != nil {
 		e.requester = *h.RequesterID
 	}
@@ -271,29 +289,13 @@ func (s *Server) Delete(id int64) {
 	if err := json.Unmarshal(e.raw, &m); err != nil {
 		panic(err) // stored by putRaw: valid
 	}
+	// A deletion is a change: generated_timestamp moves to its instant.
+	now := s.now().Truncate(time.Second).UTC()
 	m["status"] = json.RawMessage(`"deleted"`)
+	m["generated_timestamp"] = json.RawMessage(strconv.FormatInt(now.Unix(), 10))
 	raw, _ := json.Marshal(m)
 	s.seq++
-	e.seq, e.status, e.raw = s.seq, "deleted", raw
-}
-
-// PutEvents adds ticket metric events; a zero ID gets the next one.
-func (s *Server) PutEvents(evs ...MetricEvent) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, ev := range evs {
-		if ev.ID == 0 {
-			ev.ID = s.nextEvent
-		}
-		s.nextEvent = max(s.nextEvent, ev.ID+1)
-		s.events = append(s.events, ev)
-	}
-	slices.SortStableFunc(s.events, func(a, b MetricEvent) int {
-		if c := a.Time.Compare(b.Time); c != 0 {
-			return c
-		}
-		return int(a.ID - b.ID)
-	})
+	e.seq, e.status, e.raw, e.generated = s.seq, "deleted", raw, now
 }
 
 // PutOrganizations adds or replaces organizations.
@@ -370,6 +372,9 @@ func (s *Server) ResetRequests() {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Every answer carries the vendor's clock, as HTTP servers do (RFC 9110 section 6.6.1);
+	// sources read "now" from it.
+	w.Header().Set("Date", s.now().UTC().Format(http.TimeFormat))
 	authorized := s.authorized(r)
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Authorized: authorized})
 	if len(s.requests) > maxRequests {
@@ -395,6 +400,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.metricEvents(w, r, q)
 	case p == "/api/v2/satisfaction_ratings":
 		s.ratings(w, r, q)
+	case p == "/api/v2/organizations/show_many":
+		s.showManyOrganizations(w, q)
+	case p == "/api/v2/users/show_many":
+		s.showManyUsers(w, q)
+	case p == "/api/v2/custom_statuses":
+		s.listCustomStatuses(w)
+	case p == "/api/v2/search/export":
+		s.searchExport(w, r, q)
+	case p == "/api/v2/guide/survey_responses":
+		s.surveyResponses(w, r, q)
 	case p == "/api/v2/organizations":
 		s.organizations(w, r, q)
 	case strings.HasPrefix(p, "/api/v2/organizations/"):
@@ -403,6 +418,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.showMany(w, q)
 	case p == "/api/v2/tickets":
 		s.listTickets(w)
+	case strings.HasPrefix(p, "/api/v2/tickets/") && strings.HasSuffix(p, "/audits"):
+		s.ticketAudits(w, strings.TrimPrefix(p, "/api/v2/tickets/"))
 	case strings.HasPrefix(p, "/api/v2/tickets/"):
 		s.showTicket(w, strings.TrimPrefix(p, "/api/v2/tickets/"))
 	case p == "/api/v2/slas/policies":
@@ -482,3 +499,6 @@ func requestURL(r *http.Request, path string, q url.Values) string {
 	}
 	return (&url.URL{Scheme: scheme, Host: r.Host, Path: path, RawQuery: q.Encode()}).String()
 }
+
+// now is the vendor's clock.
+func (s *Server) now() time.Time { return s.opts.Now() }

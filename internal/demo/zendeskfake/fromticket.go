@@ -63,7 +63,26 @@ func FromTicket(t *ticket.Ticket) (Ticket, []MetricEvent) {
 	if t.CSAT != ticket.CSATNone {
 		zt.SatisfactionRating = &SatisfactionRating{ID: id, Score: string(t.CSAT), At: unixTime(t.CSATAt)}
 	}
+	zt.MetricSet = metricSetOf(id, t)
 	return zt, eventsOf(id, t)
+}
+
+// metricSetOf renders the ticket metrics Zendesk keeps for a ticket (see MetricSet): the first
+// reply as reply_time_in_seconds (and minutes) from creation, the solve time, the reopen count.
+func metricSetOf(id int64, t *ticket.Ticket) *MetricSet {
+	m := &MetricSet{ID: id, TicketID: id, CreatedAt: unixTime(t.Created), UpdatedAt: unixTime(t.Updated), Reopens: t.Reopened}
+	if !t.FirstReply.IsZero() {
+		secs := int64(unixTime(t.FirstReply).Sub(unixTime(t.Created)) / time.Second)
+		mins := secs / 60
+		m.Replies = 1
+		m.ReplyTimeInSeconds = MetricTime{Calendar: &secs}
+		m.ReplyTimeInMinutes = MetricTime{Calendar: &mins, Business: &mins}
+	}
+	if !t.Resolved.IsZero() && !t.State.Open() {
+		at := unixTime(t.Resolved)
+		m.SolvedAt = &at
+	}
+	return m
 }
 
 // ticketID is the numeric id of a key: the key itself when numeric, else a stable hash.
@@ -147,6 +166,9 @@ func eventsOf(id int64, t *ticket.Ticket) []MetricEvent {
 	var evs []MetricEvent
 	for _, c := range t.Clocks {
 		metric, first := metricOf(c.Name)
+		// Zendesk measures metrics periodically and reports it as a measure event with
+		// instance_id 0 (see events.go); it changes no clock.
+		evs = append(evs, MetricEvent{TicketID: id, Metric: metric, InstanceID: 0, Type: "measure", Time: unixTime(t.Updated)})
 		for i, cy := range c.Cycles {
 			inst := first + int64(i)
 			ev := func(typ string, at time.Time) MetricEvent {

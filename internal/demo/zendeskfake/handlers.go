@@ -31,10 +31,22 @@ func parseCursor(v string) (exportCursor, bool) {
 	return c, true
 }
 
+// exportHoldBack is how recent a change the incremental export leaves out: a start_time in the
+// last minute is refused, and changes of the last minute are served by a later request. Airbyte
+// source-zendesk-support (streams.py, check_start_time_param) keeps start_time a minute in the
+// past because "requesting tickets in the future is not allowed, hits 400 - bad request", and
+// names the error of the cursor export StartTimeTooRecent.
+const exportHoldBack = time.Minute
+
 // incrementalTickets serves the cursor-based incremental ticket export: tickets whose
 // generated_timestamp is at or after start_time, in the order they changed, per_page (max 1000)
-// at a time, with users and organizations sideloaded on include=.
+// at a time, with users, organizations and metric sets sideloaded on include=. Reference:
+// https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/
+// ("Incremental Ticket Export, Cursor Based": start_time, cursor, per_page, include,
+// exclude_deleted; the answer's after_url, after_cursor, before_url, before_cursor,
+// end_of_stream; generated_timestamp is what start_time compares with, not updated_at).
 func (s *Server) incrementalTickets(w http.ResponseWriter, r *http.Request, q url.Values) {
+	now := s.now()
 	var cur exportCursor
 	switch {
 	case q.Get("cursor") != "":
@@ -48,6 +60,11 @@ func (s *Server) incrementalTickets(w http.ResponseWriter, r *http.Request, q ur
 		st, err := strconv.ParseInt(q.Get("start_time"), 10, 64)
 		if err != nil || st < 0 {
 			badRequest(w, "start_time is invalid")
+			return
+		}
+		if st > now.Add(-exportHoldBack).Unix() {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "StartTimeTooRecent",
+				"description": "Too recent start_time. Use a start_time at least one minute in the past"})
 			return
 		}
 		cur = exportCursor{Start: st}
@@ -65,23 +82,44 @@ func (s *Server) incrementalTickets(w http.ResponseWriter, r *http.Request, q ur
 		perPage = min(n, 1000)
 	}
 	excludeDeleted := q.Get("exclude_deleted") == "true"
-	var match []*entry
+	var pending []*entry
 	for _, e := range s.tickets {
-		if e.seq > cur.Seq && e.updated.Unix() >= cur.Start && !(excludeDeleted && e.status == "deleted") {
+		if e.seq > cur.Seq {
+			pending = append(pending, e)
+		}
+	}
+	slices.SortFunc(pending, func(a, b *entry) int { return int(a.seq - b.seq) })
+	// The stream stops before the first change of the last minute: it and what follows come
+	// with a later request.
+	limit := s.seq
+	for _, e := range pending {
+		if e.generated.After(now.Add(-exportHoldBack)) {
+			limit = e.seq - 1
+			break
+		}
+	}
+	var match []*entry
+	for _, e := range pending {
+		if e.seq <= limit && e.generated.Unix() >= cur.Start && !(excludeDeleted && e.status == "deleted") {
 			match = append(match, e)
 		}
 	}
-	slices.SortFunc(match, func(a, b *entry) int { return int(a.seq - b.seq) })
 	page := match[:min(perPage, len(match))]
+	end := len(page) == len(match)
 	next := cur
-	if len(page) > 0 {
+	switch {
+	case end:
+		next.Seq = max(cur.Seq, limit)
+	default:
 		next.Seq = page[len(page)-1].seq
-	} else {
-		next.Seq = max(cur.Seq, s.seq)
 	}
 	raws := make([]json.RawMessage, len(page))
+	include := strings.Split(q.Get("include"), ",")
 	for i, e := range page {
 		raws[i] = e.raw
+		if slices.Contains(include, "metric_sets") && e.metricSet != nil {
+			raws[i] = withField(e.raw, "metric_set", e.metricSet)
+		}
 	}
 	after := next.String()
 	out := map[string]any{
@@ -90,14 +128,13 @@ func (s *Server) incrementalTickets(w http.ResponseWriter, r *http.Request, q ur
 		"after_cursor":  after,
 		"before_url":    nil,
 		"before_cursor": nil,
-		"end_of_stream": len(page) == len(match),
+		"end_of_stream": end,
 	}
 	if cur.Seq > 0 {
 		before := exportCursor{Seq: cur.Seq, Start: cur.Start}.String()
 		out["before_cursor"] = before
 		out["before_url"] = requestURL(r, r.URL.Path, url.Values{"cursor": {before}})
 	}
-	include := strings.Split(q.Get("include"), ",")
 	if slices.Contains(include, "users") {
 		out["users"] = s.sideloadUsers(page)
 	}
@@ -105,6 +142,21 @@ func (s *Server) incrementalTickets(w http.ResponseWriter, r *http.Request, q ur
 		out["organizations"] = s.sideloadOrgs(page)
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// withField returns a JSON object with one more field.
+func withField(raw json.RawMessage, name string, v any) json.RawMessage {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		panic(err) // stored by putRaw: valid
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // plain data
+	}
+	m[name] = b
+	out, _ := json.Marshal(m)
+	return out
 }
 
 func (s *Server) sideloadUsers(page []*entry) []json.RawMessage {
@@ -134,44 +186,6 @@ func (s *Server) sideloadOrgs(page []*entry) []json.RawMessage {
 		}
 	}
 	return out
-}
-
-// metricEvents serves the time-based incremental metric events: events at or after start_time,
-// oldest first, a page at a time; next_page starts at the last event's second (so pages overlap
-// on it, as time-based exports do), and is null on the last page.
-func (s *Server) metricEvents(w http.ResponseWriter, r *http.Request, q url.Values) {
-	st, err := strconv.ParseInt(q.Get("start_time"), 10, 64)
-	if err != nil || st < 0 {
-		badRequest(w, "start_time is required")
-		return
-	}
-	i, _ := slices.BinarySearchFunc(s.events, st, func(ev MetricEvent, t int64) int {
-		switch u := ev.Time.Unix(); {
-		case u < t:
-			return -1
-		case u > t:
-			return 1
-		}
-		return 0
-	})
-	page := s.events[i:min(i+s.opts.EventsPageSize, len(s.events))]
-	out := struct {
-		Events   []MetricEvent `json:"ticket_metric_events"`
-		NextPage *string       `json:"next_page"`
-		Count    int           `json:"count"`
-		EndTime  int64         `json:"end_time"`
-	}{Events: slices.Clone(page), Count: len(page), EndTime: st}
-	if out.Events == nil {
-		out.Events = []MetricEvent{}
-	}
-	if len(page) > 0 {
-		out.EndTime = page[len(page)-1].Time.Unix()
-	}
-	if len(page) == s.opts.EventsPageSize {
-		next := requestURL(r, r.URL.Path, url.Values{"start_time": {strconv.FormatInt(out.EndTime, 10)}})
-		out.NextPage = &next
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 // ratings serves satisfaction ratings (good/bad answers) created at or after start_time; with
@@ -257,7 +271,12 @@ func cursorPage[T any](w http.ResponseWriter, r *http.Request, q url.Values, ite
 	meta := map[string]any{"has_more": hasMore, "after_cursor": after, "before_cursor": before}
 	links := map[string]any{"prev": nil, "next": nil}
 	if hasMore {
-		links["next"] = requestURL(r, r.URL.Path, url.Values{"page[size]": {sz}, "page[after]": {after}, "start_time": q["start_time"]})
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
+		}
+		next.Set("page[after]", after)
+		links["next"] = requestURL(r, r.URL.Path, next)
 	}
 	return items[from:to], meta, links, true
 }

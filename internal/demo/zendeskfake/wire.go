@@ -43,6 +43,45 @@ type Ticket struct {
 	BrandID             *int64              `json:"brand_id"`
 	AllowChannelback    bool                `json:"allow_channelback"`
 	AllowAttachments    bool                `json:"allow_attachments"`
+	CustomStatusID      *int64              `json:"custom_status_id,omitempty"`
+
+	// MetricSet is the ticket's metrics, sideloaded as its metric_set when the export asks
+	// include=metric_sets; not part of the ticket's own JSON.
+	MetricSet *MetricSet `json:"-"`
+}
+
+// MetricSet is a ticket's metrics as the ticket metrics API returns them, and as the cursor
+// export sideloads them inside each ticket (include=metric_sets; Airbyte source-zendesk-support
+// reads ticket["metric_set"] in streams.py, TicketMetrics). Reference:
+// https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metrics/ (JSON format).
+// Durations are null until Zendesk measured them.
+type MetricSet struct {
+	ID                           int64      `json:"id"`
+	TicketID                     int64      `json:"ticket_id"`
+	URL                          string     `json:"url"`
+	CreatedAt                    time.Time  `json:"created_at"`
+	UpdatedAt                    time.Time  `json:"updated_at"`
+	Replies                      int        `json:"replies"`
+	Reopens                      int        `json:"reopens"`
+	GroupStations                int        `json:"group_stations"`
+	AssigneeStations             int        `json:"assignee_stations"`
+	SolvedAt                     *time.Time `json:"solved_at"`
+	StatusUpdatedAt              *time.Time `json:"status_updated_at"`
+	LatestCommentAddedAt         *time.Time `json:"latest_comment_added_at"`
+	ReplyTimeInMinutes           MetricTime `json:"reply_time_in_minutes"`
+	ReplyTimeInSeconds           MetricTime `json:"reply_time_in_seconds"`
+	FirstResolutionTimeInMinutes MetricTime `json:"first_resolution_time_in_minutes"`
+	FullResolutionTimeInMinutes  MetricTime `json:"full_resolution_time_in_minutes"`
+	AgentWaitTimeInMinutes       MetricTime `json:"agent_wait_time_in_minutes"`
+	RequesterWaitTimeInMinutes   MetricTime `json:"requester_wait_time_in_minutes"`
+	OnHoldTimeInMinutes          MetricTime `json:"on_hold_time_in_minutes"`
+}
+
+// MetricTime is a ticket metric's value in calendar and business time; null until measured
+// (reply_time_in_seconds has calendar only).
+type MetricTime struct {
+	Calendar *int64 `json:"calendar"`
+	Business *int64 `json:"business,omitempty"`
 }
 
 // CustomField is one custom field value on a ticket.
