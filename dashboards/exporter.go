@@ -135,7 +135,8 @@ func dataQualityGraph(id, x uint32) *timeseries.PanelBuilder {
 	return timeseriesPanel(spec{id: id, title: "Data quality", unit: unitNone, x: x, y: 12, w: 8, h: 8,
 		desc: "Tickets failing a data-quality check, per source: unmapped_customer (no customer rule matched), " +
 			"unknown_priority, unknown_status, unknown_channel (mapped to a default). Fix the source mappings in the config. " +
-			"truncated_field: a summary, labels, organizations or a field value past custops' limits, stored cut."},
+			"truncated_field: a summary, labels, organizations or a field value past custops' limits, stored cut. " +
+			"unsupported_sla: an SLA the vendor measures that custops does not read (a Zendesk group SLA)."},
 		rangeQuery("A", catalog.Agg("sum", catalog.MetricDataQualityTickets, s, c), "{{"+s+"}} {{"+c+"}}")).
 		Min(0)
 }

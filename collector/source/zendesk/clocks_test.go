@@ -2,6 +2,7 @@ package zendesk
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -205,6 +206,46 @@ func TestMergeEventsClocks(t *testing.T) {
 			want:  ticket.Cycle{Start: fri(17), Goal: 2 * time.Hour, BreachAt: fri(19), ObservedAt: fri(17)},
 		},
 		{
+			// Issue 12 item 4: Zendesk's own verdict wins both ways. The wall-time projection put
+			// the breach at +60m and the fulfil at +90m, but Zendesk measured 55 minutes (a pause
+			// this source never saw): met.
+			name: "update_status within the target clears a projected breach",
+			evs: []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false),
+				ev(rt, 1, "fulfill", s0.Add(90*time.Minute)), status(s0.Add(90*time.Minute), 55, 55)},
+			clock: ticket.SLAFirstResponse,
+			want: ticket.Cycle{Start: s0, Stop: s0.Add(90 * time.Minute), Goal: time.Hour, Elapsed: 55 * time.Minute,
+				BreachAt: s0.Add(time.Hour), ObservedAt: s0.Add(90 * time.Minute)},
+		},
+		{
+			name: "update_status within the target with a live breach event: breached",
+			evs: []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false), breach(s0.Add(time.Hour), false),
+				ev(rt, 1, "fulfill", s0.Add(90*time.Minute)), status(s0.Add(90*time.Minute), 50, 50)},
+			clock: ticket.SLAFirstResponse,
+			want: ticket.Cycle{Start: s0, Stop: s0.Add(90 * time.Minute), Goal: time.Hour, Elapsed: 50 * time.Minute,
+				BreachAt: s0.Add(time.Hour), Breached: true, ObservedAt: s0.Add(90 * time.Minute)},
+		},
+		{
+			name: "an apply_sla that changes the target clears the breach",
+			evs: []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false), breach(s0.Add(time.Hour), false),
+				applySLAEv(rt, 1, s0.Add(70*time.Minute), 240, false)},
+			clock: ticket.SLAFirstResponse,
+			want:  ticket.Cycle{Start: s0, Goal: 4 * time.Hour, BreachAt: s0.Add(4 * time.Hour), ObservedAt: s0},
+		},
+		{
+			name: "a breach event Zendesk deletes gives the projection back",
+			evs: []apiMetricEvent{ev(rt, 1, "activate", s1), applySLAEv(rt, 1, s1, 60, false),
+				breach(now.Add(15*time.Hour), false), breach(now.Add(15*time.Hour), true)},
+			clock: ticket.SLAFirstResponse,
+			want:  ticket.Cycle{Start: s1, Goal: time.Hour, BreachAt: s1.Add(time.Hour), ObservedAt: s1},
+		},
+		{
+			name: "a deleted breach and a longer target: running, not breached",
+			evs: []apiMetricEvent{ev(rt, 1, "activate", s0), applySLAEv(rt, 1, s0, 60, false), breach(s0.Add(time.Hour), false),
+				breach(s0.Add(time.Hour), true), applySLAEv(rt, 1, s0.Add(70*time.Minute), 240, false)},
+			clock: ticket.SLAFirstResponse,
+			want:  ticket.Cycle{Start: s0, Goal: 4 * time.Hour, BreachAt: s0.Add(4 * time.Hour), ObservedAt: s0},
+		},
+		{
 			name:  "agent_work_time keeps its name",
 			evs:   []apiMetricEvent{ev("agent_work_time", 1, "activate", s1), applySLAEv("agent_work_time", 1, s1, 120, false)},
 			clock: "agent_work_time",
@@ -291,5 +332,42 @@ func TestMergeEventsBusinessDSTBreachMonday(t *testing.T) {
 	want := time.Date(2026, 11, 2, 15, 0, 0, 0, time.UTC)
 	if len(c.Cycles) != 1 || !c.Cycles[0].BreachAt.Equal(want) {
 		t.Errorf("breach: got %+v, want %v (10:00 EST)", c.Cycles, want)
+	}
+}
+
+// TestMergeEventsMeasureDoesNotOverwrite (issue 12 item 7): a measure event (instance 0) in the
+// same batch as a change of instance 1 leaves the change alone; it and other events that change
+// no clock are skipped.
+func TestMergeEventsMeasureDoesNotOverwrite(t *testing.T) {
+	s := &Source{resolutionMetric: metricRequesterWaitTime}
+	s0 := t0.Add(-2 * time.Hour)
+	stored := &ticket.Ticket{Key: "1", Created: s0, State: ticket.StateInProgress, Clocks: []ticket.Clock{{
+		Name: ticket.SLAFirstResponse, Origin: ticket.OriginNative,
+		Cycles: []ticket.Cycle{{Start: s0, Goal: time.Hour, BreachAt: s0.Add(time.Hour), ObservedAt: s0}},
+	}}}
+	reply := s0.Add(20 * time.Minute)
+	got := s.mergeEvents(stored, []apiMetricEvent{
+		ev(metricReplyTime, 1, "fulfill", reply),
+		ev(metricReplyTime, 0, "measure", s0.Add(30*time.Minute)),
+		ev(metricRequesterWaitTime, 0, "measure", s0.Add(30*time.Minute)),
+		ev(metricReplyTime, 1, "some_future_type", s0.Add(31*time.Minute)),
+	}, t0, instanceMap{}, nil)
+	c, _ := got.Clock(ticket.SLAFirstResponse)
+	if len(c.Cycles) != 1 || c.Cycles[0].Running() || !c.Cycles[0].Stop.Equal(reply) {
+		t.Errorf("first_response: got %+v, want the fulfil at %v kept", c.Cycles, reply)
+	}
+	if len(got.Clocks) != 1 {
+		t.Errorf("clocks: got %+v, want first_response only", got.Clocks)
+	}
+}
+
+// TestMergeEventsGroupSLAUnsupported (issue 12 item 7): a group SLA (apply_group_sla) is not
+// read as a clock; the ticket counts under data quality unsupported_sla instead.
+func TestMergeEventsGroupSLAUnsupported(t *testing.T) {
+	s := &Source{resolutionMetric: metricRequesterWaitTime}
+	g := ev("group_ownership_time", 1, "apply_group_sla", t0.Add(-time.Hour))
+	got := s.mergeEvents(&ticket.Ticket{Key: "1"}, []apiMetricEvent{ev("group_ownership_time", 1, "activate", t0.Add(-time.Hour)), g}, t0, instanceMap{}, nil)
+	if len(got.Clocks) != 0 || !slices.Contains(got.Quality, ticket.QualityUnsupportedSLA) {
+		t.Errorf("got clocks %+v quality %v, want no clock and unsupported_sla", got.Clocks, got.Quality)
 	}
 }

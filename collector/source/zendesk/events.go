@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/source"
@@ -31,7 +32,12 @@ func (s *Source) pollEvents(ctx context.Context, st source.Store, cur *cursorSta
 	if start == 0 {
 		start = vc.now().Add(-initialHistory).Unix()
 	}
-	start = vc.clamp(start) // a cursor an older version let run ahead of Zendesk comes back
+	if start > vc.limit() {
+		// An older version let a skewed event carry the cursor ahead of Zendesk's clock: it comes
+		// back, and the events it skipped meanwhile are gone (read again they would count twice).
+		s.log.Warn("zendesk_events_cursor_ahead_of_vendor_clock", "cursor", time.Unix(start, 0).UTC(), "vendor_now", vc.now().UTC())
+		start = vc.clamp(start)
+	}
 	applied := newAppliedSet(cur.Applied)
 	insts := newInstanceMap(cur.Instances)
 	// Events held back for tickets the export had not delivered yet go first: they are older.

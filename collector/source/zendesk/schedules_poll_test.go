@@ -228,3 +228,31 @@ func TestScheduleReadFailureRetriedLater(t *testing.T) {
 		t.Errorf("canceled read: got %v, want context.Canceled", err)
 	}
 }
+
+// TestBusinessHoursOnTheTicketsOwnSchedule (issue 12 item 9): a business-hours target counts on
+// the schedule a trigger set on the ticket (its audits say so), the rest on the account's
+// default, the schedule created first, whatever the list's order.
+func TestBusinessHoursOnTheTicketsOwnSchedule(t *testing.T) {
+	h := newHarness(t, zendeskfake.Options{}, nil)
+	london, tokyo := fakeWeekdays(11, "London"), fakeWeekdays(12, "Tokyo")
+	london.CreatedAt, tokyo.CreatedAt = t0.AddDate(-3, 0, 0), t0.AddDate(-1, 0, 0)
+	h.fake.SetSchedules(tokyo, london) // listed newest first: the default is still London
+	fri := time.Date(2026, 11, 20, 17, 0, 0, 0, time.UTC)
+	h.fake.Put(zTicket(7, t0.Add(-2*time.Hour)), zTicket(8, t0.Add(-2*time.Hour)))
+	h.fake.AssignSchedule(zendeskfake.ScheduleAssignment{TicketID: 8, ScheduleID: 12, At: fri.Add(-time.Minute)})
+	h.fake.PutEvents(replyEvents(7, fri, true)...)
+	h.fake.PutEvents(replyEvents(8, fri, true)...)
+	h.mustPoll(t)
+	// London: Friday 17:00-18:00, Monday 09:00-10:00 UTC.
+	if got, want := firstResponse(t, h, "7").BreachAt, time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("ticket 7 on the default schedule: breach %v, want %v", got, want)
+	}
+	// Tokyo: Friday 17:00 UTC is Saturday 02:00 JST; two hours from Monday 09:00 JST is
+	// Monday 11:00 JST, 02:00 UTC.
+	if got, want := firstResponse(t, h, "8").BreachAt, time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("ticket 8 on its own schedule: breach %v, want %v", got, want)
+	}
+	if got := h.requestCount(endpointAudits, "200"); got != 2 {
+		t.Errorf("audits requests: got %v, want 2", got)
+	}
+}

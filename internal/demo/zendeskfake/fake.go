@@ -17,7 +17,7 @@
 //
 // It also serves recorded data as it is (Options.FixtureDir: tickets.json, organizations.json,
 // users.json, sla_policies.json), and injects failures: 429 with Retry-After, 5xx, malformed
-// JSON, 401.
+// JSON, 401, 400 on a refused cursor.
 package zendeskfake
 
 import (
@@ -63,12 +63,16 @@ const (
 	ServerError                         // 5xx (Status, default 503)
 	Malformed                           // 200 with a body that is not JSON
 	Unauthorized                        // 401
+	// Refused is a 400 InvalidPaginationParameter, what Zendesk answers a cursor or page[after]
+	// it does not accept (the error name of badRequest).
+	Refused
 )
 
 // Failure is one injected failure, for the next Count requests (default 1).
 type Failure struct {
 	Kind       FailureKind
 	Count      int
+	After      int           // requests served normally before this failure starts
 	RetryAfter time.Duration // RateLimited: the Retry-After header, whole seconds
 	Status     int           // ServerError: the status code
 }
@@ -450,6 +454,10 @@ func (s *Server) fail(w http.ResponseWriter) bool {
 		return false
 	}
 	f := &s.failures[0]
+	if f.After > 0 {
+		f.After--
+		return false
+	}
 	f.Count--
 	kind, ra, status := f.Kind, f.RetryAfter, f.Status
 	if f.Count <= 0 {
@@ -470,6 +478,8 @@ func (s *Server) fail(w http.ResponseWriter) bool {
 		_, _ = w.Write([]byte(`{"tickets": [{"id": 1, "subject": "cut off`))
 	case Unauthorized:
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "Couldn't authenticate you"})
+	case Refused:
+		badRequest(w, "the cursor is invalid")
 	default:
 		return false
 	}
