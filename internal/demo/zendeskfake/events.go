@@ -127,28 +127,23 @@ func (s *Server) metricEvents(w http.ResponseWriter, r *http.Request, q url.Valu
 		return
 	}
 	changes := q.Get("include_changes") == "true"
-	var served []logEntry
-	for _, e := range s.events {
-		if e.at.Unix() >= st && (changes || !e.change) {
-			served = append(served, e)
-		}
-	}
+	from, _ := slices.BinarySearchFunc(s.events, st, func(e logEntry, t int64) int { return cmp.Compare(e.at.Unix(), t) })
 	if q.Has("page[size]") {
-		s.metricEventsByCursor(w, r, q, served)
+		s.metricEventsByCursor(w, r, q, from, changes)
 		return
 	}
-	page := served[:min(s.opts.EventsPageSize, len(served))]
+	page, more := s.eventsPage(from, s.opts.EventsPageSize, changes)
 	out := struct {
 		Events      []MetricEvent `json:"ticket_metric_events"`
 		NextPage    *string       `json:"next_page"`
 		Count       int           `json:"count"`
 		EndTime     int64         `json:"end_time"`
 		EndOfStream bool          `json:"end_of_stream"`
-	}{Events: logEvents(page), Count: len(page), EndTime: st, EndOfStream: len(page) == len(served)}
+	}{Events: logEvents(page), Count: len(page), EndTime: st, EndOfStream: !more}
 	if len(page) > 0 {
 		out.EndTime = page[len(page)-1].at.Unix()
 	}
-	if !out.EndOfStream {
+	if more {
 		// The next page starts at the last event's second, so pages overlap on it: a second with
 		// more events than a page holds cannot be paged past this way.
 		next := requestURL(r, r.URL.Path, url.Values{"start_time": {strconv.FormatInt(out.EndTime, 10)}})
@@ -157,7 +152,22 @@ func (s *Server) metricEvents(w http.ResponseWriter, r *http.Request, q url.Valu
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) metricEventsByCursor(w http.ResponseWriter, r *http.Request, q url.Values, served []logEntry) {
+// eventsPage returns up to size log entries from index from on (changes only with changes), and
+// whether more follow.
+func (s *Server) eventsPage(from, size int, changes bool) ([]logEntry, bool) {
+	var page []logEntry
+	for i := from; i < len(s.events); i++ {
+		if e := s.events[i]; changes || !e.change {
+			if len(page) == size {
+				return page, true
+			}
+			page = append(page, e)
+		}
+	}
+	return page, false
+}
+
+func (s *Server) metricEventsByCursor(w http.ResponseWriter, r *http.Request, q url.Values, from int, changes bool) {
 	size, err := strconv.Atoi(q.Get("page[size]"))
 	if err != nil || size < 1 {
 		badRequest(w, "page[size] is invalid")
@@ -166,23 +176,23 @@ func (s *Server) metricEventsByCursor(w http.ResponseWriter, r *http.Request, q 
 	// A larger page[size] is served at the maximum, not refused: Airbyte's TicketMetricEvents
 	// asks for 1000 in production.
 	size = min(size, s.opts.EventsPageSize)
-	from := 0
 	if a := q.Get("page[after]"); a != "" {
 		c, ok := parseEventsCursor(a)
 		if !ok {
 			badRequest(w, "page[after] is invalid")
 			return
 		}
+		// Start after the entry the token names: the first entry past its key.
 		last := logEntry{at: time.Unix(c.At, 0), ev: MetricEvent{ID: c.ID}, change: c.Change}
-		from, _ = slices.BinarySearchFunc(served, last, func(e, t logEntry) int {
+		after, _ := slices.BinarySearchFunc(s.events, last, func(e, t logEntry) int {
 			return cmp.Or(cmp.Compare(e.at.Unix(), t.at.Unix()), cmp.Compare(e.ev.ID, t.ev.ID), compareBool(e.change, t.change))
 		})
-		if from < len(served) && served[from].at.Unix() == c.At && served[from].ev.ID == c.ID && served[from].change == c.Change {
-			from++ // the token names the last entry served: start after it
+		if after < len(s.events) && s.events[after].at.Unix() == c.At && s.events[after].ev.ID == c.ID && s.events[after].change == c.Change {
+			after++
 		}
+		from = max(from, after)
 	}
-	page := served[from:min(from+size, len(served))]
-	hasMore := from+len(page) < len(served)
+	page, hasMore := s.eventsPage(from, size, changes)
 	meta := map[string]any{"has_more": hasMore, "after_cursor": nil, "before_cursor": nil}
 	links := map[string]any{"next": nil, "prev": nil}
 	if n := len(page); n > 0 {

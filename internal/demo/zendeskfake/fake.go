@@ -1,13 +1,16 @@
 // Package zendeskfake is an in-memory Zendesk Support API, an http.Handler for tests and the
-// demo. It speaks the wire format of the endpoints custops reads, field names byte for byte, as
-// the API reference describes them:
+// demo. It speaks the wire format of the endpoints custops reads, field names byte for byte, and
+// behaves as the API reference (and, where it is silent, the connectors that read it) describes,
+// as harshly: each handler cites its page. docs/vendors.md lists the same endpoints.
 //
-//   - https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/
-//     (GET /api/v2/incremental/tickets/cursor.json: start_time, cursor, per_page, include,
-//     exclude_deleted; after_url, after_cursor, before_url, before_cursor, end_of_stream)
-//   - https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metric_events/
-//     (GET /api/v2/incremental/ticket_metric_events: start_time; ticket_metric_events,
-//     next_page, count, end_time)
+//   - GET /api/v2/incremental/tickets/cursor.json: start_time (refused within the last minute),
+//     cursor, per_page, include (users, organizations, metric_sets), exclude_deleted; changes of
+//     the last minute held back; generated_timestamp (handlers.go)
+//   - GET /api/v2/incremental/ticket_metric_events: cursor pagination with page[size] or a
+//     time-based answer; include_changes serves a breach deleted later (events.go)
+//   - GET /api/v2/search/export, /api/v2/organizations/show_many, /api/v2/users/show_many,
+//     /api/v2/custom_statuses (lookups.go); /api/v2/tickets/{id}/audits with schedule
+//     assignments (audits.go); /api/v2/guide/survey_responses (surveys.go)
 //   - https://developer.zendesk.com/api-reference/ticketing/ticket-management/satisfaction_ratings/
 //   - https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/
 //   - https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/ (show, list, show_many)
@@ -15,9 +18,10 @@
 //     (GET /api/v2/business_hours/schedules and /api/v2/business_hours/schedules/{id}/holidays;
 //     schedules set with SetSchedules, none by default)
 //
-// It also serves recorded data as it is (Options.FixtureDir: tickets.json, organizations.json,
-// users.json, sla_policies.json), and injects failures: 429 with Retry-After, 5xx, malformed
-// JSON, 401, 400 on a refused cursor.
+// Every answer carries a Date header on the fake's clock (Options.Now). It also serves recorded
+// data as it is (Options.FixtureDir: tickets.json, organizations.json, users.json,
+// sla_policies.json), and injects failures: 429 with Retry-After, 5xx, malformed JSON, 401, 400
+// on a refused cursor.
 package zendeskfake
 
 import (
