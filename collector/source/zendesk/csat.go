@@ -80,8 +80,8 @@ func (s *Source) pollRatings(ctx context.Context, st source.Store, cur *cursorSt
 // rated returns the stored ticket id with the answer, or nil when it is not stored or has it.
 func rated(st source.Store, id int64, csat ticket.CSAT, at time.Time) *ticket.Ticket {
 	prev, ok := st.Get(strconv.FormatInt(id, 10))
-	if !ok || (prev.CSAT == csat && prev.CSATAt.Equal(at)) {
-		return nil
+	if !ok || (prev.CSAT == csat && (csat == ticket.CSATNone || prev.CSATAt.Equal(at))) {
+		return nil // not stored, or it has this answer already (no answer has no time)
 	}
 	t := *prev
 	t.CSAT, t.CSATAt = csat, at

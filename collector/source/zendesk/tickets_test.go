@@ -244,6 +244,20 @@ func TestCSATSurveyResponses(t *testing.T) {
 			t.Errorf("ticket %s: got %q at %v, want %q at %v", key, got.CSAT, got.CSATAt, want, at)
 		}
 	}
+	// A neutral answer already held writes nothing again.
+	before := len(h.st.Batches)
+	tk3 := ts[2]
+	tk3.UpdatedAt = t0.Add(time.Minute)
+	h.fake.Put(tk3)
+	h.clk.Advance(3 * time.Minute)
+	h.mustPoll(t)
+	for _, b := range h.st.Batches[before:] {
+		for _, u := range b.Upserts {
+			if u.Key == "3" && u.Updated.Equal(tk3.UpdatedAt) && b.Cursor == nil {
+				t.Errorf("ticket 3 written again for the neutral answer it holds")
+			}
+		}
+	}
 	// A changed answer is read when the ticket changes again.
 	h.fake.PutSurveyResponses(zendeskfake.TicketSurveyResponse("r2", 2, 5, "good", at.Add(10*time.Minute)))
 	tk := ts[1]
