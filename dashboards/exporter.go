@@ -136,7 +136,8 @@ func dataQualityGraph(id, x uint32) *timeseries.PanelBuilder {
 		desc: "Tickets failing a data-quality check, per source: unmapped_customer (no customer rule matched), " +
 			"unknown_priority, unknown_status, unknown_channel (mapped to a default). Fix the source mappings in the config. " +
 			"truncated_field: a summary, labels, organizations or a field value past custops' limits, stored cut. " +
-			"unsupported_sla: an SLA the vendor measures that custops does not read (a Zendesk group SLA)."},
+			"unsupported_sla: an SLA the vendor measures that custops does not read (a Zendesk group SLA). " +
+			"reporter_email_hidden: the vendor withholds the reporter's email (privacy settings), so reporter_domain rules cannot match it."},
 		rangeQuery("A", catalog.Agg("sum", catalog.MetricDataQualityTickets, s, c), "{{"+s+"}} {{"+c+"}}")).
 		Min(0)
 }

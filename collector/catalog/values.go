@@ -61,6 +61,9 @@ const (
 	CheckTruncatedField   = "truncated_field" // a field past ticket's limits, stored cut
 	// CheckUnsupportedSLA: the vendor measures an SLA custops does not read (Zendesk group SLAs).
 	CheckUnsupportedSLA = "unsupported_sla"
+	// CheckReporterEmailHidden: the vendor withholds the reporter's email (a Jira Cloud
+	// profile's privacy setting), so a reporter_domain rule cannot read it.
+	CheckReporterEmailHidden = "reporter_email_hidden"
 )
 
 // Window is a trailing window ending at the snapshot instant: a value of the window label.

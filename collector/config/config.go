@@ -55,6 +55,7 @@ type Source struct {
 	Priorities      map[string]ticket.Priority `yaml:"priorities"`       // source priority name -> p1..p4, over the defaults
 	DefaultPriority ticket.Priority            `yaml:"default_priority"` // for unknown names: p3
 	Statuses        map[string]ticket.State    `yaml:"statuses"`         // source status name -> state, over the defaults
+	Channels        map[string]ticket.Channel  `yaml:"channels"`         // jira only: JSM request channel -> channel, over the defaults
 	Escalation      Escalation                 `yaml:"escalation"`
 	IncidentTypes   []string                   `yaml:"incident_types"` // jira issue types / zendesk types: [Incident] / [incident, problem]
 	SLA             string                     `yaml:"sla"`            // native | computed | both: native

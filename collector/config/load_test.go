@@ -34,6 +34,8 @@ func TestLoadInvalid(t *testing.T) {
 		{"priority-value", `:5: sources[0].priorities.Blocker: unknown priority "p0" (known: p1, p2, p3, p4)`},
 		{"status-value", `:5: sources[0].statuses.Done: unknown state "finished" (known: new, in_progress, waiting_customer, waiting_partner, resolved, closed)`},
 		{"channel", `:2: official_channels[1]: unknown channel "fax" (known: portal, email, api, chat, phone, agent, other)`},
+		{"channel-value", `:5: sources[0].channels.slack: unknown channel "fax" (known: portal, email, api, chat, phone, agent, other)`},
+		{"channels-zendesk", `:7: sources[0].channels: applies to jira sources only`},
 		{"customer-id", `:9: customers[0].id: invalid id "Northwind" (want lowercase letters, digits, _ and -, starting with a letter or digit)`},
 		{"duplicate-customer", `:12: customers[1].id: duplicate customer id "northwind" (first at customers[0])`},
 		{"tier", `:13: customers[1].tier: unknown tier "platinum" (known: gold, silver)`},

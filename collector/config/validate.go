@@ -259,6 +259,14 @@ func (v *validator) source(s *Source, p string) {
 			v.errf(joinPath(p+".statuses", name), "unknown state %q %s", st, known(ticket.States))
 		}
 	}
+	if len(s.Channels) > 0 && s.Type != TypeJira {
+		v.errf(p+".channels", "applies to jira sources only")
+	}
+	for _, name := range sortedKeys(s.Channels) {
+		if ch := s.Channels[name]; !ch.Valid() {
+			v.errf(joinPath(p+".channels", name), "unknown channel %q %s", ch, known(ticket.Channels))
+		}
+	}
 	v.nonEmpty(p+".escalation.labels", s.Escalation.Labels)
 	v.nonEmpty(p+".escalation.statuses", s.Escalation.Statuses)
 	v.nonEmpty(p+".incident_types", s.IncidentTypes)

@@ -43,6 +43,7 @@ func TestDataQuality(t *testing.T) {
 		tk(cust("ghost"), resolved(ago(40*day))), // jsm: matched an id not configured; closed long ago still counts
 		tk(cust("alpha"), quality(ticket.QualityUnknownPriority, ticket.QualityUnknownPriority)), // counted once
 		tk(cust("alpha"), quality(ticket.QualityUnmappedCustomer)),                               // the source's claim is not the snapshot's verdict
+		tk(cust(""), quality(ticket.QualityReporterEmailHidden)),                                 // jsm: its reporter's email withheld, and unmatched
 		tk(src("zendesk"), cust(""), quality(ticket.QualityUnknownStatus, ticket.QualityUnknownChannel)),
 		tk(src("zendesk"), cust("beta"), quality(ticket.QualityUnknownStatus, ticket.QualityUnsupportedSLA)),
 		tk(src("zendesk"), cust("beta"), quality(ticket.QualityTruncatedField)), // cut at the store's entry
@@ -50,12 +51,14 @@ func TestDataQuality(t *testing.T) {
 	}
 	got := compute(tickets...).DataQuality
 	want := []DataQuality{
+		{"jsm", ticket.QualityReporterEmailHidden, 1},
 		{"jsm", ticket.QualityTruncatedField, 0},
 		{"jsm", ticket.QualityUnknownChannel, 0},
 		{"jsm", ticket.QualityUnknownPriority, 1},
 		{"jsm", ticket.QualityUnknownStatus, 0},
-		{"jsm", ticket.QualityUnmappedCustomer, 2},
+		{"jsm", ticket.QualityUnmappedCustomer, 3},
 		{"jsm", ticket.QualityUnsupportedSLA, 0},
+		{"zendesk", ticket.QualityReporterEmailHidden, 0},
 		{"zendesk", ticket.QualityTruncatedField, 1},
 		{"zendesk", ticket.QualityUnknownChannel, 1},
 		{"zendesk", ticket.QualityUnknownPriority, 0},

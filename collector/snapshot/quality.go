@@ -9,7 +9,8 @@ import (
 
 // The data-quality checks by index, in output order: sorted by check name.
 const (
-	checkTruncatedField = iota
+	checkReporterEmailHidden = iota
+	checkTruncatedField
 	checkUnknownChannel
 	checkUnknownPriority
 	checkUnknownStatus
@@ -21,6 +22,8 @@ const (
 // checkName is the `check` label of a check index.
 func checkName(i int) string {
 	switch i {
+	case checkReporterEmailHidden:
+		return ticket.QualityReporterEmailHidden
 	case checkTruncatedField:
 		return ticket.QualityTruncatedField
 	case checkUnknownChannel:
@@ -46,6 +49,8 @@ func (q *qualityCounts) count(t *ticket.Ticket, n int) {
 	for _, f := range t.Quality {
 		i := -1
 		switch f {
+		case ticket.QualityReporterEmailHidden:
+			i = checkReporterEmailHidden
 		case ticket.QualityTruncatedField:
 			i = checkTruncatedField
 		case ticket.QualityUnknownChannel:

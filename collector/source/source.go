@@ -33,6 +33,9 @@ type Store interface {
 	Get(key string) (*ticket.Ticket, bool)
 	// OpenKeys returns the keys of the source's tickets that are open, for reconcile.
 	OpenKeys() []string
+	// Keys returns the keys of all the source's tickets, open or not, for the reconcile pass
+	// that drops tickets deleted upstream after they were resolved.
+	Keys() []string
 	// Apply writes a batch atomically.
 	Apply(Batch) error
 }
@@ -42,8 +45,9 @@ type Source interface {
 	// Poll asks the system for what changed since st.Cursor() and applies it to st in batches.
 	// It returns an error when the poll did not complete; batches applied before the error stay.
 	Poll(ctx context.Context, st Store) error
-	// Reconcile checks the keys of st.OpenKeys() against the system and deletes those that no
-	// longer exist or left the source's filter. Called on a slower interval than Poll.
+	// Reconcile checks the stored tickets against the system and deletes those that no longer
+	// exist or left the source's filter (open ones at least; a source may check resolved ones
+	// too), and may re-read what a poll could have missed. Called on a slower interval than Poll.
 	Reconcile(ctx context.Context, st Store) error
 }
 

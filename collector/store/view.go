@@ -55,6 +55,21 @@ func (v *view) OpenKeys() []string {
 	return keys
 }
 
+// Keys returns the sorted keys of all the source's tickets.
+func (v *view) Keys() []string {
+	v.s.mu.RLock()
+	var keys []string
+	if st, ok := v.s.sources[v.name]; ok {
+		keys = make([]string, 0, len(st.tickets))
+		for k := range st.tickets {
+			keys = append(keys, k)
+		}
+	}
+	v.s.mu.RUnlock()
+	sort.Strings(keys)
+	return keys
+}
+
 // Apply writes the upserts, then the deletes (a key in both ends up deleted), then the cursor (nil
 // keeps the previous one) in one bbolt transaction, and only after the commit updates memory.
 //

@@ -103,6 +103,9 @@ const (
 	QualityUnknownChannel   = catalog.CheckUnknownChannel
 	QualityTruncatedField   = catalog.CheckTruncatedField // set by Clip (limits.go)
 	QualityUnsupportedSLA   = catalog.CheckUnsupportedSLA
+	// QualityReporterEmailHidden: the reporter's email is withheld (privacy settings), so
+	// reporter_domain rules cannot match the ticket.
+	QualityReporterEmailHidden = catalog.CheckReporterEmailHidden
 )
 
 // Organization is a customer organization as the source names it: a JSM organization (Name only)

@@ -76,7 +76,7 @@ func BenchmarkDecodeApply(b *testing.B) {
 			b.Fatal(err)
 		}
 		st, cur := newMemStore(), cursor{}
-		if got, err := src.applyPage(readPage(&page), st, &cur, true); err != nil || got != n {
+		if got, err := src.applyPage(readPage(&page), st, &cur, true, time.Time{}); err != nil || got != n {
 			b.Fatalf("applied %d (%v), want %d", got, err, n)
 		}
 	}

@@ -9,10 +9,21 @@ import (
 	"time"
 )
 
-// overlap is how far before the cursor each incremental search starts. JQL compares dates to
-// the minute and Jira's search index lags writes by a moment, so the window reaches back past
-// both; what it fetches again is recognized and not applied twice.
-const overlap = time.Minute
+// lookBack is how far before the cursor each incremental search starts. Jira Cloud's search is
+// eventually consistent: "the delay might vary from a few seconds to minutes, depending on the
+// operation ... bulk editing may require more time to appear in search"
+// (https://developer.atlassian.com/cloud/jira/platform/search-and-reconcile/), and JQL compares
+// dates to the minute. An update indexed later than the poll that passed its instant is fetched
+// by a later poll as long as it is indexed within lookBack; what is fetched again is recognized
+// by key and updated and not applied twice. Later still (a large bulk edit) the reconcile pass
+// re-reads it (Reconcile).
+const lookBack = 10 * time.Minute
+
+// clockMargin keeps the cursor behind the vendor's own clock: a cursor never passes the Date of
+// the answer that carried the page (or serverInfo's serverTime) minus clockMargin. An issue
+// stamped in the future (a node with a fast clock, an import) would otherwise move the cursor
+// ahead of every change made until its instant, and those changes would never be fetched.
+const clockMargin = time.Minute
 
 // cursor is the source's position, stored with the tickets it covers (source.Batch.Cursor).
 type cursor struct {
@@ -57,30 +68,54 @@ func (c *cursor) advance(key string, up time.Time) {
 	}
 }
 
+// capAt keeps the cursor at or before limit: an instant past it is replaced by limit itself,
+// with no key recorded at it, so everything from limit on is fetched again.
+func (c *cursor) capAt(limit time.Time) bool {
+	if limit.IsZero() || !c.Updated.After(limit) {
+		return false
+	}
+	c.Updated, c.Keys = limit, nil
+	return true
+}
+
 // jqlDate writes an instant as a JQL date in the searching user's zone, to the minute (JQL
 // has no seconds), rounded down so the window only ever grows.
 func jqlDate(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04")
 }
 
-// incrementalJQL is the search for what changed since the cursor:
+// incrementalJQL is the search for what changed since from:
 //
-//	(<filter>) AND updated >= "<cursor - overlap>" ORDER BY updated ASC
+//	(<filter>) AND updated >= "<from>" ORDER BY updated ASC, key ASC
 //
-// Before the first sync the date clause is left out, unless there is no filter: Jira Cloud
-// refuses unbounded queries on search/jql, so the epoch bounds it.
-func incrementalJQL(filter string, c cursor, loc *time.Location, slack time.Duration) string {
+// from is written to the minute, rounded down. A zero from leaves the date clause out (the first
+// sync), unless there is no filter: Jira Cloud refuses unbounded queries on search/jql, so the
+// epoch bounds it. The key breaks ties between issues updated in the same instant, so a page
+// continued by startAt or nextPageToken within one minute sees a stable order.
+func incrementalJQL(filter string, from time.Time, loc *time.Location) string {
 	var where []string
 	if f := strings.TrimSpace(filter); f != "" {
 		where = append(where, "("+f+")")
 	}
 	switch {
-	case !c.Updated.IsZero():
-		where = append(where, fmt.Sprintf("updated >= %q", jqlDate(c.Updated.Add(-overlap-slack), loc)))
+	case !from.IsZero():
+		where = append(where, fmt.Sprintf("updated >= %q", jqlDate(from, loc)))
 	case len(where) == 0:
 		where = append(where, fmt.Sprintf("updated >= %q", jqlDate(time.Unix(0, 0), loc)))
 	}
-	return strings.Join(where, " AND ") + " ORDER BY updated ASC"
+	return strings.Join(where, " AND ") + " ORDER BY updated ASC, key ASC"
+}
+
+// listJQL is every issue of the filter in key order, for the reconcile pass that looks for
+// deleted tickets: key order does not move when issues are updated while it pages.
+func listJQL(filter string, loc *time.Location) string {
+	where := strings.TrimSpace(filter)
+	if where == "" {
+		where = fmt.Sprintf("updated >= %q", jqlDate(time.Unix(0, 0), loc)) // search/jql must be bounded
+	} else {
+		where = "(" + where + ")"
+	}
+	return where + " ORDER BY key ASC"
 }
 
 // reconcileJQL asks which of keys are still in the filter.

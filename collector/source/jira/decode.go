@@ -71,6 +71,8 @@ type issueRec struct {
 	sys     sysFields
 	custom  map[string]json.RawMessage
 	channel *wireChannel // nil: the property is absent
+	// reporterSet: the issue has a reporter (the field is there and not null).
+	reporterSet bool
 	// odd lists the fields of another shape than expected (a custom field reused for something
 	// else): they were left out, and the poll warns about each once.
 	odd []string
@@ -102,10 +104,11 @@ func readIssue(is *wireIssue) issueRec {
 	for id, dst := range map[string]any{
 		"summary": &s.Summary, "status": &s.Status, "priority": &s.Priority, "issuetype": &s.IssueType,
 		"project": &s.Project, "labels": &s.Labels, "created": &s.Created, "updated": &s.Updated,
-		"resolutiondate": &s.ResolutionDate, "reporter": &s.Reporter,
+		"resolutiondate": &s.ResolutionDate,
 	} {
 		r.field(id, dst)
 	}
+	r.reporterSet = r.field("reporter", &s.Reporter)
 	return r
 }
 

@@ -199,10 +199,10 @@ func TestServerErrorsFailThePollAndKeepData(t *testing.T) {
 			if got := e.clock.Sleeps()[sleepsBefore:]; !slices.Equal(got, tc.wantSleep) {
 				t.Errorf("backoff sleeps: got %v, want %v", got, tc.wantSleep)
 			}
-			// The first page (SUP-4 and 5 again through the overlap, SUP-6..13 new) stays
+			// The first page (SUP-1..5 again through the look-back, SUP-6..10 new) stays
 			// applied and its cursor with it.
-			if got := e.st.Len(); got != 13 {
-				t.Errorf("stored after the failed poll: got %d, want 13", got)
+			if got := e.st.Len(); got != 10 {
+				t.Errorf("stored after the failed poll: got %d, want 10", got)
 			}
 			if string(e.st.Cursor()) == string(goodCursor) {
 				t.Errorf("cursor did not advance over the applied page")
@@ -335,8 +335,8 @@ func TestUnknownTimeZoneWidensTheWindow(t *testing.T) {
 	e.fake.ResetRequests()
 	e.poll(t)
 	s := e.searches()
-	// 13:30 UTC minus the 1m overlap minus 14h, written in UTC.
-	if len(s) != 1 || s[0].JQL() != `(project = SUP) AND updated >= "2026-03-09 23:29" ORDER BY updated ASC` {
+	// 13:30 UTC minus the 10m look-back minus 14h, written in UTC.
+	if len(s) != 1 || s[0].JQL() != `(project = SUP) AND updated >= "2026-03-09 23:20" ORDER BY updated ASC, key ASC` {
 		t.Errorf("searches: got %v", s)
 	}
 	if !strings.Contains(e.logs.String(), "time_zone_unknown") {
@@ -363,7 +363,7 @@ func TestUnreadableCursorResyncs(t *testing.T) {
 	e.st.CursorBytes = []byte("{not json")
 	e.poll(t)
 	s := e.searches()
-	if len(s) != 1 || s[0].JQL() != "(project = SUP) ORDER BY updated ASC" || e.st.Len() != 1 {
+	if len(s) != 1 || s[0].JQL() != "(project = SUP) ORDER BY updated ASC, key ASC" || e.st.Len() != 1 {
 		t.Errorf("after an unreadable cursor: searches %v, stored %d; want one full sync", s, e.st.Len())
 	}
 	if !strings.Contains(e.logs.String(), "cursor_unreadable_resync") {

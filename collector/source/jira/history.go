@@ -379,13 +379,16 @@ func (s *Source) bulkChangelogs(ctx context.Context, need []*issueRec) (map[stri
 		for _, r := range chunk {
 			req.IssueIDsOrKeys = append(req.IssueIDsOrKeys, r.Key)
 		}
+		guard := pageGuard{what: "changelog"}
 		for {
 			var page bulkChangelogPage
 			post := vendorhttp.Request{Method: http.MethodPost, Endpoint: "changelog", Path: bulkChangelogPath, Body: req}
 			if err := s.c.Do(ctx, post, &page); err != nil {
 				return nil, err
 			}
+			histories := 0
 			for _, l := range page.IssueChangeLogs {
+				histories += len(l.ChangeHistories)
 				if k, ok := keyOf[l.IssueID]; ok {
 					out[k] = append(out[k], l.ChangeHistories...)
 				}
@@ -393,8 +396,8 @@ func (s *Source) bulkChangelogs(ctx context.Context, need []*issueRec) (map[stri
 			if page.NextPageToken == nil || *page.NextPageToken == "" {
 				break
 			}
-			if *page.NextPageToken == req.NextPageToken {
-				return nil, fmt.Errorf("jira source %q: %w: changelog bulk fetch repeated its nextPageToken", s.cfg.Name, vendorhttp.ErrMalformed)
+			if err := guard.next(*page.NextPageToken, histories > 0); err != nil {
+				return nil, fmt.Errorf("jira source %q: %w", s.cfg.Name, err)
 			}
 			req.NextPageToken = *page.NextPageToken
 		}
@@ -415,12 +418,15 @@ func (s *Source) searchChangelogs(ctx context.Context, need []*issueRec) (map[st
 			keys[i] = r.Key
 		}
 		newPage := func() any { return &changelogSearchPage{} }
-		err := s.searchPages(ctx, "changelog", reconcileJQL("", keys), []string{"status"}, extra, len(chunk), newPage, func(v any) (pageMeta, int, error) {
+		r := searchReq{endpoint: "changelog", jql: reconcileJQL("", keys), fields: []string{"status"}, extra: extra, maxResults: len(chunk)}
+		err := s.searchPages(ctx, r, newPage, func(v any) (pageMeta, []string, error) {
 			page := v.(*changelogSearchPage)
-			for _, is := range page.Issues {
+			got := make([]string, len(page.Issues))
+			for i, is := range page.Issues {
+				got[i] = is.Key
 				out[is.Key] = append(out[is.Key], is.Changelog.Histories...)
 			}
-			return page.pageMeta, len(page.Issues), nil
+			return page.pageMeta, got, nil
 		})
 		if err != nil {
 			return nil, err

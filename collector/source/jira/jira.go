@@ -39,20 +39,17 @@ package jira
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/source"
 	"github.com/custops/custops/collector/source/vendorhttp"
+	"github.com/custops/custops/collector/ticket"
 )
 
 const (
@@ -83,8 +80,12 @@ type Source struct {
 	categories map[string]string
 	statusesAt time.Time // when the site's status list was last read for them
 
-	// warned holds the fields already logged as having an unexpected shape.
+	// warned holds what was logged once already (warnOnce).
 	warned map[string]bool
+	// ids are the numeric ids of the open tickets seen, by key, for reconcileIssues.
+	ids map[string]int64
+	// server is the vendor's clock from serverInfo, in a poll whose answers carry no Date.
+	server serverClock
 
 	// Learnt by prepare.
 	ready     bool
@@ -136,6 +137,7 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 		computed: cfg.SLA == config.SLAComputed || cfg.SLA == config.SLABoth,
 		flavor:   cfg.Flavor,
 		warned:   map[string]bool{},
+		ids:      map[string]int64{},
 	}, nil
 }
 
@@ -143,10 +145,10 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 func (s *Source) scope() string {
 	c := s.cfg
 	return scopeOf(s.filter, s.fields, c.Priorities, c.DefaultPriority, c.Statuses, c.Escalation,
-		c.IncidentTypes, c.SLANames, c.CustomerFrom)
+		c.IncidentTypes, c.SLANames, c.CustomerFrom, c.Channels)
 }
 
-// Poll fetches what changed since the stored cursor and applies it page by page.
+// Poll fetches what changed since the stored cursor, less lookBack, and applies it page by page.
 func (s *Source) Poll(ctx context.Context, st source.Store) error {
 	if err := s.prepare(ctx); err != nil {
 		return err
@@ -163,46 +165,97 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 		}
 		cur = cursor{Scope: scope}
 	}
-	jql := incrementalJQL(s.filter, cur, s.loc, s.zoneSlack)
-	props := url.Values{"properties": {"request.channel.type"}}
+	var from time.Time
+	if !cur.Updated.IsZero() {
+		from = cur.Updated.Add(-lookBack)
+	}
+	s.server = serverClock{} // read again in this poll if the answers carry no Date
 	fetched, applied := 0, 0
 	apply := func(page decodedPage) error {
-		n, err := s.applyPage(page, st, &cur, resync)
+		limit, err := s.cursorLimit(ctx)
+		if err != nil {
+			return err
+		}
+		n, err := s.applyPage(page, st, &cur, resync, limit)
 		fetched += len(page.issues)
 		applied += n
 		return err
 	}
 	var hb historyBatch // computed SLAs: pages waiting for their issues' changelogs
-	err = s.searchPages(ctx, "search", jql, s.fields, props, s.pageSize, func() any { return &searchPage{} }, func(v any) (pageMeta, int, error) {
-		page := readPage(v.(*searchPage))
+	held, err := s.pollPages(ctx, from, channelProps, func(page decodedPage) error {
 		if !s.computed {
-			return page.meta, len(page.issues), apply(page)
+			return apply(page)
 		}
 		hb.add(page, s.needing(st, page.issues))
 		if hb.ready() {
-			return page.meta, len(page.issues), s.flushHistories(ctx, &hb, apply, false)
+			return s.flushHistories(ctx, &hb, apply, false)
 		}
-		return page.meta, len(page.issues), nil
+		return nil
 	})
 	if err == nil && s.computed {
 		err = s.flushHistories(ctx, &hb, apply, true)
+	}
+	if err == nil && cur.capAt(held) {
+		// Issues moved while a minute denser than a page was paged by offset: one may have
+		// been skipped, so the next poll reads that minute again.
+		s.log.Info("search_moved_while_paging", "read_again_from", held.UTC().Format(time.RFC3339))
+		if err = st.Apply(source.Batch{Cursor: cur.encode()}); err != nil {
+			err = fmt.Errorf("jira source %q: applying cursor: %w", s.cfg.Name, err)
+		}
 	}
 	s.log.Debug("poll_done", "fetched", fetched, "applied", applied, "resync", resync)
 	return err
 }
 
+// channelProps are the issue properties a search asks for: JSM's request channel.
+var channelProps = []string{"request.channel.type"}
+
+// serverClock is the vendor's clock read from serverInfo, for answers without a Date header.
+type serverClock struct {
+	server, local time.Time // serverTime, and our clock when it was read
+}
+
+// cursorLimit is the latest instant a cursor may hold: the vendor's clock (the Date of its last
+// answer, else serverInfo's serverTime, read once a poll) minus clockMargin.
+func (s *Source) cursorLimit(ctx context.Context) (time.Time, error) {
+	if now, ok := s.c.VendorNow(); ok {
+		return now.Add(-clockMargin), nil
+	}
+	if s.server.local.IsZero() {
+		var info struct {
+			ServerTime string `json:"serverTime"`
+		}
+		if err := s.c.Get(ctx, "serverInfo", "/rest/api/2/serverInfo", nil, &info); err != nil {
+			return time.Time{}, err
+		}
+		t, err := parseJiraTime(info.ServerTime)
+		if err != nil {
+			// Neither a Date nor a server time: our own clock is the best bound left.
+			s.warnOnce("no_vendor_clock", "no_vendor_clock", "err", err)
+			t = s.now()
+		}
+		s.server = serverClock{server: t, local: s.now()}
+	}
+	return s.server.server.Add(s.now().Sub(s.server.local)).Add(-clockMargin), nil
+}
+
 // applyPage normalizes a page's issues and applies those not applied before, with the cursor
-// that resumes after the page. It returns how many tickets it wrote.
-func (s *Source) applyPage(page decodedPage, st source.Store, cur *cursor, resync bool) (int, error) {
+// that resumes after the page, held at or before limit. It returns how many tickets it wrote.
+//
+// An issue whose stored version is as recent or more recent is passed over: fetched again
+// through the look-back, or a stale copy from a search index that lags (Cloud's search is
+// eventually consistent, https://developer.atlassian.com/cloud/jira/platform/search-and-reconcile/).
+func (s *Source) applyPage(page decodedPage, st source.Store, cur *cursor, resync bool, limit time.Time) (int, error) {
 	now := s.now()
 	next := *cur
 	var batch source.Batch
 	for i := range page.issues {
 		r := &page.issues[i]
 		up := timeOrZero(r.sys.Updated)
+		s.noteFuture(r.Key, up, limit)
 		prev, had := st.Get(r.Key)
-		if !resync && !up.IsZero() && (cur.seen(r.Key, up) || (had && prev.Updated.Equal(up))) {
-			next.advance(r.Key, up) // fetched again through the overlap: already applied
+		if !resync && !up.IsZero() && (cur.seen(r.Key, up) || (had && !prev.Updated.Before(up))) {
+			next.advance(r.Key, up)
 			continue
 		}
 		if !had {
@@ -217,10 +270,12 @@ func (s *Source) applyPage(page decodedPage, st source.Store, cur *cursor, resyn
 			h, ok := page.history[t.Key]
 			t.Transitions = mergeHistory(t, prev, h, ok)
 		}
+		s.learnID(r, t)
 		batch.Upserts = append(batch.Upserts, t)
 		next.advance(t.Key, t.Updated)
 	}
-	if len(batch.Upserts) == 0 && next.Updated.Equal(cur.Updated) && len(next.Keys) == len(cur.Keys) {
+	next.capAt(limit)
+	if len(batch.Upserts) == 0 && next.Updated.Equal(cur.Updated) && slices.Equal(next.Keys, cur.Keys) {
 		return 0, nil // nothing new: no write
 	}
 	batch.Cursor = next.encode()
@@ -231,151 +286,48 @@ func (s *Source) applyPage(page decodedPage, st source.Store, cur *cursor, resyn
 	return len(batch.Upserts), nil
 }
 
+// noteFuture logs, once per issue, an issue updated later than the vendor's own clock: a node
+// with a fast clock, or an import. The cursor does not follow it (cursorLimit); the issue is
+// read again by each poll until its instant has passed.
+func (s *Source) noteFuture(key string, up, limit time.Time) {
+	if limit.IsZero() || up.Sub(limit) <= 2*clockMargin {
+		return
+	}
+	s.warnOnce("future:"+key, "issue_updated_in_future", "issue", key, "updated", up.Format(time.RFC3339),
+		"vendor_now", limit.Add(clockMargin).Format(time.RFC3339))
+}
+
+// warnOnce logs msg at Warn the first time id comes up. The ids remembered are bounded: past
+// maxWarned they are forgotten and may be logged again.
+func (s *Source) warnOnce(id, msg string, args ...any) {
+	if s.warned[id] {
+		return
+	}
+	if len(s.warned) >= maxWarned {
+		clear(s.warned)
+	}
+	s.warned[id] = true
+	s.log.Warn(msg, args...)
+}
+
+const maxWarned = 1000
+
+// learnID remembers the numeric id of an open ticket, for reconcileIssues (reconcile.go); a
+// ticket resolved or closed is forgotten.
+func (s *Source) learnID(r *issueRec, t *ticket.Ticket) {
+	if !t.Open() {
+		delete(s.ids, r.Key)
+		return
+	}
+	if id, err := parseID(r.ID); err == nil {
+		s.ids[r.Key] = id
+	}
+}
+
 // warnOdd logs, once per field, a field that came in another shape than expected: decoding went
 // on without it.
 func (s *Source) warnOdd(r *issueRec) {
 	for _, f := range r.odd {
-		if !s.warned[f] {
-			s.warned[f] = true
-			s.log.Warn("unexpected_field_type", "field", f, "issue", r.Key)
-		}
+		s.warnOnce("field:"+f, "unexpected_field_type", "field", f, "issue", r.Key)
 	}
-}
-
-// Reconcile asks, in chunks of keys, which of the stored open tickets still exist and match
-// the filter, and deletes the others.
-func (s *Source) Reconcile(ctx context.Context, st source.Store) error {
-	if err := s.prepare(ctx); err != nil {
-		return err
-	}
-	keys := slices.Clone(st.OpenKeys())
-	slices.Sort(keys)
-	deleted := 0
-	for len(keys) > 0 {
-		chunk := keys[:min(len(keys), reconcileChunk)]
-		keys = keys[len(chunk):]
-		gone, err := s.reconcileChunk(ctx, chunk)
-		if err != nil {
-			return err
-		}
-		if len(gone) == 0 {
-			continue
-		}
-		if err := st.Apply(source.Batch{Deletes: gone}); err != nil {
-			return fmt.Errorf("jira source %q: applying deletes: %w", s.cfg.Name, err)
-		}
-		deleted += len(gone)
-	}
-	s.log.Debug("reconcile_done", "deleted", deleted)
-	return nil
-}
-
-// missingKey matches Jira's 400 for a key that no longer exists in `key in (...)`.
-var missingKey = regexp.MustCompile(`An issue with key '([^']+)' does not exist`)
-
-// reconcileChunk returns the keys of chunk that are gone from the filter. Jira answers
-// `key in (...)` naming a deleted issue with 400 "An issue with key 'X' does not exist" (Data
-// Center does not when asked with validateQuery=warn; Cloud's search/jql has no such switch):
-// those keys are gone, and the chunk is asked again without them.
-func (s *Source) reconcileChunk(ctx context.Context, chunk []string) ([]string, error) {
-	var gone []string
-	for len(chunk) > 0 {
-		extra := url.Values{}
-		if s.flavor == flavorDataCenter {
-			extra.Set("validateQuery", "warn")
-		}
-		present := map[string]bool{}
-		newPage := func() any { return &keysPage{} }
-		err := s.searchPages(ctx, "search", reconcileJQL(s.filter, chunk), []string{"key"}, extra, len(chunk), newPage, func(v any) (pageMeta, int, error) {
-			page := v.(*keysPage)
-			for _, is := range page.Issues {
-				present[is.Key] = true
-			}
-			return page.pageMeta, len(page.Issues), nil
-		})
-		var se *vendorhttp.StatusError
-		if errors.As(err, &se) && se.Code == http.StatusBadRequest {
-			missing := map[string]bool{}
-			for _, msg := range errorMessages(se) {
-				if m := missingKey.FindStringSubmatch(msg); m != nil && slices.Contains(chunk, m[1]) {
-					missing[m[1]] = true
-				}
-			}
-			if len(missing) > 0 {
-				chunk = slices.DeleteFunc(slices.Clone(chunk), func(k string) bool { return missing[k] })
-				for k := range missing {
-					gone = append(gone, k)
-				}
-				continue
-			}
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range chunk {
-			if !present[k] {
-				gone = append(gone, k)
-			}
-		}
-		break
-	}
-	slices.Sort(gone)
-	return gone, nil
-}
-
-// searchPages runs a search page by page, its requests counted under endpoint: each page
-// decodes into a fresh newPage() value and goes to fn, which returns its paging fields and issue
-// count, before the next is asked for; so a failure part-way leaves the earlier pages applied.
-func (s *Source) searchPages(ctx context.Context, endpoint, jql string, fields []string, extra url.Values, maxResults int,
-	newPage func() any, fn func(page any) (pageMeta, int, error)) error {
-	cloud := s.flavor == flavorCloud
-	path := "/rest/api/2/search"
-	if cloud {
-		path = "/rest/api/3/search/jql"
-	}
-	token, startAt := "", 0
-	for {
-		q := url.Values{}
-		for k, v := range extra {
-			q[k] = v
-		}
-		q.Set("jql", jql)
-		q.Set("maxResults", strconv.Itoa(maxResults))
-		q.Set("fields", strings.Join(fields, ","))
-		if cloud && token != "" {
-			q.Set("nextPageToken", token)
-		} else if !cloud && startAt > 0 {
-			q.Set("startAt", strconv.Itoa(startAt))
-		}
-		page := newPage()
-		if err := s.c.Get(ctx, endpoint, path, q, page); err != nil {
-			return err
-		}
-		meta, n, err := fn(page)
-		if err != nil {
-			return err
-		}
-		if cloud {
-			if meta.NextPageToken == "" || (meta.IsLast != nil && *meta.IsLast) {
-				return nil
-			}
-			if meta.NextPageToken == token {
-				return fmt.Errorf("jira source %q: %w: search repeated its nextPageToken", s.cfg.Name, vendorhttp.ErrMalformed)
-			}
-			token = meta.NextPageToken
-			continue
-		}
-		startAt += n
-		if n == 0 || startAt >= meta.Total {
-			return nil
-		}
-	}
-}
-
-// keysPage is a search page of a key-only search (reconcile).
-type keysPage struct {
-	pageMeta
-	Issues []struct {
-		Key string `json:"key"`
-	} `json:"issues"`
 }

@@ -26,6 +26,10 @@ type mapper struct {
 	match    []string // custom field ids customer_from and category_from rules name
 	// requestType: a category_from rule reads the request type's name (category.go).
 	requestType bool
+	channels    map[string]ticket.Channel
+	// byDomain: a customer_from rule reads the reporter's email domain, so a reporter whose
+	// email the vendor withholds is a data problem worth counting.
+	byDomain bool
 }
 
 // setFields installs the site's field ids.
@@ -42,6 +46,7 @@ func newMapper(cfg config.Source, base string) *mapper {
 		escStat:  lowerSet(cfg.Escalation.Statuses),
 		incident: lowerSet(cfg.IncidentTypes),
 		slaNames: map[string]string{},
+		channels: map[string]ticket.Channel{},
 	}
 	if !m.defPrio.Valid() {
 		m.defPrio = ticket.P3
@@ -85,9 +90,30 @@ func newMapper(cfg config.Source, base string) *mapper {
 	for n, ours := range cfg.SLANames {
 		m.slaNames[strings.ToLower(strings.TrimSpace(n))] = ours
 	}
+	// The JSM channels (CustomerRequestChannelSource: PORTAL "portal", ANONYMOUS_PORTAL, EMAIL
+	// "email", API "api", JIRA "jira": "Source channel from which Issues are created via JIRA",
+	// https://docs.atlassian.com/jira-servicedesk/5.12.17/com/atlassian/servicedesk/api/request/CustomerRequestChannelSource.html).
+	// "jira" is an agent raising the request in Jira, or an integration creating it through
+	// Jira's own REST API: config says which. Apps may stamp channels of their own ("custom
+	// channel can be built using unique value"): config maps those.
+	for n, c := range map[string]ticket.Channel{
+		"portal":           ticket.ChannelPortal,
+		"anonymous_portal": ticket.ChannelPortal,
+		"email":            ticket.ChannelEmail,
+		"api":              ticket.ChannelAPI,
+		"jira":             ticket.ChannelAgent,
+	} {
+		m.channels[n] = c
+	}
+	for n, c := range cfg.Channels {
+		m.channels[strings.ToLower(n)] = c
+	}
 	for _, r := range cfg.CustomerFrom {
 		if r.Kind == config.MatchField && r.Field != "" {
 			m.match = append(m.match, r.Field)
+		}
+		if r.Kind == config.MatchReporterDomain {
+			m.byDomain = true
 		}
 	}
 	m.addCategoryFields(cfg)
@@ -128,32 +154,18 @@ func (m *mapper) state(st wireStatus) (ticket.State, bool) {
 	return ticket.StateInProgress, false
 }
 
-// channel maps JSM's request.channel.type property. "jira" means an agent raised the request
-// in Jira on the customer's behalf. A JSM request without the property is flagged
-// unknown_channel (JSM sets it on every request, so its absence is a data problem); an issue
-// that is not a JSM request (no request type) has no channel to speak of and is not flagged.
-func channel(prop *wireChannel, isRequest bool) (ticket.Channel, bool) {
-	value := ""
-	if prop != nil {
-		value = prop.Value
-	}
-	switch strings.ToLower(value) {
-	case "portal":
-		return ticket.ChannelPortal, true
-	case "email":
-		return ticket.ChannelEmail, true
-	case "api":
-		return ticket.ChannelAPI, true
-	case "jira":
-		return ticket.ChannelAgent, true
-	case "chat":
-		return ticket.ChannelChat, true
-	case "phone":
-		return ticket.ChannelPhone, true
-	case "":
+// channel maps JSM's request.channel.type property by the source's channel map. A channel no one
+// mapped is other and flagged unknown_channel, as is a JSM request (one with a request type)
+// without the property: JSM sets it on every request. An issue that is not a JSM request has no
+// channel to speak of and is not flagged.
+func (m *mapper) channel(prop *wireChannel, isRequest bool) (ticket.Channel, bool) {
+	if prop == nil || prop.Value == "" {
 		return ticket.ChannelOther, !isRequest
 	}
-	return ticket.ChannelOther, true // a channel JSM has and we do not model: not a data problem
+	if c, ok := m.channels[strings.ToLower(prop.Value)]; ok && c.Valid() {
+		return c, true
+	}
+	return ticket.ChannelOther, false
 }
 
 // toTicket normalizes one issue. prev is the stored version, if any, for what the wire does
@@ -205,8 +217,13 @@ func (m *mapper) toTicket(r *issueRec, prev *ticket.Ticket, now time.Time) (*tic
 	if t.State, ok = m.state(r.sys.Status); !ok {
 		t.Quality = append(t.Quality, ticket.QualityUnknownStatus)
 	}
-	if t.Channel, ok = channel(r.channel, !isNull(r.custom[m.fields.requestType])); !ok {
+	if t.Channel, ok = m.channel(r.channel, !isNull(r.custom[m.fields.requestType])); !ok {
 		t.Quality = append(t.Quality, ticket.QualityUnknownChannel)
+	}
+	if m.byDomain && r.reporterSet && t.Attributes.ReporterDomain == "" {
+		// The reporter is there but its email is withheld: the reporter_domain rule cannot
+		// read it, and the ticket must not silently match no customer.
+		t.Quality = append(t.Quality, ticket.QualityReporterEmailHidden)
 	}
 
 	t.Incident = m.incident[strings.ToLower(r.sys.IssueType.Name)]

@@ -132,35 +132,90 @@ func TestMapStatus(t *testing.T) {
 	}
 }
 
+// TestMapChannel maps JSM's request.channel.type (issue 12 item 11). The built-in values are
+// those of CustomerRequestChannelSource (portal, anonymous_portal, email, api, jira:
+// https://docs.atlassian.com/jira-servicedesk/5.12.17/com/atlassian/servicedesk/api/request/CustomerRequestChannelSource.html);
+// anonymous_portal is the portal; jira is an agent unless config says otherwise; a value no one
+// mapped (an app's custom channel) is other and counted under unknown_channel.
 func TestMapChannel(t *testing.T) {
 	rt := map[string]any{"requestType": map[string]any{"id": "1", "name": "Get help"}}
+	ch := func(v string) map[string]any {
+		return map[string]any{"request.channel.type": map[string]any{"value": v}}
+	}
 	for _, tc := range []struct {
-		name    string
-		request bool // has a JSM request type
-		props   map[string]any
-		want    ticket.Channel
-		unknown bool
+		name     string
+		channels map[string]ticket.Channel // config
+		request  bool                      // has a JSM request type
+		props    map[string]any
+		want     ticket.Channel
+		unknown  bool
 	}{
-		{"portal", true, map[string]any{"request.channel.type": map[string]any{"value": "portal"}}, ticket.ChannelPortal, false},
-		{"email", true, map[string]any{"request.channel.type": map[string]any{"value": "email"}}, ticket.ChannelEmail, false},
-		{"api", true, map[string]any{"request.channel.type": map[string]any{"value": "api"}}, ticket.ChannelAPI, false},
-		{"jira is an agent", true, map[string]any{"request.channel.type": map[string]any{"value": "jira"}}, ticket.ChannelAgent, false},
-		{"other JSM channel", true, map[string]any{"request.channel.type": map[string]any{"value": "anonymousportal"}}, ticket.ChannelOther, false},
-		{"absent on a JSM request", true, nil, ticket.ChannelOther, true},
-		{"absent on a plain issue", false, nil, ticket.ChannelOther, false},
+		{"portal", nil, true, ch("portal"), ticket.ChannelPortal, false},
+		{"anonymous portal is the portal", nil, true, ch("anonymous_portal"), ticket.ChannelPortal, false},
+		{"email", nil, true, ch("email"), ticket.ChannelEmail, false},
+		{"api", nil, true, ch("api"), ticket.ChannelAPI, false},
+		{"jira is an agent", nil, true, ch("jira"), ticket.ChannelAgent, false},
+		{"jira as configured", map[string]ticket.Channel{"Jira": ticket.ChannelAPI}, true, ch("jira"), ticket.ChannelAPI, false},
+		{"a custom channel mapped", map[string]ticket.Channel{"slack": ticket.ChannelChat}, true, ch("slack"), ticket.ChannelChat, false},
+		{"a custom channel no one mapped", nil, true, ch("slack"), ticket.ChannelOther, true},
+		{"absent on a JSM request", nil, true, nil, ticket.ChannelOther, true},
+		{"absent on a plain issue", nil, false, nil, ticket.ChannelOther, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fields := map[string]any{}
 			if tc.request {
 				fields[jirafake.FieldRequestType] = rt
 			}
-			tk, err := mapWire(t, config.Source{}, fields, tc.props, nil)
+			tk, err := mapWire(t, config.Source{Channels: tc.channels}, fields, tc.props, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			unknown := slices.Contains(tk.Quality, ticket.QualityUnknownChannel)
 			if tk.Channel != tc.want || unknown != tc.unknown {
 				t.Errorf("got %s (unknown %v), want %s (unknown %v)", tk.Channel, unknown, tc.want, tc.unknown)
+			}
+		})
+	}
+}
+
+// TestMapHiddenReporterEmail: a Jira Cloud user whose profile hides the email comes without
+// emailAddress (accountId only; "Depending on the user's privacy setting, this may be returned
+// as null", https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-user-get).
+// With a reporter_domain rule such a ticket is counted under reporter_email_hidden instead of
+// silently matching no customer (issue 12 item 11); without one it is not a data problem.
+func TestMapHiddenReporterEmail(t *testing.T) {
+	byDomain := []config.MatchRule{{Kind: config.MatchOrganization}, {Kind: config.MatchReporterDomain}}
+	hidden := map[string]any{"accountId": "5b10ac8d82e05b22cc7d4ef5", "displayName": "Mia Krystof", "active": true,
+		"accountType": "atlassian", "timeZone": "Australia/Sydney"}
+	nullEmail := map[string]any{"accountId": "5b10ac8d82e05b22cc7d4ef5", "emailAddress": nil, "displayName": "Mia Krystof"}
+	shown := map[string]any{"accountId": "5b10ac8d82e05b22cc7d4ef5", "emailAddress": "mia@northwind.example", "displayName": "Mia Krystof"}
+	for _, tc := range []struct {
+		name     string
+		rules    []config.MatchRule
+		reporter any // nil: the field is null
+		flagged  bool
+		domain   string
+	}{
+		{"hidden, matched by domain", byDomain, hidden, true, ""},
+		{"null email, matched by domain", byDomain, nullEmail, true, ""},
+		{"shown", byDomain, shown, false, "northwind.example"},
+		{"no reporter", byDomain, nil, false, ""},
+		{"hidden, no domain rule", []config.MatchRule{{Kind: config.MatchOrganization}}, hidden, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fields := map[string]any{"reporter": tc.reporter}
+			if tc.reporter == nil {
+				fields = map[string]any{}
+			}
+			tk, err := mapWire(t, config.Source{CustomerFrom: tc.rules}, fields, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := slices.Contains(tk.Quality, ticket.QualityReporterEmailHidden); got != tc.flagged {
+				t.Errorf("flagged %s: got %v, want %v (quality %v)", ticket.QualityReporterEmailHidden, got, tc.flagged, tk.Quality)
+			}
+			if tk.Attributes.ReporterDomain != tc.domain {
+				t.Errorf("reporter domain: got %q, want %q", tk.Attributes.ReporterDomain, tc.domain)
 			}
 		})
 	}

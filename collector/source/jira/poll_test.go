@@ -3,6 +3,7 @@ package jira
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -12,15 +13,18 @@ import (
 	"github.com/custops/custops/internal/demo/jirafake"
 )
 
+// TestPollMultiPage: a first sync of 25 tickets a minute apart, pages of 10, takes three
+// searches. Each page after the first asks again from the minute of the newest update it saw (key
+// set, not startAt or nextPageToken: issue 12 item 6), and the ticket of that minute that came
+// back is not applied twice.
 func TestPollMultiPage(t *testing.T) {
 	for _, tc := range []struct {
-		name     string
-		flavor   jirafake.Flavor
-		path     string
-		pagingBy string // the query parameter that pages
+		name   string
+		flavor jirafake.Flavor
+		path   string
 	}{
-		{"cloud nextPageToken", jirafake.Cloud, "/rest/api/3/search/jql", "nextPageToken"},
-		{"datacenter startAt", jirafake.DataCenter, "/rest/api/2/search", "startAt"},
+		{"cloud", jirafake.Cloud, "/rest/api/3/search/jql"},
+		{"datacenter", jirafake.DataCenter, "/rest/api/2/search"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, jirafake.Options{Flavor: tc.flavor}, config.Source{JQL: "project = SUP", PageSize: 10})
@@ -34,16 +38,27 @@ func TestPollMultiPage(t *testing.T) {
 			if got := e.st.Len(); got != 25 {
 				t.Errorf("stored tickets: got %d, want 25", got)
 			}
+			if got := e.st.Upserts(); got != 25 {
+				t.Errorf("tickets applied: got %d, want 25 (none twice)", got)
+			}
 			s := e.searches()
 			if len(s) != 3 {
-				t.Fatalf("search requests: got %d, want 3 (25 tickets, pages of 10)", len(s))
+				t.Fatalf("search requests: got %d, want 3 (25 tickets, pages of 10, one a minute)", len(s))
+			}
+			wantJQL := []string{
+				"(project = SUP) ORDER BY updated ASC, key ASC",
+				`(project = SUP) AND updated >= "2026-03-10 13:00" ORDER BY updated ASC, key ASC`, // SUP-10's minute
+				`(project = SUP) AND updated >= "2026-03-10 13:09" ORDER BY updated ASC, key ASC`, // SUP-19's
 			}
 			for i, r := range s {
 				if r.Path != tc.path {
 					t.Errorf("request %d path: got %s, want %s", i, r.Path, tc.path)
 				}
-				if got, want := r.Query.Has(tc.pagingBy), i > 0; got != want {
-					t.Errorf("request %d has %s: got %v, want %v", i, tc.pagingBy, got, want)
+				if got := r.JQL(); got != wantJQL[i] {
+					t.Errorf("request %d JQL: got %s, want %s", i, got, wantJQL[i])
+				}
+				if r.Query.Has("startAt") || r.Query.Has("nextPageToken") {
+					t.Errorf("request %d pages by offset or token: %v", i, r.Query)
 				}
 				if got := r.Query.Get("maxResults"); got != "10" {
 					t.Errorf("request %d maxResults: got %s, want 10", i, got)
@@ -76,6 +91,43 @@ func TestPollMultiPage(t *testing.T) {
 	}
 }
 
+// TestPollDenseMinute: when more tickets share a minute than fit on a page, asking again from
+// that minute would return the same page; the search pages on within the query instead (Cloud
+// nextPageToken, Data Center startAt), and nothing is lost or applied twice.
+func TestPollDenseMinute(t *testing.T) {
+	for _, tc := range []struct {
+		flavor   jirafake.Flavor
+		pagingBy string
+	}{
+		{jirafake.Cloud, "nextPageToken"},
+		{jirafake.DataCenter, "startAt"},
+	} {
+		t.Run(string(tc.flavor), func(t *testing.T) {
+			e := newEnv(t, jirafake.Options{Flavor: tc.flavor}, config.Source{JQL: "project = SUP", PageSize: 10})
+			at := t0.Add(-time.Hour)
+			for i := 1; i <= 25; i++ {
+				e.put(t, mk(keyN(i), at.Add(time.Duration(i)*time.Second))) // all in one minute
+			}
+			e.poll(t)
+			if got, want := e.st.Len(), 25; got != want || e.st.Upserts() != want {
+				t.Errorf("stored %d, applied %d; want %d each", got, e.st.Upserts(), want)
+			}
+			s := e.searches()
+			if len(s) != 3 {
+				t.Fatalf("searches: got %d, want 3", len(s))
+			}
+			for i, r := range s {
+				if got, want := r.Query.Has(tc.pagingBy), i > 0; got != want {
+					t.Errorf("request %d has %s: got %v, want %v", i, tc.pagingBy, got, want)
+				}
+			}
+			if s[1].JQL() != s[2].JQL() {
+				t.Errorf("the dense minute was not paged within one query: %q then %q", s[1].JQL(), s[2].JQL())
+			}
+		})
+	}
+}
+
 func TestIncrementalAsksOnlyForChanges(t *testing.T) {
 	// The searching user lives in New York: JQL dates must be written in that zone.
 	e := newEnv(t, jirafake.Options{TimeZone: "America/New_York"}, config.Source{JQL: "project = SUP"})
@@ -87,12 +139,12 @@ func TestIncrementalAsksOnlyForChanges(t *testing.T) {
 	if len(first) != 1 {
 		t.Fatalf("first poll searches: got %d, want 1", len(first))
 	}
-	if got, want := first[0].JQL(), "(project = SUP) ORDER BY updated ASC"; got != want {
+	if got, want := first[0].JQL(), "(project = SUP) ORDER BY updated ASC, key ASC"; got != want {
 		t.Errorf("first poll JQL: got %q, want %q", got, want)
 	}
 
 	// Two tickets change; the cursor is SUP-5's updated: t0-5h = 09:30 UTC = 05:30 in New York
-	// (EDT from 8 March 2026), minus the 1m overlap.
+	// (EDT from 8 March 2026), minus the 10m look-back.
 	e.fake.ResetRequests()
 	e.put(t, mk(keyN(2), t0.Add(10*time.Minute), func(tk *ticket.Ticket) { tk.Summary = "changed" }),
 		mk(keyN(6), t0.Add(11*time.Minute)))
@@ -102,7 +154,7 @@ func TestIncrementalAsksOnlyForChanges(t *testing.T) {
 	if len(s) != 1 {
 		t.Fatalf("second poll searches: got %d, want 1", len(s))
 	}
-	if got, want := s[0].JQL(), `(project = SUP) AND updated >= "2026-03-10 05:29" ORDER BY updated ASC`; got != want {
+	if got, want := s[0].JQL(), `(project = SUP) AND updated >= "2026-03-10 05:20" ORDER BY updated ASC, key ASC`; got != want {
 		t.Errorf("incremental JQL: got %q, want %q", got, want)
 	}
 	if got := e.st.Upserts() - before; got != 2 {
@@ -153,38 +205,38 @@ func TestOverlapDoesNotDoubleCount(t *testing.T) {
 	if tk.Reopened != 1 || !tk.ReopenedAt.Equal(at.Add(time.Second)) {
 		t.Errorf("SUP-2 reopened: got %d at %v, want 1 at %v", tk.Reopened, tk.ReopenedAt, at.Add(time.Second))
 	}
+	// The updates are 30 s before Jira's clock (the fake's Date: t0), within the clock margin:
+	// the cursor stays at t0 - clockMargin, and the polls read them again without applying them.
 	c, _ := decodeCursor(e.st.Cursor())
-	if !c.Updated.Equal(at.Add(time.Second)) || strings.Join(c.Keys, ",") != "SUP-2" {
-		t.Errorf("cursor: got %v %v, want %v [SUP-2]", c.Updated, c.Keys, at.Add(time.Second))
+	if !c.Updated.Equal(t0.Add(-clockMargin)) || len(c.Keys) != 0 {
+		t.Errorf("cursor: got %v %v, want %v []", c.Updated, c.Keys, t0.Add(-clockMargin))
 	}
 }
 
-// TestRequestCost measures what docs/bench/jira.md states: after the first sync, a poll costs
-// ceil((k + o) / page size) search requests, o being the already-seen tickets inside the
-// overlap window (here 1, the cursor's own ticket), so at most ceil(k / page size) + 1, and
-// exactly 1 when nothing changed.
+// TestRequestCost measures what docs/bench/jira.md states: after the first sync, a poll whose k
+// changed tickets are a minute or more apart costs ceil((k + o) / page size) searches, o being the
+// tickets inside the look-back window applied already (here 2: the cursor's own and the one 5
+// minutes before it), and exactly 1 when nothing changed.
 func TestRequestCost(t *testing.T) {
-	const pageSize = 10
+	const pageSize, o = 10, 2
 	for _, k := range []int{0, 1, 9, 10, 25, 40} {
 		t.Run(fmt.Sprintf("k=%d", k), func(t *testing.T) {
 			e := newEnv(t, jirafake.Options{}, config.Source{JQL: "project = SUP", PageSize: pageSize})
 			for i := 1; i <= 50; i++ {
-				e.put(t, mk(keyN(i), t0.Add(-time.Duration(500-5*i)*time.Minute))) // 5m apart: only the last is in the overlap
+				e.put(t, mk(keyN(i), t0.Add(-time.Duration(500-5*i)*time.Minute))) // 5m apart: two in the look-back
 			}
 			e.poll(t)
+			e.clock.Advance(time.Hour)
 			e.fake.ResetRequests()
 			for i := 1; i <= k; i++ {
-				e.put(t, mk(keyN(i), t0.Add(time.Duration(i)*time.Second)))
+				e.put(t, mk(keyN(i), t0.Add(time.Duration(i)*time.Minute)))
 			}
 			before := e.st.Upserts()
 			e.poll(t)
 			got := len(e.fake.Requests())
-			want := (k + 1 + pageSize - 1) / pageSize
+			want := (k + o + pageSize - 1) / pageSize
 			if got != want {
-				t.Errorf("requests: got %d, want ceil((%d+1)/%d) = %d", got, k, pageSize, want)
-			}
-			if bound := (k+pageSize-1)/pageSize + 1; got > bound {
-				t.Errorf("requests: got %d, want at most ceil(k/page)+1 = %d", got, bound)
+				t.Errorf("requests: got %d, want ceil((%d+%d)/%d) = %d", got, k, o, pageSize, want)
 			}
 			t.Logf("k=%d changed, page size %d: %d requests", k, pageSize, got)
 			if applied := e.st.Upserts() - before; applied != k {
@@ -228,6 +280,9 @@ func TestFlavorDetection(t *testing.T) {
 	}
 }
 
+// TestReconcileDeletes: the reconcile pass reads the stored open tickets again, whole, and
+// deletes those deleted upstream or moved out of the filter. On Cloud the read is a POST to
+// search/jql naming the tickets' ids in reconcileIssues (read after their latest write).
 func TestReconcileDeletes(t *testing.T) {
 	for _, flavor := range []jirafake.Flavor{jirafake.Cloud, jirafake.DataCenter} {
 		t.Run(string(flavor), func(t *testing.T) {
@@ -249,16 +304,24 @@ func TestReconcileDeletes(t *testing.T) {
 			if err := e.src.Reconcile(context.Background(), e.st); err != nil {
 				t.Fatalf("Reconcile: %v", err)
 			}
-			if got, want := strings.Join(e.st.OpenKeys(), ","), "SUP-1,SUP-3"; got != want {
+			if got, want := strings.Join(e.st.Keys(), ","), "SUP-1,SUP-3"; got != want {
 				t.Errorf("after reconcile: got %s, want %s", got, want)
 			}
 			for _, r := range e.searches() {
-				if r.Query.Get("fields") != "key" {
-					t.Errorf("reconcile asked fields %q, want key only", r.Query.Get("fields"))
+				if !strings.Contains(","+r.Query.Get("fields")+",", ",status,") || !strings.Contains(r.Query.Get("fields"), jirafake.FieldResolution) {
+					t.Errorf("reconcile asked fields %q, want the status and SLA fields", r.Query.Get("fields"))
 				}
 				if !strings.HasPrefix(r.JQL(), "(project = SUP) AND key in (") {
 					t.Errorf("reconcile JQL: got %q, want the filter AND key in (...)", r.JQL())
 				}
+				wantMethod, wantReconcile := http.MethodGet, ""
+				if flavor == jirafake.Cloud {
+					wantMethod, wantReconcile = http.MethodPost, "10001,10002,10003,10004,10005"
+				}
+				if r.Method != wantMethod || r.Query.Get("reconcileIssues") != wantReconcile {
+					t.Errorf("reconcile request: %s reconcileIssues=%q, want %s %q", r.Method, r.Query.Get("reconcileIssues"), wantMethod, wantReconcile)
+				}
+				break // the first; Cloud asks again without the deleted keys
 			}
 			// Cloud refuses the deleted keys with 400, naming each, and the chunk is asked again
 			// without them; Data Center is asked with validateQuery=warn and answers at once.
@@ -270,21 +333,33 @@ func TestReconcileDeletes(t *testing.T) {
 	}
 }
 
+// TestReconcileChunks: open tickets are read again 50 a request on Cloud (reconcileIssues takes
+// at most 50 ids) and 100 on Data Center (a `key in (...)` short enough for a GET URL).
 func TestReconcileChunks(t *testing.T) {
-	e := newEnv(t, jirafake.Options{}, config.Source{JQL: "project = SUP"})
-	for i := 1; i <= 250; i++ {
-		e.put(t, mk(keyN(i), t0.Add(-time.Duration(i)*time.Minute)))
-	}
-	e.poll(t)
-	e.fake.ResetRequests()
-	if err := e.src.Reconcile(context.Background(), e.st); err != nil {
-		t.Fatalf("Reconcile: %v", err)
-	}
-	if got := len(e.searches()); got != 3 {
-		t.Errorf("reconcile requests for 250 open tickets: got %d, want 3 chunks", got)
-	}
-	if e.st.Len() != 250 {
-		t.Errorf("tickets after a reconcile that found all: got %d, want 250", e.st.Len())
+	for _, tc := range []struct {
+		flavor jirafake.Flavor
+		want   int
+	}{{jirafake.Cloud, 5}, {jirafake.DataCenter, 3}} {
+		t.Run(string(tc.flavor), func(t *testing.T) {
+			e := newEnv(t, jirafake.Options{Flavor: tc.flavor}, config.Source{JQL: "project = SUP"})
+			for i := 1; i <= 250; i++ {
+				e.put(t, mk(keyN(i), t0.Add(-time.Duration(i)*time.Minute)))
+			}
+			e.poll(t)
+			e.fake.ResetRequests()
+			if err := e.src.Reconcile(context.Background(), e.st); err != nil {
+				t.Fatalf("Reconcile: %v", err)
+			}
+			if got := len(e.searches()); got != tc.want {
+				t.Errorf("reconcile requests for 250 open tickets: got %d, want %d chunks", got, tc.want)
+			}
+			if e.st.Len() != 250 {
+				t.Errorf("tickets after a reconcile that found all: got %d, want 250", e.st.Len())
+			}
+			if got := len(e.st.Batches); got != 3 {
+				t.Errorf("store writes: got %d batches, want the poll's 3 (nothing changed)", got)
+			}
+		})
 	}
 }
 
@@ -303,7 +378,7 @@ func TestJQLChangeResyncs(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := e.searches()
-	if len(s) != 1 || s[0].JQL() != "(project in (SUP, OPS)) ORDER BY updated ASC" {
+	if len(s) != 1 || s[0].JQL() != "(project in (SUP, OPS)) ORDER BY updated ASC, key ASC" {
 		t.Errorf("after a filter change: got %v, want one full search", s)
 	}
 }

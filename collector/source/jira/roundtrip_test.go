@@ -64,6 +64,8 @@ func TestRoundTrip(t *testing.T) {
 			Attributes: ticket.Attributes{Project: "SUP"},
 			Priority:   ticket.P3, State: ticket.StateNew, Status: "Open", Channel: ticket.ChannelOther,
 			Created: base, Updated: base.Add(7 * time.Hour),
+			// A JSM request without a channel: JSM stamps one on every request.
+			Quality: []string{ticket.QualityUnknownChannel},
 		},
 		{
 			// Sent with a priority name the default mapping does not know: back as the
@@ -78,7 +80,8 @@ func TestRoundTrip(t *testing.T) {
 	for _, flavor := range []jirafake.Flavor{jirafake.Cloud, jirafake.DataCenter} {
 		t.Run(string(flavor), func(t *testing.T) {
 			e := newEnv(t, jirafake.Options{Flavor: flavor}, config.Source{JQL: "project = SUP",
-				CustomerFrom: []config.MatchRule{{Kind: config.MatchOrganization}, {Kind: config.MatchField, Field: jirafake.FieldCustomer}}})
+				CustomerFrom: []config.MatchRule{{Kind: config.MatchOrganization}, {Kind: config.MatchField, Field: jirafake.FieldCustomer}},
+				Channels:     map[string]ticket.Channel{"chat": ticket.ChannelChat}})
 			e.put(t, tickets...)
 			e.poll(t)
 			for _, want := range tickets {

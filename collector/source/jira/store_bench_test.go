@@ -47,7 +47,7 @@ func BenchmarkDecodeApplyStore(b *testing.B) {
 			page.Issues[i].Key = fmt.Sprintf("%s-r%d", page.Issues[i].Key, round)
 		}
 		cur := cursor{}
-		if got, err := src.applyPage(readPage(&page), view, &cur, true); err != nil || got != n {
+		if got, err := src.applyPage(readPage(&page), view, &cur, true, time.Time{}); err != nil || got != n {
 			b.Fatalf("applied %d (%v), want %d", got, err, n)
 		}
 	}

@@ -15,8 +15,14 @@ type wireStatus struct {
 	} `json:"statusCategory"`
 }
 
+// wireUser is a user field (reporter). On Cloud, emailAddress is absent or null when the user's
+// profile visibility hides it ("Depending on the user's privacy setting, this may be returned
+// as null": https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-user-get);
+// accountId is always there. Data Center hides it when the site's email visibility is off.
 type wireUser struct {
 	EmailAddress string `json:"emailAddress"`
+	AccountID    string `json:"accountId"`
+	Name         string `json:"name"`
 }
 
 // wireFeedback is the JSM satisfaction field (com.atlassian.servicedesk:sd-request-feedback).

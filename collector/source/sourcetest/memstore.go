@@ -51,6 +51,18 @@ func (m *MemStore) OpenKeys() []string {
 	return keys
 }
 
+// Keys returns the keys of all the tickets, sorted.
+func (m *MemStore) Keys() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keys := make([]string, 0, len(m.Tickets))
+	for k := range m.Tickets {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // Apply stores a batch, or fails with Fail.
 func (m *MemStore) Apply(b source.Batch) error {
 	m.mu.Lock()

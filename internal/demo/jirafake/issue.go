@@ -83,7 +83,8 @@ func DefaultFields() []jira.Field {
 // IssueFromTicket renders a normalized ticket in Jira's wire format, so the demo can serve the
 // simulator's tickets through this fake and the real client. What survives the round trip
 // (ticket -> fake -> client -> ticket): key, summary, project, organizations, labels, custom
-// field values, reporter domain, priority, state, channel, created, updated, resolved, incident,
+// field values, reporter domain, priority, state, channel (chat and phone as custom channels the
+// client maps in config; other comes back flagged unknown_channel), created, updated, resolved, incident,
 // escalated (as the label "escalated"), CSAT and its time, and the first_response and resolution
 // clocks (to the millisecond; first reply through the first_response clock), and the state
 // history (Transitions, as status changes in the changelog, when the client asks for it). Status
@@ -164,16 +165,28 @@ func IssueFromTicket(t *ticket.Ticket) Issue {
 			set(FieldResolution, SLAValue("Time to resolution", c.Cycles))
 		}
 	}
-	channel := string(t.Channel)
-	if t.Channel == ticket.ChannelAgent {
-		channel = "jira"
-	}
 	props := map[string]json.RawMessage{}
+	channel := jsmChannel(t.Channel)
 	if channel != "" {
 		b, _ := json.Marshal(map[string]string{"value": channel})
 		props[ChannelProperty] = b
 	}
 	return Issue{Key: t.Key, Fields: f, Properties: props, Changelog: StatusHistory(t.Transitions)}
+}
+
+// jsmChannel is the request.channel.type value JSM stamps for a channel: the built-in channels
+// (CustomerRequestChannelSource: "portal", "email", "api", and "jira" for an issue raised in
+// Jira, https://docs.atlassian.com/jira-servicedesk/5.12.17/com/atlassian/servicedesk/api/request/CustomerRequestChannelSource.html),
+// and for chat and phone the custom values an app stamps ("custom channel can be built using
+// unique value"), which a site maps in its config. Other has no value: the property is left out.
+func jsmChannel(c ticket.Channel) string {
+	switch c {
+	case ticket.ChannelAgent:
+		return "jira"
+	case ticket.ChannelOther:
+		return ""
+	}
+	return string(c)
 }
 
 // SLAValue renders SLA cycles as a JSM SLA field value (the shape the issue field and

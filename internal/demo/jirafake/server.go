@@ -28,6 +28,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -67,8 +68,13 @@ type Options struct {
 	Metadata fs.FS
 	// DeploymentType overrides serverInfo.deploymentType ("Cloud" / "Server" by flavor).
 	DeploymentType string
-	// Now stamps recorded requests; default time.Now. Tests pass their fake clock.
+	// Now is the fake's clock: it stamps recorded requests and the Date header, and times the
+	// search index (index.go); default time.Now. Tests pass their fake clock.
 	Now func() time.Time
+	// IndexDelay is how long a write (Put, Delete) takes to become searchable, and
+	// BulkIndexDelay how long a bulk edit (PutBulk) takes: Cloud's search is eventually
+	// consistent, bulk edits slowest (index.go). Zero: searchable at once.
+	IndexDelay, BulkIndexDelay time.Duration
 }
 
 // RecordedRequest is one request the fake answered.
@@ -77,8 +83,10 @@ type RecordedRequest struct {
 	Method   string
 	Path     string
 	Endpoint string // search | changelog | field | serverInfo | myself | metadata | other
-	Query    url.Values
-	Body     []byte // the request body (POST only)
+	// Query holds the query parameters; for a POST search, the body's fields as parameters
+	// (jql, fields, properties, maxResults, nextPageToken, reconcileIssues).
+	Query url.Values
+	Body  []byte // the request body (POST only)
 	Status   int
 }
 
@@ -112,7 +120,9 @@ type Server struct {
 	loc  *time.Location
 
 	mu       sync.Mutex
-	issues   map[string]*stored
+	issues   map[string]*stored // the issues as they are
+	indexed  map[string]*stored // the issues as a search finds them (index.go)
+	pending  []reindex          // writes not yet searchable
 	nextID   int
 	version  int
 	cache    map[string]cached
@@ -150,12 +160,19 @@ func New(opts Options) *Server {
 	if err != nil {
 		loc = time.UTC
 	}
-	return &Server{opts: opts, loc: loc, issues: map[string]*stored{}, nextID: 10000, cache: map[string]cached{},
+	return &Server{opts: opts, loc: loc, issues: map[string]*stored{}, indexed: map[string]*stored{}, nextID: 10000, cache: map[string]cached{},
 		bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
 }
 
-// Put adds or replaces issues. An issue needs a key and an "updated" field in Jira's format.
-func (s *Server) Put(issues ...Issue) error {
+// Put adds or replaces issues. An issue needs a key and an "updated" field in Jira's format. A
+// search finds the change after Options.IndexDelay.
+func (s *Server) Put(issues ...Issue) error { return s.put(s.opts.IndexDelay, issues) }
+
+// PutBulk is Put as a bulk edit does it: a search finds the changes after
+// Options.BulkIndexDelay.
+func (s *Server) PutBulk(issues ...Issue) error { return s.put(s.opts.BulkIndexDelay, issues) }
+
+func (s *Server) put(delay time.Duration, issues []Issue) error {
 	idx := make([]*stored, 0, len(issues))
 	for _, is := range issues {
 		st, err := index(is)
@@ -176,19 +193,35 @@ func (s *Server) Put(issues ...Issue) error {
 			}
 		}
 		s.issues[st.issue.Key] = st
+		s.indexLater(st.issue.Key, delay)
 	}
 	s.version++
 	return nil
 }
 
-// Delete removes an issue, as deleting it in Jira does. It reports whether the issue existed.
+// Delete removes an issue, as deleting it in Jira does; a search stops finding it after
+// Options.IndexDelay. It reports whether the issue existed.
 func (s *Server) Delete(key string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, ok := s.issues[key]
 	delete(s.issues, key)
+	s.indexLater(key, s.opts.IndexDelay)
 	s.version++
 	return ok
+}
+
+// Issues returns the issues as they are (not as a search finds them), sorted by key: the desk's
+// truth, for tests that compare what a client stored with it.
+func (s *Server) Issues() []Issue {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Issue, 0, len(s.issues))
+	for _, st := range s.issues {
+		out = append(out, st.issue)
+	}
+	sort.Slice(out, func(i, j int) bool { return compareKeys(out[i].Key, out[j].Key) < 0 })
+	return out
 }
 
 // Len returns how many issues the fake holds.
@@ -279,9 +312,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// A long-running demo polls for hours: keep the newest half, not everything.
 		s.requests = append(s.requests[:0], s.requests[maxRecorded/2:]...)
 	}
+	query := r.URL.Query()
+	if r.Method == http.MethodPost && endpoint == "search" {
+		query = postValues(body)
+	}
 	s.requests = append(s.requests, RecordedRequest{
 		Time: s.opts.Now(), Method: r.Method, Path: r.URL.Path, Endpoint: endpoint,
-		Query: r.URL.Query(), Body: body, Status: rec.status,
+		Query: query, Body: body, Status: rec.status,
 	})
 	s.mu.Unlock()
 }
@@ -337,6 +374,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, endpoint string, 
 		}
 		return
 	}
+	if r.Method == http.MethodPost && cloud && strings.HasSuffix(r.URL.Path, "/search/jql") && endpoint == "search" {
+		// POST /rest/api/3/search/jql: the same search with its parameters in a JSON body.
+		s.searchPost(w, r)
+		return
+	}
 	if r.Method != http.MethodGet {
 		writeError(w, http.StatusMethodNotAllowed, "Method not allowed by this fake.")
 		return
@@ -347,14 +389,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, endpoint string, 
 			writeError(w, http.StatusNotFound, "null for uri: "+p)
 			return
 		}
-		s.search(w, r, true)
+		s.search(w, r, r.URL.Query(), true)
 	case endpoint == "search" || endpoint == "changelog":
 		if cloud {
 			// Cloud removed the offset search in 2025 (CHANGE-2046).
 			writeError(w, http.StatusGone, "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046")
 			return
 		}
-		s.search(w, r, false)
+		s.search(w, r, r.URL.Query(), false)
 	case endpoint == "field":
 		writeJSON(w, s.opts.Fields)
 	case endpoint == "serverInfo":
@@ -435,11 +477,24 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-// search answers GET /rest/api/3/search/jql (cloud) or GET /rest/api/2/search (data center).
-func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
-	q := r.URL.Query()
+// search answers GET /rest/api/3/search/jql (cloud) or GET /rest/api/2/search (data center),
+// with the parameters q.
+func (s *Server) search(w http.ResponseWriter, r *http.Request, q url.Values, cloud bool) {
 	jql := q.Get("jql")
 	limit := s.opts.PageSize
+	if cloud && keysOnly(q["fields"]) {
+		// "The greatest number of items returned per page is achieved when requesting id or key
+		// only": 5,000 (https://jira.atlassian.com/browse/ECO-1010).
+		limit = max(limit, keyOnlyPageSize)
+	}
+	var reconcile []string
+	if cloud {
+		reconcile = splitList(q["reconcileIssues"])
+		if len(reconcile) > maxReconcileIssues {
+			writeError(w, http.StatusBadRequest, "The maximum number of issues to reconcile is 50.")
+			return
+		}
+	}
 	if v := q.Get("maxResults"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
@@ -455,7 +510,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 	// Data Center's validateQuery=warn (or false) turns unknown keys into warnings; Cloud's
 	// enhanced search has no such parameter.
 	warnMode := !cloud && (q.Get("validateQuery") == "warn" || q.Get("validateQuery") == "false" || q.Get("validateQuery") == "none")
-	list, warnings, err := s.run(jql, warnMode, cloud)
+	list, warnings, err := s.run(jql, warnMode, cloud, reconcile)
 	if err != nil {
 		msgs := []string{err.Error()}
 		if je, ok := err.(*jqlError); ok {
@@ -536,12 +591,14 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, cloud bool) {
 	w.Write(b.Bytes())
 }
 
-// run evaluates a query, caching the result until the issues change, so paging through a large
-// result costs the fake one filter and sort, not one per page.
-func (s *Server) run(jql string, warn, cloud bool) ([]*stored, []string, error) {
+// run evaluates a query over the search index, caching the result until the index changes, so
+// paging through a large result costs the fake one filter and sort, not one per page. The issues
+// whose ids are in reconcile are read as they are, not as indexed (index.go).
+func (s *Server) run(jql string, warn, cloud bool, reconcile []string) ([]*stored, []string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ck := fmt.Sprintf("%t\x00%s", warn, jql)
+	s.catchUp()
+	ck := fmt.Sprintf("%t\x00%s\x00%s", warn, jql, strings.Join(reconcile, ","))
 	if c, ok := s.cache[ck]; ok && c.version == s.version {
 		return c.list, c.warn, c.err
 	}
@@ -559,9 +616,20 @@ func (s *Server) run(jql string, warn, cloud bool) ([]*stored, []string, error) 
 	}
 	var list []*stored
 	if err == nil {
-		for _, st := range s.issues {
-			if pq.where == nil || pq.where.eval(st) {
+		fresh := map[string]bool{}
+		for _, id := range reconcile {
+			fresh[id] = true
+		}
+		for _, st := range s.indexed {
+			if !fresh[st.issue.ID] && (pq.where == nil || pq.where.eval(st)) {
 				list = append(list, st)
+			}
+		}
+		if len(fresh) > 0 {
+			for _, st := range s.issues {
+				if fresh[st.issue.ID] && (pq.where == nil || pq.where.eval(st)) {
+					list = append(list, st)
+				}
 			}
 		}
 		sortIssues(list, pq.orderBy)

@@ -35,6 +35,9 @@ func DemoConfig() *config.Config {
 	cfg.Sources[0].CategoryFrom = []config.CategoryRule{{Kind: config.CategoryRequestType}}
 	cfg.Sources[1].CategoryFrom = []config.CategoryRule{{Kind: config.CategoryTicketForm}}
 	cfg.Sources[1].CategoryNames = TopicForms()
+	// The Jira desk's chat and phone requests carry custom channels an app stamps
+	// (jirafake.IssueFromTicket), mapped as a site with such apps maps them.
+	cfg.Sources[0].Channels = map[string]ticket.Channel{"chat": ticket.ChannelChat, "phone": ticket.ChannelPhone}
 	// Tickets of the organization nobody configured (on both desks) match no customer on
 	// purpose: they show up under the unmapped_customer data-quality check.
 	for _, c := range DemoCustomers() {
