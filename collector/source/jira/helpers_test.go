@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"testing"
@@ -41,12 +42,23 @@ var t0 = time.Date(2026, 3, 10, 14, 30, 0, 0, time.UTC)
 
 func newEnv(t testing.TB, opts jirafake.Options, cfg config.Source) *env {
 	t.Helper()
+	return newEnvWrapped(t, opts, cfg, nil)
+}
+
+// newEnvWrapped is newEnv with the fake served through wrap (nil: as is), for tests that act
+// between two requests or change what the vendor answers.
+func newEnvWrapped(t testing.TB, opts jirafake.Options, cfg config.Source, wrap func(*jirafake.Server) http.Handler) *env {
+	t.Helper()
 	clock := sourcetest.NewClock(t0)
 	if opts.Now == nil {
 		opts.Now = clock.Now
 	}
 	fake := jirafake.New(opts)
-	hs := httptest.NewServer(fake)
+	var h http.Handler = fake
+	if wrap != nil {
+		h = wrap(fake)
+	}
+	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
 	if cfg.Name == "" {
 		cfg.Name = "jsm"

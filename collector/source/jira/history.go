@@ -379,7 +379,7 @@ func (s *Source) bulkChangelogs(ctx context.Context, need []*issueRec) (map[stri
 		for _, r := range chunk {
 			req.IssueIDsOrKeys = append(req.IssueIDsOrKeys, r.Key)
 		}
-		guard := pageGuard{what: "changelog"}
+		guard := pageGuard{what: "changelog", max: s.maxPages}
 		for {
 			var page bulkChangelogPage
 			post := vendorhttp.Request{Method: http.MethodPost, Endpoint: "changelog", Path: bulkChangelogPath, Body: req}

@@ -86,6 +86,8 @@ type Source struct {
 	ids map[string]int64
 	// server is the vendor's clock from serverInfo, in a poll whose answers carry no Date.
 	server serverClock
+	// maxPages bounds every paging loop (paging.go); tests lower it.
+	maxPages int
 
 	// Learnt by prepare.
 	ready     bool
@@ -138,6 +140,7 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 		flavor:   cfg.Flavor,
 		warned:   map[string]bool{},
 		ids:      map[string]int64{},
+		maxPages: maxPages,
 	}, nil
 }
 

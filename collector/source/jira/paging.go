@@ -1,6 +1,7 @@
 package jira
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,7 @@ var errPagingLoop = errors.New("paging loop")
 // pageGuard bounds one paging loop.
 type pageGuard struct {
 	what   string // what pages, for the error: "search", "changelog"
+	max    int    // pages allowed; 0: maxPages
 	pages  int
 	idle   int
 	tokens map[string]bool
@@ -44,7 +46,7 @@ type pageGuard struct {
 // brought anything the loop had not seen.
 func (g *pageGuard) next(token string, progressed bool) error {
 	g.pages++
-	if g.pages >= maxPages {
+	if limit := cmp.Or(g.max, maxPages); g.pages >= limit {
 		return fmt.Errorf("%w: %s went on for %d pages in one poll", errPagingLoop, g.what, g.pages)
 	}
 	if progressed {
@@ -152,7 +154,7 @@ func (s *Source) lastPage(meta pageMeta, startAt, n int) bool {
 // goes to fn, which returns its paging fields and the keys it carried, before the next is asked
 // for; so a failure part-way leaves the earlier pages applied. The loop is bounded (pageGuard).
 func (s *Source) searchPages(ctx context.Context, r searchReq, newPage func() any, fn func(page any) (pageMeta, []string, error)) error {
-	guard := pageGuard{what: r.endpoint}
+	guard := pageGuard{what: r.endpoint, max: s.maxPages}
 	seen := map[string]bool{}
 	token, startAt := "", 0
 	for {
@@ -202,7 +204,7 @@ func (s *Source) pollPages(ctx context.Context, from time.Time, props []string, 
 		lower = lower.Add(-s.zoneSlack).Truncate(time.Minute) // JQL dates are minutes
 	}
 	seen := map[string]time.Time{} // key -> updated, as handed on in this poll
-	guard := pageGuard{what: "search"}
+	guard := pageGuard{what: "search", max: s.maxPages}
 	token, startAt, total := "", 0, -1
 	var dense time.Time // the minute paged within its query, if any
 	moved := false      // an issue moved in the result set while it was paged
