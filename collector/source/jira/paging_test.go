@@ -41,7 +41,7 @@ func TestPagingLoopsAreBounded(t *testing.T) {
 		flavor    jirafake.Flavor
 		maxPages  int
 		page      func(n int, token string) (keys []int, next string) // the n-th search (from 0)
-		wantAtMos int                                                  // requests
+		wantAtMos int                                                 // requests
 	}{
 		{"cloud tokens alternate A B A", jirafake.Cloud, 0, func(n int, token string) ([]int, string) {
 			next := map[string]string{"": "A", "A": "B", "B": "A"}[token]

@@ -85,9 +85,9 @@ type RecordedRequest struct {
 	Endpoint string // search | changelog | field | serverInfo | myself | metadata | other
 	// Query holds the query parameters; for a POST search, the body's fields as parameters
 	// (jql, fields, properties, maxResults, nextPageToken, reconcileIssues).
-	Query url.Values
-	Body  []byte // the request body (POST only)
-	Status   int
+	Query  url.Values
+	Body   []byte // the request body (POST only)
+	Status int
 }
 
 // JQL returns the request's jql parameter.
