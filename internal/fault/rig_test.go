@@ -494,6 +494,20 @@ func (r *rig) noChangeLost(d time.Duration) {
 		got := r.stored()
 		diff := diffTickets(got, want)
 		if diff == "" {
+			// The view is published after the poll (and its reconcile) that wrote the store:
+			// wait for it too, so what a case reads of the view is what the store holds.
+			r.waitFor("the view to show the store", time.Until(deadline)+time.Second, func() bool {
+				served := r.served()
+				if len(served) != len(got) {
+					return false
+				}
+				for k := range got {
+					if _, ok := served[k]; !ok {
+						return false
+					}
+				}
+				return true
+			})
 			return
 		}
 		if time.Since(synced) > 500*time.Millisecond {

@@ -251,7 +251,6 @@ func cases() []faultCase {
 		},
 		{
 			name: "a ticket updated in the future",
-			skip: map[string]string{config.TypeJira: "issue 13 item 1: a cursor never passes the vendor's now"},
 			inject: func(r *rig) {
 				// One ticket stamped five minutes ahead of the vendor's clock (its Date header
 				// is right); the changes made after it are stamped now.
@@ -287,9 +286,6 @@ func cases() []faultCase {
 		},
 		{
 			name: "page tokens alternating",
-			skip: map[string]string{
-				config.TypeJira: "issue 13 item 2: paging loops bounded (a seen-token set or a page bound)",
-			},
 			inject: func(r *rig) {
 				// Every page names the other of two tokens as the next one: A, B, A, B...
 				r.proxy.Inject(&fault.Fault{Name: "alternate", Match: onPaged(r), Query: r.v.firstPage,
@@ -336,7 +332,6 @@ func cases() []faultCase {
 		},
 		{
 			name: "a resolved ticket deleted",
-			skip: map[string]string{config.TypeJira: "issue 13 item 8: a deleted resolved Jira ticket is dropped"},
 			inject: func(r *rig) {
 				r.desk.remove(r.key(3)) // resolved (3 % 3 == 0) and never touched by changes()
 			},
