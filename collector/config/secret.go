@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 
 	promconfig "github.com/prometheus/common/config"
 )
@@ -65,7 +66,9 @@ func (a Auth) Token() (promconfig.Secret, error) {
 // readTokenFile reads a regular file of at most maxTokenFile bytes: a device such as /dev/zero
 // or a FIFO would never end.
 func readTokenFile(path string) (string, error) {
-	f, err := os.Open(path)
+	// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, for ever; on a
+	// regular file it changes nothing.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		// The *PathError names the file and the cause; it never holds the content.
 		return "", fmt.Errorf("auth: reading token_file: %w", err)

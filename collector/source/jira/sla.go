@@ -55,8 +55,19 @@ type slaDuration struct {
 	Millis int64 `json:"millis"`
 }
 
+// maxSLAMillis bounds a JSM duration: a century, past any SLA goal yet far from the 292 years a
+// time.Duration holds, so goal minus remaining cannot overflow either (FuzzSLAField found a goal
+// of 9.3e12 ms wrapping to a negative one). A goal beyond it counts as no goal.
+const maxSLAMillis = 100 * 365 * 24 * int64(time.Hour/time.Millisecond)
+
+// duration is the duration, clamped to maxSLAMillis either way.
 func (d slaDuration) duration() time.Duration {
-	return time.Duration(d.Millis) * time.Millisecond
+	return time.Duration(min(max(d.Millis, -maxSLAMillis), maxSLAMillis)) * time.Millisecond
+}
+
+// hasGoal reports whether a cycle's goal is one: positive and within maxSLAMillis.
+func (cy slaCycle) hasGoal() bool {
+	return cy.GoalDuration.Millis > 0 && cy.GoalDuration.Millis <= maxSLAMillis
 }
 
 // elapsed is elapsedTime, or the goal minus remainingTime when JSM sent remaining only.
@@ -77,6 +88,10 @@ func defaultSLAName(lower string) (string, bool) {
 	}
 	return "", false
 }
+
+// unnamedSLA names an SLA whose value and field have no name to snake_case: a clock must have a
+// name (it is the sla label).
+const unnamedSLA = "unnamed_sla"
 
 // slaName is our name for a JSM SLA: config first, then the stock names, then the name itself
 // lowercased in snake_case ("Time to close after resolution" -> time_to_close_after_resolution).
@@ -122,13 +137,15 @@ func snakeCase(s string) string {
 // Such a cycle can be neither met nor breached, so it counts nowhere. The clock comes back named
 // also when ok is false.
 func clockFromSLA(v *slaValue, fallbackName string, overrides map[string]string, observed time.Time) (ticket.Clock, bool) {
-	name := v.Name
-	if name == "" {
-		name = fallbackName
+	c := ticket.Clock{Name: slaName(v.Name, overrides), Origin: ticket.OriginNative}
+	if c.Name == "" { // no name, or one of neither letters nor digits (found by FuzzSLAField)
+		c.Name = slaName(fallbackName, overrides)
 	}
-	c := ticket.Clock{Name: slaName(name, overrides), Origin: ticket.OriginNative}
+	if c.Name == "" {
+		c.Name = unnamedSLA
+	}
 	for _, cy := range v.CompletedCycles {
-		if cy.GoalDuration.Millis <= 0 {
+		if !cy.hasGoal() {
 			continue
 		}
 		c.Cycles = append(c.Cycles, ticket.Cycle{
@@ -141,7 +158,7 @@ func clockFromSLA(v *slaValue, fallbackName string, overrides map[string]string,
 			ObservedAt: cy.StopTime.time(), // final as of its stop
 		})
 	}
-	if on := v.OngoingCycle; on != nil && on.GoalDuration.Millis > 0 {
+	if on := v.OngoingCycle; on != nil && on.hasGoal() {
 		c.Cycles = append(c.Cycles, ticket.Cycle{
 			Start:      on.StartTime.time(),
 			Goal:       on.GoalDuration.duration(),

@@ -216,7 +216,7 @@ func (cs *cycleState) updateStatus(st apiEventStat) {
 	if cs.business {
 		m = st.Business
 	}
-	cs.c.Elapsed = time.Duration(m) * time.Minute
+	cs.c.Elapsed = time.Duration(min(max(m, 0), int64(maxTarget/time.Minute))) * time.Minute // never wrapped
 	cs.measured = true
 	if cs.c.Goal > 0 {
 		cs.c.Breached = cs.c.Elapsed > cs.c.Goal || (cs.breachEv && !cs.c.BreachAt.After(cs.c.Stop))
@@ -241,7 +241,7 @@ func nonNeg(d time.Duration) time.Duration { return max(d, 0) }
 // batch did to it, and types Zendesk may add later mean nothing here.
 // Reference: https://developer.zendesk.com/documentation/ticketing/reference-guides/ticket-metric-event-types-reference/
 func clockEvent(ev apiMetricEvent) bool {
-	if ev.InstanceID < 1 {
+	if ev.InstanceID < 1 || ev.Metric == "" { // no metric, no clock to name (FuzzMetricEventsPage found one named "")
 		return false
 	}
 	switch ev.Type {
@@ -371,14 +371,25 @@ func businessKey(ev apiMetricEvent) string {
 	return strconv.FormatInt(ev.TicketID, 10) + "/" + ev.Metric + "/" + strconv.FormatInt(ev.InstanceID, 10)
 }
 
+// maxTarget bounds an SLA target: a century, past any SLA, and far from the 292 years a
+// time.Duration holds, so a vendor's number can never wrap into a negative or nonsense goal.
+const maxTarget = 100 * 365 * 24 * time.Hour
+
 // slaTarget reads an apply_sla target: target_in_seconds when present, else target in minutes.
+// A target beyond maxTarget is none.
 func slaTarget(sla *apiEventSLA) (time.Duration, bool) {
 	switch {
 	case sla == nil:
 		return 0, false
 	case sla.TargetInSeconds != nil && *sla.TargetInSeconds > 0:
+		if *sla.TargetInSeconds > int64(maxTarget/time.Second) {
+			return 0, false
+		}
 		return time.Duration(*sla.TargetInSeconds) * time.Second, true
 	case sla.Target != nil && *sla.Target > 0:
+		if *sla.Target > maxTarget.Minutes() {
+			return 0, false
+		}
 		return time.Duration(*sla.Target * float64(time.Minute)), true
 	}
 	return 0, false
