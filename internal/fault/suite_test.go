@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -533,4 +534,37 @@ func heapInUse() int64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return int64(m.HeapInuse)
+}
+
+// TestStoreTruncatedWhileStopped is issue 13 item 3 on the suite's terms: the exporter stops, its
+// store file is cut to half (a disk that filled, a copy that broke off), and it starts again. It
+// starts (the file is moved aside, not crashed on), syncs again within the vendor's limits, and
+// ends equal to a clean sync of the desk, the changes made while it was down included.
+func TestStoreTruncatedWhileStopped(t *testing.T) {
+	for _, v := range []vendor{jiraVendor, zendeskVendor} {
+		t.Run(v.kind, func(t *testing.T) {
+			r := newRig(t, v, nil)
+			r.start()
+			r.changes(0)
+			r.noChangeLost(10 * time.Second)
+			path := r.store.Path()
+			r.stop()
+			info, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Truncate(path, info.Size()/2); err != nil {
+				t.Fatal(err)
+			}
+			r.changes(0) // while it was down
+			r.start()
+			r.changes(0)
+			r.noChangeLost(10 * time.Second)
+			r.underLimits()
+			aside, _ := filepath.Glob(path + ".corrupt-*")
+			if len(aside) != 1 {
+				t.Errorf("the cut store file was not moved aside: %v", aside)
+			}
+		})
+	}
 }
