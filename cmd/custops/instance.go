@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"regexp"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -56,7 +57,10 @@ func startInstance(cfg *config.Config, factories map[string]source.Factory, logg
 	live := prometheus.NewRegistry()
 	live.MustRegister(
 		versioncollector.NewCollector("custops"),
-		collectors.NewGoCollector(),
+		// The live heap beside the default Go metrics: what GOMEMLIMIT and the peak RSS are
+		// judged against (docs/scale.md).
+		collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(
+			collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile(`^/gc/heap/live:bytes$`)})),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	e.metrics = exporter.NewMetricsHandler(e, live, logger)
