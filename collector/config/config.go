@@ -17,6 +17,7 @@ import (
 type Config struct {
 	PollInterval      Duration            `yaml:"poll_interval"`      // default for every source: 1m
 	ReconcileInterval Duration            `yaml:"reconcile_interval"` // open-ticket reconcile: 15m
+	Retention         Duration            `yaml:"retention"`          // resolved tickets quiet this long leave the store: 13w
 	StateDir          string              `yaml:"state_dir"`          // embedded store lives here: ./data
 	Sources           []Source            `yaml:"sources"`
 	Customers         []Customer          `yaml:"customers"`

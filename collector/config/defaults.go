@@ -46,6 +46,7 @@ var DefaultRiskWeights = map[string]float64{
 var DefaultConfig = Config{
 	PollInterval:      Duration(time.Minute),
 	ReconcileInterval: Duration(15 * time.Minute),
+	Retention:         Duration(DefaultRetention),
 	StateDir:          "./data",
 	OfficialChannels:  []ticket.Channel{ticket.ChannelPortal, ticket.ChannelEmail, ticket.ChannelAPI},
 	Risk:              DefaultRisk,

@@ -23,6 +23,7 @@ func (c *Config) Describe(w io.Writer) error {
 	p("Global\n")
 	p("  poll interval\t%s\n", c.PollInterval)
 	p("  reconcile interval\t%s\n", c.ReconcileInterval)
+	p("  retention\t%s (resolved tickets quiet this long leave the store)\n", c.Retention)
 	p("  state dir\t%s\n", c.StateDir)
 	p("  official channels\t%s\n", join(c.OfficialChannels))
 

@@ -46,6 +46,7 @@ func TestLoadInvalid(t *testing.T) {
 		{"holiday", `:27: calendars.eu-business.holidays[0]: invalid date "2026-13-01" (want YYYY-MM-DD)`},
 		{"duration", `:1: poll_interval: invalid duration "5 minutes" (want e.g. 90s, 15m, 4h, 2d, 1w)`},
 		{"poll-interval-zero", `:1: poll_interval: must be greater than 0`},
+		{"retention", `:1: retention: must be at least 85d, the weekly report's 12 weeks and a day, got 30d`},
 		{"goal-zero", `:20: tiers.gold.sla.goals.p1.first_response: goal must be greater than 0`},
 		{"goal-priority", `:20: tiers.gold.sla.goals.p5: unknown priority "p5" (known: p1, p2, p3, p4)`},
 		{"at-risk", `:22: tiers.silver.at_risk: must be a percentage between 0% and 100% (exclusive) or a positive duration, got 150%`},
@@ -167,6 +168,7 @@ func TestDefaults(t *testing.T) {
 	}{
 		{"poll_interval", cfg.PollInterval, Duration(time.Minute)},
 		{"reconcile_interval", cfg.ReconcileInterval, Duration(15 * time.Minute)},
+		{"retention", cfg.Retention, Duration(13 * 7 * 24 * time.Hour)},
 		{"state_dir", cfg.StateDir, "./data"},
 		{"official_channels", cfg.OfficialChannels, []ticket.Channel{"portal", "email", "api"}},
 		{"risk.weights", cfg.Risk.Weights, DefaultRiskWeights},

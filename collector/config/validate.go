@@ -129,6 +129,7 @@ func (v *validator) config(c *Config) {
 	if c.ReconcileInterval <= 0 {
 		v.errf("reconcile_interval", "must be greater than 0")
 	}
+	v.retention(c)
 	if strings.TrimSpace(c.StateDir) == "" {
 		v.errf("state_dir", "must not be empty")
 	}

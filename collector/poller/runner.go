@@ -34,21 +34,18 @@ type runner struct {
 
 // run polls until ctx ends: on success after the interval, after a failure with capped,
 // jittered backoff. A poll that succeeds marks the source synced in the store once, so a
-// restart is ready at once.
+// restart is ready at once, and is followed by the source's share of maintenance (maintain.go).
 func (r *runner) run(ctx context.Context, p *Poller) {
 	var failures int
-	var lastReconcile time.Time
+	m := newMaintenance(r, p)
 	for {
-		reconcileEvery := time.Duration(p.Config().ReconcileInterval) // a reload may change it
-		started := time.Now()                                         // real elapsed time of the poll, whatever the ticket clock does
+		started := time.Now() // real elapsed time of the poll, whatever the ticket clock does
 		err := r.src.Poll(ctx, r.view)
 		if err == nil && !p.opts.Store.Synced(r.name) {
 			err = p.opts.Store.MarkSynced(r.name)
 		}
-		if err == nil && reconcileEvery > 0 && p.opts.Wall().Sub(lastReconcile) >= reconcileEvery {
-			if err = r.src.Reconcile(ctx, r.view); err == nil {
-				lastReconcile = p.opts.Wall()
-			}
+		if err == nil {
+			err = m.afterPoll(ctx)
 		}
 		if ctx.Err() != nil {
 			return

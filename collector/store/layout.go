@@ -21,6 +21,7 @@ import (
 //	sources/<source>/cursor         the source's cursor (absent before its first cursor)
 //	sources/<source>/synced         present once the source completed a whole poll (MarkSynced)
 //	sources/<source>/count          how many tickets the source has, written with every batch
+//	sources/<source>/schedule       the poller's maintenance schedule (schedule.go), opaque
 //	sources/<source>/tickets/<key>  the ticket's JSON record
 //
 // Every value under sources/ is sealed with a checksum (record.go). The count lets a load tell a

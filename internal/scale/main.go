@@ -118,7 +118,7 @@ func measure(o options) error {
 	if err != nil {
 		return err
 	}
-	defer p.stop()
+	defer func() { _ = p.stop() }()
 	if res.coldSync, err = p.waitReady(2 * time.Hour); err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func measure(o options) error {
 	if err != nil {
 		return err
 	}
-	defer p.stop()
+	defer func() { _ = p.stop() }()
 	if res.restart, err = p.waitReady(10 * time.Minute); err != nil {
 		return err
 	}
