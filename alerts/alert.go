@@ -6,18 +6,19 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 
+	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/links"
 )
 
 // Severity and kind label values. The severity convention (docs/runbook.md): critical pages a
 // human now, warning lands in the team's queue, info is recorded without a notification.
 const (
-	labelSeverity = "severity"
+	labelSeverity = catalog.LabelSeverity
 	labelKind     = "kind"
 
-	severityCritical = "critical"
-	severityWarning  = "warning"
-	severityInfo     = "info"
+	severityCritical = catalog.SeverityCritical
+	severityWarning  = catalog.SeverityWarning
+	severityInfo     = catalog.SeverityInfo
 
 	// kindCustomer marks alerts about one customer's tickets: inhibited while a source is down,
 	// because their data is then stale.
@@ -30,7 +31,10 @@ const (
 
 // alert is one alerting rule before it becomes a rulefmt.Rule.
 type alert struct {
-	name        string
+	name string
+	// severity is the alert's severity label; empty when the expression carries it per series
+	// (the SLA alerts join custops_sla_alert_severity_info, so the config sets it per tier and
+	// priority).
 	severity    string
 	kind        string
 	expr        string
@@ -60,15 +64,20 @@ func (a alert) rule(opts Options) (rulefmt.Rule, error) {
 		annotations["meeting_url"] = links.CustomerMeeting(opts.ExporterURL, "{{ $labels.customer }}")
 	}
 	return rulefmt.Rule{
-		Alert: a.name,
-		Expr:  expr,
-		For:   model.Duration(a.forDur),
-		Labels: map[string]string{
-			labelSeverity: a.severity,
-			labelKind:     a.kind,
-		},
+		Alert:       a.name,
+		Expr:        expr,
+		For:         model.Duration(a.forDur),
+		Labels:      a.labels(),
 		Annotations: annotations,
 	}, nil
+}
+
+func (a alert) labels() map[string]string {
+	ls := map[string]string{labelKind: a.kind}
+	if a.severity != "" {
+		ls[labelSeverity] = a.severity
+	}
+	return ls
 }
 
 // Anchor is the fragment GitHub gives a markdown heading: lowercase, spaces to hyphens, other

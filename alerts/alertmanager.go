@@ -51,40 +51,127 @@ type amInhibit struct {
 }
 
 type amReceiv struct {
-	Name           string      `yaml:"name"`
-	WebhookConfigs []amWebhook `yaml:"webhook_configs,omitempty"`
+	Name             string        `yaml:"name"`
+	PagerDutyConfigs []amPagerDuty `yaml:"pagerduty_configs,omitempty"`
+	SlackConfigs     []amSlack     `yaml:"slack_configs,omitempty"`
+	EmailConfigs     []amEmail     `yaml:"email_configs,omitempty"`
+	WebhookConfigs   []amWebhook   `yaml:"webhook_configs,omitempty"`
 }
 
-type amWebhook struct {
-	URL          string `yaml:"url"`
+type amPagerDuty struct {
+	RoutingKeyFile string `yaml:"routing_key_file"`
+	SendResolved   bool   `yaml:"send_resolved"`
+}
+
+type amSlack struct {
+	APIURLFile   string `yaml:"api_url_file"`
+	Channel      string `yaml:"channel,omitempty"`
+	Title        string `yaml:"title"`
+	Text         string `yaml:"text"`
 	SendResolved bool   `yaml:"send_resolved"`
 }
 
-// amHeader explains the file to whoever deploys it.
-const amHeader = generatedHeader + `#
+type amEmail struct {
+	To               string `yaml:"to"`
+	From             string `yaml:"from"`
+	Smarthost        string `yaml:"smarthost"`
+	AuthUsername     string `yaml:"auth_username,omitempty"`
+	AuthPasswordFile string `yaml:"auth_password_file,omitempty"`
+	SendResolved     bool   `yaml:"send_resolved"`
+}
+
+type amWebhook struct {
+	URL          string `yaml:"url,omitempty"`
+	URLFile      string `yaml:"url_file,omitempty"`
+	SendResolved bool   `yaml:"send_resolved"`
+}
+
+// Slack message templates: each alert's summary with its runbook link, one line each.
+const (
+	slackTitle = `[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}`
+	slackText  = "{{ range .Alerts }}{{ .Annotations.summary }} ({{ .Annotations.runbook_url }})\n{{ end }}"
+)
+
+// receiver turns integrations, and a webhook URL from a flag when set, into an Alertmanager
+// receiver. Every integration sends resolved notifications, so a page closes when it ends.
+func receiver(name string, in Integrations, webhookURL string) amReceiv {
+	r := amReceiv{Name: name}
+	for _, p := range in.PagerDuty {
+		r.PagerDutyConfigs = append(r.PagerDutyConfigs, amPagerDuty{RoutingKeyFile: p.RoutingKeyFile, SendResolved: true})
+	}
+	for _, sl := range in.Slack {
+		r.SlackConfigs = append(r.SlackConfigs, amSlack{APIURLFile: sl.APIURLFile, Channel: sl.Channel, Title: slackTitle, Text: slackText, SendResolved: true})
+	}
+	for _, e := range in.Email {
+		r.EmailConfigs = append(r.EmailConfigs, amEmail{To: e.To, From: e.From, Smarthost: e.Smarthost,
+			AuthUsername: e.AuthUsername, AuthPasswordFile: e.AuthPasswordFile, SendResolved: true})
+	}
+	for _, w := range in.Webhook {
+		r.WebhookConfigs = append(r.WebhookConfigs, amWebhook{URL: w.URL, URLFile: w.URLFile, SendResolved: true})
+	}
+	if webhookURL != "" {
+		r.WebhookConfigs = append(r.WebhookConfigs, amWebhook{URL: webhookURL, SendResolved: true})
+	}
+	return r
+}
+
+// amHeader explains the file to whoever deploys it, naming the flags of `custops generate` that
+// change it.
+func amHeader(page, warning amReceiv) string {
+	return generatedHeader + `#
 # Alertmanager routing for the custops alerts (docs/runbook.md explains the severities):
-#   critical -> receiver "page"     (repeat every 1h while firing)
-#   warning  -> receiver "warning"  (repeat every 12h)
+#   critical -> receiver "page"     (repeat every 1h while firing): ` + integrations(page) + `
+#   warning  -> receiver "warning"  (repeat every 12h): ` + integrations(warning) + `
 #   info     -> receiver "info"     (no notification; visible in Alertmanager and Grafana)
-# The webhook URLs are placeholders on loopback: generate with the real paging and ticketing
-# integrations (PageWebhookURL and WarningWebhookURL of alerts.Options) or replace the receivers in
-# your own Alertmanager configuration.
+# The SLA alerts get their severity per tier and priority from the custops config
+# (sla_severity) and carry priority and tier labels that routes may select on too.
 #
-# Inhibition: while a source is down or stale, or the exporter is not scraped, every
-# kind="customer" alert is muted, because its data is stale. Customer alerts carry no source label
-# (a customer's tickets may come from several sources), so the rule cannot use "equal": one failing
-# source mutes the alerts of every customer. CustopsSourceStale and CustopsExporterAbsent page
-# instead.
+# Receivers: custops generate --alertmanager.receivers=receivers.yml writes PagerDuty, Slack,
+# email and webhook integrations from a small file (receivers.example.yml), each secret by file
+# reference (routing_key_file, api_url_file, auth_password_file, url_file), so this file holds
+# none. --alertmanager.page-webhook and --alertmanager.warning-webhook add a plain webhook.
+# Without either, both receivers are webhook placeholders on loopback that reach nobody.
+#
+# Inhibition: a customer's alerts (kind="customer") are muted while CustopsCustomerDataStale
+# fires for that customer, that is while a source holding its tickets is down or stale
+# (custops_customer_source_info joins customers to their sources): a desk that goes down mutes
+# its own customers only. While the exporter is not scraped, every customer's alerts are muted.
+# A critical alert mutes the warning of the same alert, customer and priority.
 `
+}
+
+// integrations lists a receiver's integrations for the header: "PagerDuty, Slack #ops".
+func integrations(r amReceiv) string {
+	var parts []string
+	for range r.PagerDutyConfigs {
+		parts = append(parts, "PagerDuty")
+	}
+	for _, s := range r.SlackConfigs {
+		parts = append(parts, "Slack "+s.Channel)
+	}
+	for _, e := range r.EmailConfigs {
+		parts = append(parts, "email to "+e.To)
+	}
+	for _, w := range r.WebhookConfigs {
+		if w.URL != "" {
+			parts = append(parts, "webhook "+w.URL)
+		} else {
+			parts = append(parts, "webhook from "+w.URLFile)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
 
 // AlertmanagerConfig returns the Alertmanager configuration: grouped by alert and customer, pages
-// and warnings to their own receivers, customer alerts inhibited while their data is stale.
+// and warnings to their own receivers, a customer's alerts inhibited while its data is stale.
 func AlertmanagerConfig(opts Options) ([]byte, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
 	sev := func(s string) []string { return []string{fmt.Sprintf("%s=%q", labelSeverity, s)} }
-	stale := []string{alertSourceDown, alertSourceStale, alertExporterAbsent}
+	name := func(s string) []string { return []string{fmt.Sprintf("%s=%q", model.AlertNameLabel, s)} }
+	page := receiver(receiverPage, opts.Receivers.Page, opts.PageWebhookURL)
+	warning := receiver(receiverWarning, opts.Receivers.Warning, opts.WarningWebhookURL)
 	cfg := amConfig{
 		Route: amRoute{
 			// Anything without a severity still reaches a person, through the queue.
@@ -101,23 +188,31 @@ func AlertmanagerConfig(opts Options) ([]byte, error) {
 		},
 		InhibitRules: []amInhibit{
 			{
-				SourceMatchers: []string{fmt.Sprintf("%s=~%q", model.AlertNameLabel, strings.Join(stale, "|"))},
+				// One per customer and failing source: mutes exactly the customers it serves.
+				SourceMatchers: name(alertCustomerDataStale),
+				TargetMatchers: []string{fmt.Sprintf("%s=%q", labelKind, kindCustomer)},
+				Equal:          []string{catalog.LabelCustomer},
+			},
+			{
+				// No scrape, no data for anyone.
+				SourceMatchers: name(alertExporterAbsent),
 				TargetMatchers: []string{fmt.Sprintf("%s=%q", labelKind, kindCustomer)},
 			},
 			{
+				// Priority too: a page for a P1 must not hide the queue's warning about a P3.
 				SourceMatchers: sev(severityCritical),
 				TargetMatchers: sev(severityWarning),
-				Equal:          []string{model.AlertNameLabel, catalog.LabelCustomer},
+				Equal:          []string{model.AlertNameLabel, catalog.LabelCustomer, catalog.LabelPriority},
 			},
 		},
 		Receivers: []amReceiv{
-			{Name: receiverPage, WebhookConfigs: []amWebhook{{URL: opts.PageWebhookURL, SendResolved: true}}},
-			{Name: receiverWarning, WebhookConfigs: []amWebhook{{URL: opts.WarningWebhookURL, SendResolved: true}}},
+			page,
+			warning,
 			// No integrations: info alerts are routed here so they never notify.
 			{Name: receiverInfo},
 		},
 	}
-	b, err := yamlfile.Encode(amHeader, cfg)
+	b, err := yamlfile.Encode(amHeader(page, warning), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("encode alertmanager config: %w", err)
 	}

@@ -275,14 +275,96 @@ func TestAlertmanagerRouting(t *testing.T) {
 		warning.await(t, "CustopsTwoLevels/contoso")
 	})
 
-	t.Run("a stale source mutes customer alerts", func(t *testing.T) {
+	t.Run("a down desk mutes its own customers' alerts only", func(t *testing.T) {
 		am.post(t,
-			map[string]string{"alertname": alertSourceStale, "severity": severityCritical, "kind": kindSource, "source": "jsm"},
+			// What Prometheus sends while jsm is down: one per customer whose tickets jsm holds.
+			map[string]string{"alertname": alertCustomerDataStale, "severity": severityInfo, "kind": kindSource, "customer": "northwind", "source": "jsm"},
+			customer("CustopsOpenP1Incident", severityCritical, "northwind"),
 			customer("CustopsOpenP1Incident", severityCritical, "contoso"),
 		)
-		page.await(t, alertSourceStale+"/")
 		am.awaitAlert(t, "CustopsOpenP1Incident", severityCritical, func(a apiAlert) bool {
-			return a.Status.State == "suppressed" && len(a.Status.InhibitedBy) > 0
-		}, "suppressed by the stale source")
+			return a.Labels["customer"] == "northwind" && a.Status.State == "suppressed" && len(a.Status.InhibitedBy) > 0
+		}, "northwind's alert suppressed by its desk's outage")
+		page.await(t, "CustopsOpenP1Incident/contoso")
+		am.awaitAlert(t, "CustopsOpenP1Incident", severityCritical, func(a apiAlert) bool {
+			return a.Labels["customer"] == "contoso" && a.Status.State == "active"
+		}, "contoso's alert active: its desk is healthy")
 	})
+
+	t.Run("a gold P1 breach pages and a bronze P3 breach warns, with their priority", func(t *testing.T) {
+		sla := func(sev, cust, tier, prio string) map[string]string {
+			ls := customer("CustopsSLABreachImminent", sev, cust)
+			ls["tier"], ls["priority"] = tier, prio
+			return ls
+		}
+		// The same customer too: a P1 page must not hide the queue's P3 warning.
+		am.post(t, sla(severityCritical, "vandelay", "gold", "p1"), sla(severityWarning, "hooli", "bronze", "p3"), sla(severityWarning, "vandelay", "gold", "p3"))
+		page.await(t, "CustopsSLABreachImminent/vandelay")
+		warning.await(t, "CustopsSLABreachImminent/hooli")
+		am.awaitAlert(t, "CustopsSLABreachImminent", severityWarning, func(a apiAlert) bool {
+			return a.Labels["customer"] == "vandelay" && a.Status.State == "active" && len(a.Receivers) == 1 && a.Receivers[0].Name == receiverWarning
+		}, "vandelay's P3 warning active beside its P1 page")
+	})
+
+	// Last: it mutes every customer alert that follows.
+	t.Run("an absent exporter mutes every customer's alerts", func(t *testing.T) {
+		am.post(t,
+			map[string]string{"alertname": alertExporterAbsent, "severity": severityCritical, "kind": kindExporter},
+			customer("CustopsSLABreached", severityWarning, "fabrikam"),
+		)
+		am.awaitAlert(t, "CustopsSLABreached", severityWarning, func(a apiAlert) bool {
+			return a.Labels["customer"] == "fabrikam" && a.Status.State == "suppressed" && len(a.Status.InhibitedBy) > 0
+		}, "fabrikam's alert suppressed while the exporter is absent")
+	})
+}
+
+// TestAlertmanagerReceivers: a receivers file with every kind of integration generates a
+// configuration the real Alertmanager loads, holding no secret, and a webhook whose URL is read
+// from a file (url_file) delivers the page.
+func TestAlertmanagerReceivers(t *testing.T) {
+	hook := newWebhook(t)
+	dir := t.TempDir()
+	secret := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	const pdKey, slackURL, smtpPassword = "R0UT1NGKEY-not-real", "https://hooks.slack.example/services/T0/B0/XXXX", "smtp-s3cret"
+	file := fmt.Sprintf(`page:
+  pagerduty: [{routing_key_file: %s}]
+  webhook: [{url_file: %s}]
+warning:
+  slack: [{api_url_file: %s, channel: "#ops"}]
+  email:
+    - {to: ops@example.com, from: alertmanager@example.com, smarthost: "127.0.0.1:1", auth_username: am, auth_password_file: %s}
+`, secret("pagerduty-key", pdKey), secret("page-webhook-url", hook.srv.URL+"/page"), secret("slack-url", slackURL), secret("smtp-password", smtpPassword))
+	r, err := ParseReceivers([]byte(file), "receivers.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := DefaultOptions()
+	opts.Receivers, opts.PageWebhookURL, opts.WarningWebhookURL = r, "", ""
+	opts.GroupWait, opts.GroupInterval = 100*time.Millisecond, time.Second
+	b, err := AlertmanagerConfig(opts)
+	if err != nil {
+		t.Fatalf("AlertmanagerConfig: %v", err)
+	}
+	for _, s := range []string{pdKey, slackURL, smtpPassword, hook.srv.URL} {
+		if bytes.Contains(b, []byte(s)) {
+			t.Errorf("the generated configuration holds the secret %q", s)
+		}
+	}
+	for _, want := range []string{"routing_key_file: ", "api_url_file: ", "auth_password_file: ", "url_file: ", "channel: '#ops'", "email to ops@example.com"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("the generated configuration lacks %q:\n%s", want, b)
+		}
+	}
+	am, err := startAlertmanager(t, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	am.post(t, map[string]string{"alertname": "CustopsOpenP1Incident", "severity": severityCritical, "kind": kindCustomer, "customer": "northwind"})
+	hook.await(t, "CustopsOpenP1Incident/northwind")
 }

@@ -17,7 +17,8 @@ import (
 //     fire an alert on its own.
 //
 // With a 1s scrape and evaluation interval the pages (critical) fire within 2 minutes: breach
-// imminent after 1m, open P1 after 2m. The warnings take longer (10m to 1h) by design.
+// imminent after 1m, open P1 after 2m. The warnings take longer (10m to 1h) by design. Whether an
+// SLA alert pages or warns is the config's (sla_severity, per tier and priority).
 const (
 	// breachImminentFor is short because the condition is a countdown that already includes the
 	// lead time; waiting longer only eats into it.
@@ -30,6 +31,8 @@ const (
 	backlogFor, csatFor               = time.Hour, time.Hour
 	riskFor, riskWindow               = 30 * time.Minute, 10 * time.Minute
 	customerRef                       = "{{ $labels.name }} ({{ $labels.customer }})"
+	prioRef                           = "{{ $labels.priority | toUpper }}"
+	severityRef                       = "{{ $labels.severity }} for {{ $labels.tier | title }} " + prioRef + " by the config's sla_severity"
 	complianceWindows                 = catalog.Window7d + "|" + catalog.Window30d
 )
 
@@ -55,23 +58,23 @@ func customerAlerts(opts Options) []alert {
 
 	alerts := []alert{
 		{
-			name:     "CustopsSLABreachImminent",
-			severity: severityCritical,
-			expr:     withName(recNextBreach() + " < " + catalog.Num(opts.BreachLeadTime.Seconds()) + " > 0"),
-			forDur:   breachImminentFor,
-			summary:  "{{ $labels.name }}: {{ $labels.sla }} SLA breach in {{ $value | humanizeDuration }}",
-			description: "An open ticket of " + customerRef + " breaches its {{ $labels.sla }} SLA in " +
-				"{{ $value | humanizeDuration }} (paging lead time " + lead + "). " +
+			// Severity per tier and priority, from the config (sla_severity): a gold P1 pages, a
+			// bronze P3 goes to the queue.
+			name:    "CustopsSLABreachImminent",
+			expr:    withSeverity(recNextBreach() + " < " + catalog.Num(opts.BreachLeadTime.Seconds()) + " > 0"),
+			forDur:  breachImminentFor,
+			summary: "{{ $labels.name }}: " + prioRef + " SLA breach in {{ $value | humanizeDuration }}",
+			description: "An open " + prioRef + " ticket of " + customerRef + " breaches an SLA in " +
+				"{{ $value | humanizeDuration }} (lead time " + lead + "; " + severityRef + "). " +
 				"Work the ticket due first in the customer's ticket list before the clock runs out.",
 		},
 		{
-			name:     "CustopsSLABreached",
-			severity: severityWarning,
-			expr:     withName("max_over_time(" + recBreachedSLA + catalog.Range(breachedWindow) + ") > 0"),
-			forDur:   breachedFor,
-			summary:  "{{ $labels.name }}: open tickets past their {{ $labels.sla }} SLA",
-			description: customerRef + " has {{ $value | humanize }} open ticket(s) past their " +
-				"{{ $labels.sla }} SLA goal. The breach already counts against the contract: resolve them and tell the customer.",
+			name:    "CustopsSLABreached",
+			expr:    withSeverity("max_over_time(" + recBreachedSLA + catalog.Range(breachedWindow) + ") > 0"),
+			forDur:  breachedFor,
+			summary: "{{ $labels.name }}: open " + prioRef + " tickets past their {{ $labels.sla }} SLA",
+			description: customerRef + " has {{ $value | humanize }} open " + prioRef + " ticket(s) past their " +
+				"{{ $labels.sla }} SLA goal (" + severityRef + "). The breach already counts against the contract: resolve them and tell the customer.",
 		},
 		{
 			name:     "CustopsSLAComplianceBelowTarget",

@@ -28,15 +28,15 @@ type Options struct {
 	JobName string
 	// BreachLeadTime is how long before an SLA breach CustopsSLABreachImminent pages.
 	BreachLeadTime time.Duration
-	// StaleAfter is how many poll intervals a source may go without a successful poll before
-	// CustopsSourceStale fires.
-	StaleAfter int
 
-	// PageWebhookURL receives critical alerts (the page). The default is a documented placeholder
-	// on loopback: point it at the paging integration.
+	// Receivers are the integrations of the page and warning receivers: PagerDuty, Slack, email
+	// and webhooks, secrets by file reference (LoadReceivers reads them from a file).
+	Receivers Receivers
+	// PageWebhookURL, when set, adds a webhook to the page receiver (critical alerts). The
+	// default is a documented placeholder on loopback.
 	PageWebhookURL string
-	// WarningWebhookURL receives warnings (the ticket queue). The default is a documented
-	// placeholder on loopback.
+	// WarningWebhookURL, when set, adds a webhook to the warning receiver (the team's queue). The
+	// default is a documented placeholder on loopback.
 	WarningWebhookURL string
 	// GroupWait is Alertmanager's group_wait: how long the first alert of a new group waits for
 	// others. Short, because the page is time-critical; end-to-end tests shorten it further.
@@ -71,7 +71,6 @@ func DefaultOptions() Options {
 		RunbookURL:           "https://github.com/custops/custops/blob/main/docs/runbook.md",
 		JobName:              "custops",
 		BreachLeadTime:       30 * time.Minute,
-		StaleAfter:           3,
 		PageWebhookURL:       "http://127.0.0.1:9095/page",
 		WarningWebhookURL:    "http://127.0.0.1:9095/warning",
 		GroupWait:            10 * time.Second,
@@ -91,16 +90,32 @@ var ErrInvalidOptions = errors.New("invalid alert options")
 // validate rejects options that would generate rules that never fire or links that lead nowhere.
 func (o Options) validate() error {
 	var errs []error
-	for _, u := range []struct{ name, value string }{
-		{"grafana URL", o.GrafanaURL},
-		{"exporter URL", o.ExporterURL},
-		{"runbook URL", o.RunbookURL},
-		{"page webhook URL", o.PageWebhookURL},
-		{"warning webhook URL", o.WarningWebhookURL},
+	for _, u := range []struct {
+		name, value string
+		optional    bool
+	}{
+		{"grafana URL", o.GrafanaURL, false},
+		{"exporter URL", o.ExporterURL, false},
+		{"runbook URL", o.RunbookURL, false},
+		{"page webhook URL", o.PageWebhookURL, true},
+		{"warning webhook URL", o.WarningWebhookURL, true},
 	} {
+		if u.optional && u.value == "" {
+			continue
+		}
 		if err := checkURL(u.value); err != nil {
 			errs = append(errs, fmt.Errorf("%s %q: %w", u.name, u.value, err))
 		}
+	}
+	if err := o.Receivers.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	// A receiver without an integration would swallow its alerts without a word.
+	if o.Receivers.Page.empty() && o.PageWebhookURL == "" {
+		errs = append(errs, errors.New("the page receiver has no integration: give a receivers file or a page webhook URL"))
+	}
+	if o.Receivers.Warning.empty() && o.WarningWebhookURL == "" {
+		errs = append(errs, errors.New("the warning receiver has no integration: give a receivers file or a warning webhook URL"))
 	}
 	if o.JobName == "" {
 		errs = append(errs, errors.New("job name is empty"))
@@ -108,9 +123,6 @@ func (o Options) validate() error {
 	// The page needs time to go through its own `for` before the breach happens.
 	if o.BreachLeadTime <= breachImminentFor {
 		errs = append(errs, fmt.Errorf("breach lead time %s must exceed the alert's for of %s", o.BreachLeadTime, breachImminentFor))
-	}
-	if o.StaleAfter < 1 {
-		errs = append(errs, fmt.Errorf("stale after %d poll intervals: must be at least 1", o.StaleAfter))
 	}
 	if o.GroupWait <= 0 || o.GroupInterval <= 0 {
 		errs = append(errs, fmt.Errorf("group wait %s and group interval %s must be positive", o.GroupWait, o.GroupInterval))

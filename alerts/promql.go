@@ -23,6 +23,17 @@ func withName(expr string) string {
 	return "(" + expr + ") * " + catalog.On(catalog.LabelCustomer) + " group_left (" + catalog.LabelName + ") " + customerInfo
 }
 
+// withSeverity appends the customer's name and tier and, by tier and priority, the severity the
+// config gives the SLA alerts (custops_sla_alert_severity_info) to every series of expr, which
+// must carry customer and priority labels. The value stays the one that tripped the alert.
+func withSeverity(expr string) string {
+	c, t, p := catalog.LabelCustomer, catalog.LabelTier, catalog.LabelPriority
+	info := "max by (" + c + ", " + catalog.LabelName + ", " + t + ") (" + catalog.MetricCustomerInfo + ")"
+	severity := catalog.Agg("max", catalog.MetricSLAAlertSeverityInfo, t, p, catalog.LabelSeverity)
+	return "(" + expr + ") * " + catalog.On(c) + " group_left (" + catalog.LabelName + ", " + t + ") " + info +
+		" * " + catalog.On(t, p) + " group_left (" + catalog.LabelSeverity + ") " + severity
+}
+
 // pretty parses expr and returns it in the canonical multi-line form of the Prometheus formatter,
 // so the generated file is readable and every expression is known to parse.
 func pretty(expr string) (string, error) {

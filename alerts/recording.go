@@ -13,7 +13,7 @@ import (
 // need, so alert label sets are exactly customer plus the alert's own dimension; boards may read
 // them too.
 const (
-	recBreachedSLA = "customer_sla:" + catalog.MetricSLABreachedOpenTickets + ":sum"
+	recBreachedSLA = "customer_sla_priority:" + catalog.MetricSLABreachedOpenTickets + ":sum"
 	recBreached    = "customer:" + catalog.MetricSLABreachedOpenTickets + ":sum"
 	recIncidents   = "customer_priority:" + catalog.MetricOpenIncidents + ":sum"
 	recEscalated   = "customer:" + catalog.MetricEscalatedOpenTickets + ":sum"
@@ -29,19 +29,20 @@ const (
 	healthGroupName = "custops.health"
 )
 
-// recNextBreach is the time until the earliest upcoming breach, in seconds. The exporter exposes
-// the instant; subtracting time() at evaluation makes the countdown move between polls. The
-// recorded metric is the exposed one with "_timestamp_seconds" turned into "_seconds".
+// recNextBreach is the time until the earliest upcoming breach per customer and priority, in
+// seconds. The exporter exposes the instant; subtracting time() at evaluation makes the countdown
+// move between polls. The recorded metric is the exposed one with "_timestamp_seconds" turned
+// into "_seconds".
 func recNextBreach() string {
-	return "customer_sla:" + strings.TrimSuffix(catalog.MetricSLANextBreachTimestamp, "_timestamp_seconds") + "_seconds:min"
+	return "customer_priority:" + strings.TrimSuffix(catalog.MetricSLANextBreachTimestamp, "_timestamp_seconds") + "_seconds:min"
 }
 
 // recordingRules returns the recording rules in evaluation order.
 func recordingRules() []rulefmt.Rule {
 	c, s, w, p := catalog.LabelCustomer, catalog.LabelSLA, catalog.LabelWindow, catalog.LabelPriority
 	return []rulefmt.Rule{
-		{Record: recNextBreach(), Expr: catalog.Agg("min", catalog.MetricSLANextBreachTimestamp, c, s) + " - time()"},
-		{Record: recBreachedSLA, Expr: catalog.Agg("sum", catalog.MetricSLABreachedOpenTickets, c, s)},
+		{Record: recNextBreach(), Expr: catalog.Agg("min", catalog.MetricSLANextBreachTimestamp, c, p) + " - time()"},
+		{Record: recBreachedSLA, Expr: catalog.Agg("sum", catalog.MetricSLABreachedOpenTickets, c, s, p)},
 		{Record: recBreached, Expr: catalog.Agg("sum", catalog.MetricSLABreachedOpenTickets, c)},
 		{Record: recIncidents, Expr: catalog.Agg("sum", catalog.MetricOpenIncidents, c, p)},
 		{Record: recEscalated, Expr: catalog.Agg("sum", catalog.MetricEscalatedOpenTickets, c)},

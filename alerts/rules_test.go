@@ -102,7 +102,13 @@ func TestAlertConventions(t *testing.T) {
 				if !strings.HasPrefix(r.Alert, "Custops") {
 					t.Errorf("name: got %q, want the Custops prefix", r.Alert)
 				}
-				if sev := r.Labels[labelSeverity]; !slices.Contains([]string{severityCritical, severityWarning, severityInfo}, sev) {
+				switch sev, ok := r.Labels[labelSeverity]; {
+				case !ok:
+					// The SLA alerts take it per series from the config, by tier and priority.
+					if !strings.Contains(r.Expr, "group_left (severity)") || !strings.Contains(r.Expr, catalog.MetricSLAAlertSeverityInfo) {
+						t.Errorf("no severity label and no severity joined from %s in %q", catalog.MetricSLAAlertSeverityInfo, r.Expr)
+					}
+				case !slices.Contains([]string{severityCritical, severityWarning, severityInfo}, sev):
 					t.Errorf("severity: got %q, want critical, warning or info", sev)
 				}
 				kind := r.Labels[labelKind]
@@ -127,7 +133,7 @@ func TestAlertConventions(t *testing.T) {
 					if !strings.Contains(r.Annotations["description"], "{{ $labels.name }}") {
 						t.Errorf("description %q: want the customer's name", r.Annotations["description"])
 					}
-					if !strings.Contains(r.Expr, "group_left (name)") || !strings.Contains(r.Expr, catalog.MetricCustomerInfo) {
+					if !strings.Contains(r.Expr, "group_left (name") || !strings.Contains(r.Expr, catalog.MetricCustomerInfo) {
 						t.Errorf("expr %q: want the name joined from %s", r.Expr, catalog.MetricCustomerInfo)
 					}
 					if want := opts.GrafanaURL + "/d/custops-customer/customer?var-customer={{ $labels.customer }}"; r.Annotations["dashboard_url"] != want {
@@ -148,7 +154,6 @@ func TestAlertConventions(t *testing.T) {
 func TestOptionsChangeRules(t *testing.T) {
 	opts := DefaultOptions()
 	opts.BreachLeadTime = 45 * time.Minute
-	opts.StaleAfter = 5
 	opts.JobName = "custops-prod"
 	opts.GrafanaURL = "https://grafana.example.com/"
 	opts.RunbookURL = "https://wiki.example.com/runbook"
@@ -167,7 +172,7 @@ func TestOptionsChangeRules(t *testing.T) {
 	}{
 		{"lead time in expr", rules["CustopsSLABreachImminent"].Expr, "< 2700"},
 		{"lead time in text", rules["CustopsSLABreachImminent"].Annotations["description"], "lead time 45m"},
-		{"stale after", rules["CustopsSourceStale"].Expr, "5 * max by (source)"},
+		{"stale threshold from the exporter", rules["CustopsSourceStale"].Expr, "max by (source) (custops_source_stale_after_seconds)"},
 		{"job", rules["CustopsExporterAbsent"].Expr, `up{job="custops-prod"}`},
 		{"grafana", rules["CustopsCSATDrop"].Annotations["dashboard_url"], "https://grafana.example.com/d/custops-customer/"},
 		{"runbook", rules["CustopsCSATDrop"].Annotations["runbook_url"], "https://wiki.example.com/runbook#custopscsatdrop"},
@@ -190,11 +195,13 @@ func TestInvalidOptions(t *testing.T) {
 		{"template in runbook URL", func(o *Options) { o.RunbookURL = "https://x/{{ .Labels }}" }, "template delimiter"},
 		{"empty job", func(o *Options) { o.JobName = "" }, "job name"},
 		{"lead time not above for", func(o *Options) { o.BreachLeadTime = time.Minute }, "breach lead time"},
-		{"stale after zero", func(o *Options) { o.StaleAfter = 0 }, "stale after"},
 		{"zero group wait", func(o *Options) { o.GroupWait = 0 }, "group wait"},
 		{"CSAT drop of 1", func(o *Options) { o.CSATDrop = 1 }, "CSAT drop"},
 		{"risk above 100", func(o *Options) { o.RiskScoreThreshold = 101 }, "risk score"},
 		{"bad webhook", func(o *Options) { o.PageWebhookURL = "://" }, "page webhook URL"},
+		{"no page integration", func(o *Options) { o.PageWebhookURL = "" }, "the page receiver has no integration"},
+		{"no warning integration", func(o *Options) { o.WarningWebhookURL = "" }, "the warning receiver has no integration"},
+		{"incomplete receiver", func(o *Options) { o.Receivers.Page.PagerDuty = []PagerDuty{{}} }, "page.pagerduty[0]: routing_key_file is required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := DefaultOptions()

@@ -96,7 +96,8 @@ func TestRunbookTimingAndSeverities(t *testing.T) {
 	}
 	doc := string(b)
 	_, critical, _ := strings.Cut(doc, "Critical alerts today:")
-	critical, _, _ = strings.Cut(critical, "Everything else")
+	critical, configured, _ := strings.Cut(critical, "Severity set per tier and priority")
+	configured, _, _ = strings.Cut(configured, "Everything else")
 	forOf := map[string]string{}
 	for _, line := range strings.Split(doc, "\n") {
 		cells := strings.Split(line, "|")
@@ -120,6 +121,10 @@ func TestRunbookTimingAndSeverities(t *testing.T) {
 				listed := strings.Contains(critical, r.Alert)
 				if isPage := r.Labels[labelSeverity] == severityCritical; listed != isPage {
 					t.Errorf("listed among the critical alerts: got %v, want %v", listed, isPage)
+				}
+				_, fixed := r.Labels[labelSeverity]
+				if got := strings.Contains(configured, r.Alert); got == fixed {
+					t.Errorf("listed among the alerts whose severity the config sets: got %v, want %v", got, !fixed)
 				}
 			})
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/promql"
@@ -16,7 +17,12 @@ func expand(t *testing.T, text string, labels map[string]string, value float64) 
 	t.Helper()
 	defs := "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
 	data := template.AlertTemplateData(labels, nil, "", promql.Sample{F: value})
-	out, err := template.NewTemplateExpander(context.Background(), defs+text, "test", data, model.Time(0), nil, nil, nil).Expand()
+	// Every query the template runs answers 180: the stale threshold of a 1m source.
+	query := func(_ context.Context, q string, _ time.Time) (promql.Vector, error) {
+		t.Logf("query %s", q)
+		return promql.Vector{{F: 180}}, nil
+	}
+	out, err := template.NewTemplateExpander(context.Background(), defs+text, "test", data, model.Time(0), query, nil, nil).Expand()
 	if err != nil {
 		t.Fatalf("expand %q: %v", text, err)
 	}
@@ -35,8 +41,8 @@ func TestSourceStaleDescription(t *testing.T) {
 		value float64
 		want  string
 	}{
-		{"never succeeded (last success 0)", 1.7e9, "Source jsm has never polled successfully, more than 3 poll intervals."},
-		{"stale for 7 minutes", 420, "Source jsm last polled successfully 7m 0s ago, more than 3 poll intervals."},
+		{"never succeeded (last success 0)", 1.7e9, "Source jsm has never polled successfully, longer than its stale threshold of 3m 0s (stale_after_polls poll intervals)."},
+		{"stale for 7 minutes", 420, "Source jsm last polled successfully 7m 0s ago, longer than its stale threshold of 3m 0s (stale_after_polls poll intervals)."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := expand(t, desc, map[string]string{"source": "jsm"}, tc.value)

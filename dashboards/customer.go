@@ -103,9 +103,9 @@ func atRiskStat(id, x uint32) *stat.PanelBuilder {
 
 func nextBreachStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Next breach in", unit: unitSeconds, x: x, y: 0, w: 4, h: 5,
-		desc: "Time until the earliest upcoming breach of a running clock, per SLA. Empty when no clock is running. " +
+		desc: "Time until the earliest upcoming breach of a running clock, per priority, whatever the SLA. Empty when no clock is running. " +
 			"Fixed bands: red under 1h, orange under 4h."},
-		instantQuery("A", catalog.Agg("min", cust(catalog.MetricSLANextBreachTimestamp), catalog.LabelSLA)+" - time()", "{{"+catalog.LabelSLA+"}}")).
+		instantQuery("A", catalog.Agg("min", cust(catalog.MetricSLANextBreachTimestamp), catalog.LabelPriority)+" - time()", "{{"+catalog.LabelPriority+"}}")).
 		Thresholds(thresholds(levels(colorRed, step{3600, colorOrange}, step{4 * 3600, colorGreen}))).
 		GraphMode(common.BigValueGraphModeNone).
 		TextMode(common.BigValueTextModeValueAndName).

@@ -23,7 +23,7 @@ import (
 )
 
 // These tests run every board query through Prometheus' own PromQL engine, in process, over a
-// synthetic scrape of every catalogue metric with the label sets of DESIGN.md's catalogue (plus
+// synthetic scrape of every catalogue metric with the label sets the exporter emits (collector/catalog; plus
 // job and instance, as a scrape adds them). They catch what parsing cannot: a label a query
 // groups or joins on that the series do not carry, a many-to-many join, an empty result.
 
@@ -71,9 +71,12 @@ func syntheticScrape(customers []string) []fakeSeries {
 				add(catalog.MetricSLAAtRiskOpenTickets, constant(f), cu, c, catalog.LabelSLA, s, catalog.LabelPriority, pr)
 			}
 		}
-		for si, s := range slas {
-			breach := float64(evalAt.Unix()) + f*3600*float64(si+1)
-			add(catalog.MetricSLANextBreachTimestamp, constant(breach), cu, c, catalog.LabelSLA, s)
+		for pi, p := range ticket.Priorities {
+			breach := float64(evalAt.Unix()) + f*3600*float64(pi+1)
+			add(catalog.MetricSLANextBreachTimestamp, constant(breach), cu, c, catalog.LabelPriority, string(p))
+		}
+		add(catalog.MetricCustomerSourceInfo, constant(1), cu, c, catalog.LabelSource, []string{"jsm", "zendesk"}[k%2])
+		for _, s := range slas {
 			add(catalog.MetricCustomerSLATargetRatio, constant(0.9+0.01*f), cu, c, catalog.LabelSLA, s)
 			for _, w := range catalog.Windows {
 				add(catalog.MetricSLAComplianceRatio, constant(0.95-0.01*f), cu, c, catalog.LabelSLA, s, catalog.LabelWindow, w.Name)
@@ -116,6 +119,7 @@ func syntheticScrape(customers []string) []fakeSeries {
 		add(catalog.MetricSourceLastSuccessTimestamp, func(i int) float64 { return float64(evalAt.Unix()) - 30 }, catalog.LabelSource, s)
 		add(catalog.MetricSourcePollDuration, constant(2*f), catalog.LabelSource, s)
 		add(catalog.MetricSourcePollInterval, constant(60), catalog.LabelSource, s)
+		add(catalog.MetricSourceStaleAfter, constant(180), catalog.LabelSource, s)
 		for _, code := range []string{"200", "429"} {
 			add(catalog.MetricSourceRequestsTotal, func(i int) float64 { return f * float64(i) }, catalog.LabelSource, s, catalog.LabelEndpoint, "search", catalog.LabelCode, code)
 		}
@@ -126,6 +130,13 @@ func syntheticScrape(customers []string) []fakeSeries {
 	add(catalog.MetricSnapshotTimestamp, constant(float64(evalAt.Unix())-10))
 	add(catalog.MetricSnapshotDuration, constant(0.05))
 	add(catalog.MetricConfigLastReloadSuccessful, constant(1))
+	for _, p := range ticket.Priorities {
+		sev := "warning"
+		if p == ticket.P1 {
+			sev = "critical"
+		}
+		add(catalog.MetricSLAAlertSeverityInfo, constant(1), catalog.LabelTier, "gold", catalog.LabelPriority, string(p), catalog.LabelSeverity, sev)
+	}
 	add(catalog.MetricBuildInfo, constant(1), "version", "0.1.0", "revision", "abc123", "goversion", "go1.26.8")
 	return out
 }

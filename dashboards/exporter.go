@@ -5,6 +5,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/common"
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/stat"
+	"github.com/grafana/grafana-foundation-sdk/go/table"
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 
 	"github.com/custops/custops/collector/catalog"
@@ -26,6 +27,8 @@ func Exporter(opts Options) (dashboard.Dashboard, error) {
 		ticketsHeldGraph(9, 0), dataQualityGraph(10, 8), snapshotDurationGraph(11, 16),
 		// Row 4, y=20 h=8: whether the sources' clocks can be trusted.
 		clockSkewGraph(12, 0),
+		// Row 5, y=28 h=8: what an outage mutes and who gets paged.
+		dataAgeGraph(13, 0), customersPerSourceStat(14, 8), severityTable(15, 16),
 	} {
 		b.WithPanel(p)
 	}
@@ -156,4 +159,39 @@ func snapshotDurationGraph(id, x uint32) *timeseries.PanelBuilder {
 		desc: "How long computing the last snapshot from the store took. It runs after every poll, off the scrape path."},
 		rangeQuery("A", catalog.Agg("max", catalog.MetricSnapshotDuration), "snapshot")).
 		Min(0)
+}
+
+func dataAgeGraph(id, x uint32) *timeseries.PanelBuilder {
+	s := catalog.LabelSource
+	return timeseriesPanel(spec{id: id, title: "Data age against the stale threshold", unit: unitSeconds, x: x, y: 28, w: 8, h: 8,
+		desc: "Time since each source's last successful poll (solid) against its stale threshold, the poll interval times stale_after_polls (dashed). " +
+			"Above the dashed line the pages show a banner and CustopsSourceStale fires."},
+		rangeQuery("A", "time() - "+catalog.Agg("max", catalog.MetricSourceLastSuccessTimestamp, s), "{{"+s+"}}"),
+		rangeQuery("B", catalog.Agg("max", catalog.MetricSourceStaleAfter, s), "{{"+s+"}} stale after")).
+		Min(0).
+		OverrideByQuery("B", dashed())
+}
+
+func customersPerSourceStat(id, x uint32) *stat.PanelBuilder {
+	s := catalog.LabelSource
+	return statPanel(spec{id: id, title: "Customers per source", unit: unitNone, x: x, y: 28, w: 8, h: 8,
+		desc: "Customers whose tickets each source holds: while a source is down or stale, these customers' alerts are inhibited, and no others."},
+		instantQuery("A", "count "+catalog.By(s)+" ("+catalog.Agg("max", catalog.MetricCustomerSourceInfo, catalog.LabelCustomer, s)+")", "{{"+s+"}}")).
+		Thresholds(thresholds(levels(colorBlue))).
+		GraphMode(common.BigValueGraphModeNone).
+		TextMode(common.BigValueTextModeValueAndName).
+		ColorMode(common.BigValueColorModeNone)
+}
+
+func severityTable(id, x uint32) *table.PanelBuilder {
+	return tablePanel(spec{id: id, title: "SLA alert severity", unit: unitNone, x: x, y: 28, w: 8, h: 8,
+		desc: "The severity of CustopsSLABreachImminent and CustopsSLABreached per tier and priority, from the config's sla_severity: " +
+			"critical pages, warning goes to the queue, info notifies nobody."},
+		tableQuery("A", catalog.Agg("max", catalog.MetricSLAAlertSeverityInfo, catalog.LabelTier, catalog.LabelPriority, catalog.LabelSeverity))).
+		Transformations([]dashboard.DataTransformerConfig{
+			{Id: "organize", Options: map[string]any{
+				"excludeByName": map[string]any{"Time": true, "Value": true},
+				"indexByName":   map[string]any{catalog.LabelTier: 0, catalog.LabelPriority: 1, catalog.LabelSeverity: 2},
+			}},
+		})
 }

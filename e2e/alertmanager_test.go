@@ -3,9 +3,11 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"testing"
 )
 
 // customerAlertsInhibited reports whether the customer has alerts in Alertmanager and every one
@@ -38,4 +40,39 @@ func customerAlertsInhibited(base, customer string) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// amAlert is what Alertmanager's API says about one alert.
+type amAlert struct {
+	Labels map[string]string `json:"labels"`
+	Status struct {
+		State       string   `json:"state"`
+		InhibitedBy []string `json:"inhibitedBy"`
+	} `json:"status"`
+}
+
+// amAlerts lists every alert Alertmanager holds.
+func amAlerts(base string) ([]amAlert, error) {
+	resp, err := http.Get(base + "/api/v2/alerts")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var alerts []amAlert
+	err = json.NewDecoder(resp.Body).Decode(&alerts)
+	return alerts, err
+}
+
+// postAlert sends an alert to Alertmanager as Prometheus would.
+func postAlert(t *testing.T, base string, labels map[string]string) {
+	t.Helper()
+	b, _ := json.Marshal([]map[string]any{{"labels": labels, "annotations": map[string]string{"summary": "test"}}})
+	resp, err := http.Post(base+"/api/v2/alerts", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("post alert: %s", resp.Status)
+	}
 }

@@ -62,8 +62,8 @@ func TestPagesInBrowser(t *testing.T) {
 	if !strings.Contains(dom, "<table id=\"tickets\">") || !strings.Contains(dom, "<tr data-key=") {
 		t.Errorf("ticket list rendered no tickets:\n%.2000s", dom)
 	}
-	if !strings.Contains(dom, "first_response: ") || !strings.Contains(dom, "incident") {
-		t.Errorf("the breach-soon p1 incident and its first_response clock are not shown")
+	if !strings.Contains(dom, "First response: ") || !strings.Contains(dom, "incident") {
+		t.Errorf("the breach-soon P1 incident and its First response clock are not shown")
 	}
 
 	shot := filepath.Join(t.TempDir(), "tickets.png")

@@ -21,7 +21,8 @@ import (
 	"github.com/custops/custops/internal/tools"
 )
 
-// startDemo runs `custops demo` on a free port and waits until it is ready.
+// startDemo runs `custops demo` on a free port and waits until it is ready. It polls every
+// second unless args set --demo.poll-interval.
 func startDemo(t *testing.T, args ...string) string {
 	t.Helper()
 	port := freePort(t)

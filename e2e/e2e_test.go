@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -182,6 +183,48 @@ func TestEndToEnd(t *testing.T) {
 		})
 		waitFor(t, "customer alerts of "+sim.BreachingCustomer+" inhibited", time.Minute, func() (bool, error) {
 			return customerAlertsInhibited(s.alertmanager, sim.BreachingCustomer)
+		})
+		// Per source: the outage marks the data of jsm's customers stale, never a Zendesk
+		// customer's, and no alert of a Zendesk customer is muted.
+		desk := map[string]string{}
+		for _, c := range sim.DemoCustomers() {
+			desk[c.ID] = c.Desk
+		}
+		alerts, err := amAlerts(s.alertmanager)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stale, zendeskActive []string
+		for _, a := range alerts {
+			c := a.Labels["customer"]
+			switch {
+			case a.Labels["alertname"] == "CustopsCustomerDataStale":
+				stale = append(stale, c)
+				if desk[c] != sim.DeskJira || a.Labels["source"] != "jsm" {
+					t.Errorf("data of %s (desk %s) marked stale by source %s while only jsm is down", c, desk[c], a.Labels["source"])
+				}
+			case a.Labels["kind"] == "customer" && desk[c] == sim.DeskZendesk:
+				if a.Status.State == "suppressed" {
+					t.Errorf("%s of %s (Zendesk, healthy) is muted by %v", a.Labels["alertname"], c, a.Status.InhibitedBy)
+				} else {
+					zendeskActive = append(zendeskActive, a.Labels["alertname"]+"/"+c)
+				}
+			}
+		}
+		if !slices.Contains(stale, sim.BreachingCustomer) {
+			t.Errorf("no CustopsCustomerDataStale for %s; got it for %v", sim.BreachingCustomer, stale)
+		}
+		t.Logf("data stale for %v; Zendesk customers' alerts still active: %v", stale, zendeskActive)
+
+		// A Zendesk customer's alert raised now, beside the real inhibitors, still pages.
+		postAlert(t, s.alertmanager, map[string]string{"alertname": "CustopsOpenP1Incident", "severity": "critical", "kind": "customer", "customer": "contoso"})
+		waitFor(t, "contoso's page delivered while jsm is down", time.Minute, func() (bool, error) {
+			for _, a := range s.hook.alerts() {
+				if a.Labels["alertname"] == "CustopsOpenP1Incident" && a.Labels["customer"] == "contoso" && a.Path == "/page" {
+					return true, nil
+				}
+			}
+			return false, nil
 		})
 	})
 }

@@ -1,11 +1,6 @@
 package report
 
-import (
-	"fmt"
-	"time"
-
-	"github.com/custops/custops/internal/human"
-)
+import "time"
 
 // SourceState is what a reader must know about one source's data: when it was last fetched and
 // the newest change among this customer's tickets from it.
@@ -35,28 +30,15 @@ func (c *customerContext) freshness() ([]SourceState, []string) {
 		if n := newest[f.Source]; !n.IsZero() {
 			s.Newest = c.time(n)
 		}
-		fetched := ""
-		if !f.Last.IsZero() {
-			fetched = c.time(f.Last)
-			if f.Known {
-				fetched += " (" + human.Duration(f.Age) + " ago)"
-			}
-		}
-		switch {
-		case !f.Known:
+		fetched := f.Fetched(c.time)
+		s.Status, s.Fetched = f.Status(), fetched
+		if !f.Known {
 			unknown = true
-			s.Status, s.Fetched = "not recorded", "not recorded"
-		case f.Last.IsZero():
-			s.Status, s.Fetched = "not fetched yet", "never"
-			banners = append(banners, fmt.Sprintf("%s has not been fetched yet: its tickets are missing from every number below.", f.Source))
-		case !f.Up:
-			s.Status, s.Fetched = "down", fetched
-			banners = append(banners, fmt.Sprintf("%s is down: its last successful fetch was at %s. Its numbers below are as of then.", f.Source, fetched))
-		case f.Stale:
-			s.Status, s.Fetched = "stale", fetched
-			banners = append(banners, fmt.Sprintf("Data from %s is stale: last fetched at %s, more than %s ago. Its numbers below may be out of date.", f.Source, fetched, human.Duration(f.Limit)))
-		default:
-			s.Status, s.Fetched = "fresh", fetched
+			s.Fetched = "not recorded"
+		}
+		// The sentence the exporter's pages show too (poller.Freshness.Banner).
+		if b := f.Banner(fetched); b != "" {
+			banners = append(banners, b)
 		}
 		out = append(out, s)
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,7 +18,8 @@ import (
 )
 
 type api struct {
-	view func() *poller.View
+	view  func() *poller.View
+	pages *template.Template
 }
 
 // CustomerView is one customer in /api/v1/customers. It leaves out internal people (the CSM), so
@@ -32,6 +34,10 @@ type CustomerView struct {
 	AtRisk     int        `json:"sla_at_risk_open_tickets"`
 	NextBreach *time.Time `json:"sla_next_breach,omitempty"`
 	Tickets    string     `json:"tickets_url"`
+	// Sources are the sources holding the customer's tickets; DataFresh is false while any of
+	// them (every source while it holds none) is down, stale or not yet polled.
+	Sources   []string `json:"sources"`
+	DataFresh bool     `json:"data_fresh"`
 }
 
 // TicketView is one ticket in /api/v1/customers/{id}/tickets.
@@ -70,8 +76,20 @@ type TicketList struct {
 	Status   string       `json:"status"`
 	Customer CustomerView `json:"customer"`
 	At       time.Time    `json:"at"`
-	Filter   Filter       `json:"filter"`
-	Tickets  []TicketView `json:"tickets"`
+	// Sources are the freshness of the sources serving the customer (CustomerView.Sources).
+	Sources []SourceView `json:"sources"`
+	Filter  Filter       `json:"filter"`
+	Tickets []TicketView `json:"tickets"`
+}
+
+// CustomerList is the answer of /api/v1/customers.
+type CustomerList struct {
+	Status string `json:"status"`
+	// At is the instant the numbers are computed at; Sources say when each source's data was
+	// last fetched.
+	At        time.Time      `json:"at"`
+	Sources   []SourceView   `json:"sources"`
+	Customers []CustomerView `json:"customers"`
 }
 
 // Filter selects tickets. The zero value selects open tickets.
@@ -151,24 +169,43 @@ func (f Filter) keep(v TicketView) bool {
 }
 
 func (a *api) customers(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"status": "success", "customers": customerViews(a.view())})
+	writeJSON(w, http.StatusOK, a.customerList())
 }
 
-func customerViews(v *poller.View) []CustomerView {
+// customerList is every customer, ranked by risk, with the freshness of every source: one view,
+// its instant, and its wall clock for the data's age.
+func (a *api) customerList() CustomerList {
+	v := a.view()
+	list := CustomerList{Status: "success", Sources: []SourceView{}, Customers: []CustomerView{}}
 	if v == nil {
-		return []CustomerView{}
+		return list
 	}
+	list.At = v.At()
+	list.Sources = freshness(v, nil)
 	snap := v.Snapshot
-	out := make([]CustomerView, 0, len(snap.Customers))
 	for i := range snap.Customers {
-		out = append(out, customerView(&snap.Customers[i]))
+		cv := customerView(&snap.Customers[i])
+		cv.DataFresh = allFresh(sourcesOf(list.Sources, servingSources(v, cv.Sources)))
+		list.Customers = append(list.Customers, cv)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Risk > out[j].Risk })
+	sort.SliceStable(list.Customers, func(i, j int) bool { return list.Customers[i].Risk > list.Customers[j].Risk })
+	return list
+}
+
+// sourcesOf keeps the entries of ss named in names.
+func sourcesOf(ss []SourceView, names []string) []SourceView {
+	out := []SourceView{}
+	for _, s := range ss {
+		if slices.Contains(names, s.Name) {
+			out = append(out, s)
+		}
+	}
 	return out
 }
 
 func customerView(c *snapshot.Customer) CustomerView {
-	v := CustomerView{ID: c.ID, Name: c.Name, Tier: c.Tier, Risk: c.Risk, Tickets: "/customers/" + url.PathEscape(c.ID) + "/tickets"}
+	v := CustomerView{ID: c.ID, Name: c.Name, Tier: c.Tier, Risk: c.Risk, Tickets: "/customers/" + url.PathEscape(c.ID) + "/tickets",
+		Sources: append([]string{}, c.Sources...)}
 	for pi := range c.Open {
 		for _, n := range c.Open[pi] {
 			v.Open += int(n)
@@ -216,6 +253,8 @@ func (a *api) customerTickets(w http.ResponseWriter, r *http.Request) (TicketLis
 		}
 	}
 	sortTickets(list.Tickets)
+	list.Sources = freshness(v, servingSources(v, cust.Sources))
+	list.Customer.DataFresh = allFresh(list.Sources)
 	return list, true
 }
 

@@ -4,6 +4,8 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/custops/custops/internal/human"
@@ -13,24 +15,34 @@ import (
 var templateFS embed.FS
 
 // pageTemplates are parsed once per handler; html/template escapes every ticket summary.
-func pageTemplates() *template.Template {
+// reports says whether the weekly reports are served, so no page links to one that is not.
+func pageTemplates(reports bool) *template.Template {
 	return template.Must(template.New("").Funcs(template.FuncMap{
+		"reports":  func() bool { return reports },
 		"age":      human.Duration,
 		"seconds":  func(f float64) string { return human.Duration(time.Duration(f * float64(time.Second))) },
 		"deref":    func(f *float64) float64 { return *f },
 		"neg":      func(f float64) float64 { return -f },
-		"datetime": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"datetime": pageTime,
 		"round":    human.Number,
+		// The shared vocabulary: people read First response, P1 and Gold, never the label values.
+		"sla":      human.SLA,
+		"priority": human.Priority,
+		"tier":     human.Tier,
+		"state":    human.State,
+		"clock":    human.ClockState,
 	}).ParseFS(templateFS, "templates/*.html"))
 }
 
 func (a *api) customersPage(w http.ResponseWriter, _ *http.Request) {
-	v := a.view()
-	data := map[string]any{"Customers": customerViews(v), "At": time.Time{}}
-	if v != nil {
-		data["At"] = v.At()
-	}
-	render(w, "customers.html", data)
+	a.render(w, "customers.html", a.customerList())
+}
+
+// reportsPage lists every customer's weekly report, by name.
+func (a *api) reportsPage(w http.ResponseWriter, _ *http.Request) {
+	list := a.customerList()
+	slices.SortStableFunc(list.Customers, func(x, y CustomerView) int { return strings.Compare(x.Name, y.Name) })
+	a.render(w, "reports.html", list)
 }
 
 func (a *api) ticketsPage(w http.ResponseWriter, r *http.Request) {
@@ -38,12 +50,12 @@ func (a *api) ticketsPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	render(w, "tickets.html", list)
+	a.render(w, "tickets.html", list)
 }
 
-func render(w http.ResponseWriter, name string, data any) {
+func (a *api) render(w http.ResponseWriter, name string, data any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := pageTemplates().ExecuteTemplate(w, name, data); err != nil {
+	if err := a.pages.ExecuteTemplate(w, name, data); err != nil {
 		http.Error(w, "rendering "+name+": "+err.Error(), http.StatusInternalServerError)
 	}
 }

@@ -24,6 +24,9 @@ type Options struct {
 	Metrics http.Handler // serves /metrics
 	Logger  *slog.Logger
 	Version string
+	// Report serves a customer's weekly report at /customers/{id}/report; nil serves none, and
+	// then no page links to one.
+	Report http.Handler
 	// Extra routes, e.g. the demo's controls.
 	Extra map[string]http.Handler
 }
@@ -57,11 +60,25 @@ func New(opts Options) (http.Handler, error) {
 		mux.Handle("POST /-/reload", reload)
 		mux.Handle("PUT /-/reload", reload)
 	}
-	api := &api{view: opts.View}
+	api := &api{view: opts.View, pages: pageTemplates(opts.Report != nil)}
 	mux.HandleFunc("GET /api/v1/customers", api.customers)
 	mux.HandleFunc("GET /api/v1/customers/{id}/tickets", api.tickets)
 	mux.HandleFunc("GET /customers", api.customersPage)
 	mux.HandleFunc("GET /customers/{id}/tickets", api.ticketsPage)
+	links := []web.LandingLinks{
+		{Address: "customers", Text: "Customers", Description: "every customer ranked by risk, with its ticket list"},
+	}
+	if opts.Report != nil {
+		mux.Handle("GET /customers/{id}/report", opts.Report)
+		mux.HandleFunc("GET /reports", api.reportsPage)
+		links = append(links, web.LandingLinks{Address: "reports", Text: "Weekly reports", Description: "one printable page per customer"})
+	}
+	links = append(links,
+		web.LandingLinks{Address: "api/v1/customers", Text: "Customers API", Description: "JSON, with when each source's data was last fetched"},
+		web.LandingLinks{Address: "metrics", Text: "Metrics"},
+		web.LandingLinks{Address: "-/healthy", Text: "Health"},
+		web.LandingLinks{Address: "-/ready", Text: "Readiness", Description: "200 once every source has data"},
+	)
 	for pattern, h := range opts.Extra {
 		method, path, _ := strings.Cut(pattern, " ")
 		switch method {
@@ -77,13 +94,9 @@ func New(opts Options) (http.Handler, error) {
 		Name:        "custops",
 		Description: "Per-customer SLA, backlog, quality and risk from Jira Service Management and Zendesk",
 		Version:     opts.Version,
-		Links: []web.LandingLinks{
-			{Address: "metrics", Text: "Metrics"},
-			{Address: "customers", Text: "Customers", Description: "every customer with links to its ticket list"},
-			{Address: "api/v1/customers", Text: "Customers API", Description: "JSON"},
-			{Address: "-/healthy", Text: "Health"},
-			{Address: "-/ready", Text: "Readiness"},
-		},
+		Links:       links,
+		// The exporter serves no /debug/pprof/: the toolkit's links to it would lead nowhere.
+		Profiling: "false",
 	})
 	if err != nil {
 		return nil, err

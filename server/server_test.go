@@ -17,6 +17,7 @@ import (
 	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/report"
 )
 
 var now = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -26,6 +27,10 @@ sources:
   - name: jsm
     type: jira
     url: https://example.atlassian.net
+    auth: {email: ops@example.com, token_env: CUSTOPS_TEST_UNUSED_TOKEN}
+  - name: zendesk
+    type: zendesk
+    url: https://example.zendesk.com
     auth: {email: ops@example.com, token_env: CUSTOPS_TEST_UNUSED_TOKEN}
 customers:
   - id: northwind
@@ -86,9 +91,18 @@ func newTestServer(t *testing.T) (*httptest.Server, *backend) {
 		tk("SUP-3", 5*time.Minute, func(t *ticket.Ticket) { t.Escalated = true }),             // running
 		tk("SUP-4", 5*time.Minute, func(t *ticket.Ticket) { t.State = ticket.StateResolved }), // not open
 		tk("OTHER-1", 90*time.Minute, func(t *ticket.Ticket) { t.Attributes.Organizations = nil }),
+		tk("ZD-1", 5*time.Minute, func(t *ticket.Ticket) {
+			t.Source, t.Attributes.Organizations = "zendesk", []ticket.Organization{{Name: "Globex"}}
+		}),
 	}, now)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Both sources polled a minute ago, as a running exporter's view says.
+	v.Wall = now
+	for i := range v.Sources {
+		v.Sources[i] = poller.SourceHealth{Name: v.Sources[i].Name, Up: true, Synced: true,
+			LastSuccess: now.Add(-time.Minute), PollDuration: time.Second, PollInterval: time.Minute}
 	}
 	b := &backend{view: v, ready: true}
 	h, err := New(Options{
@@ -97,6 +111,7 @@ func newTestServer(t *testing.T) (*httptest.Server, *backend) {
 		Metrics: promhttp.HandlerFor(prometheus.NewRegistry(), promhttp.HandlerOpts{}),
 		Logger:  slog.New(slog.DiscardHandler),
 		Version: "test",
+		Report:  report.Handler(func() *poller.View { return b.view }),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -127,8 +127,8 @@ func (e *instance) ReloadSuccessful() bool { return e.reloadOK.Load() }
 // handler builds the HTTP surface: /metrics serves the custops, build-info, Go and process
 // metrics.
 func (e *instance) handler(extra map[string]http.Handler) (http.Handler, error) {
+	// The weekly report is the server's (Options.Report), which links it from every page.
 	routes := map[string]http.Handler{
-		"GET /customers/{id}/report":  report.Handler(e.View),
 		"GET /customers/{id}/meeting": report.MeetingHandler(e.View),
 	}
 	maps.Copy(routes, extra)
@@ -138,6 +138,7 @@ func (e *instance) handler(extra map[string]http.Handler) (http.Handler, error) 
 		Metrics: e.metrics,
 		Logger:  e.logger,
 		Version: version.Info(),
+		Report:  report.Handler(e.View),
 		Extra:   routes,
 	}
 	if e.load != nil && e.lifecycle {

@@ -15,7 +15,6 @@ import (
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
 	"github.com/custops/custops/internal/demo/sim"
-	"github.com/custops/custops/internal/generate"
 	"github.com/custops/custops/links"
 )
 
@@ -31,6 +30,7 @@ func webConfigFromEnv(cmd *kingpin.CmdClause) {
 
 // run parses args and runs one subcommand; it returns the exit code so deferred cleanup runs.
 func run(args []string, stdout, stderr io.Writer) int {
+	stampVersion()
 	app := kingpin.New("custops", "Per-customer SLA, backlog, quality and risk metrics from Jira Service Management and Zendesk.")
 	app.Version(version.Print("custops"))
 	app.HelpFlag.Short('h')
@@ -51,14 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	checkConfig := checkCmd.Flag("config.file", "custops configuration file.").Default("custops.yml").String()
 
 	generateCmd := app.Command("generate", "Write the Grafana dashboards, Prometheus rules, Alertmanager config and deploy files.")
-	generateOut := generateCmd.Flag("out", "Directory to write into.").Default("deploy").String()
-	gen := generate.DefaultOptions()
-	generateCmd.Flag("grafana.url", "Grafana's URL, for dashboard links in alerts.").Default(gen.Alerts.GrafanaURL).StringVar(&gen.Alerts.GrafanaURL)
-	generateCmd.Flag("exporter.url", "The exporter's URL as a browser reaches it, for ticket-list, report and meeting-page links on the boards and in alerts.").Default(gen.Dashboards.ExporterURL).StringVar(&gen.Dashboards.ExporterURL)
-	generateCmd.Flag("runbook.url", "The runbook's URL; alerts link to its sections.").Default(gen.Alerts.RunbookURL).StringVar(&gen.Alerts.RunbookURL)
-	generateCmd.Flag("alertmanager.page-webhook", "Webhook that receives pages (severity critical).").Default(gen.Alerts.PageWebhookURL).StringVar(&gen.Alerts.PageWebhookURL)
-	generateCmd.Flag("alertmanager.warning-webhook", "Webhook that receives warnings.").Default(gen.Alerts.WarningWebhookURL).StringVar(&gen.Alerts.WarningWebhookURL)
-	generateCmd.Flag("image", "custops image for compose and Kubernetes.").Default(gen.Manifests.Image).StringVar(&gen.Manifests.Image)
+	gen := addGenerateFlags(generateCmd)
 
 	demoCmd := app.Command("demo", "Run the exporter on built-in simulated Jira and Zendesk desks.")
 	demoArgs := demoFlags{Web: kingpinflag.AddFlags(demoCmd, links.DefaultListenAddress)}
@@ -92,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case checkCmd.FullCommand():
 		return runCheck(*checkConfig, stdout, stderr)
 	case generateCmd.FullCommand():
-		return runGenerate(*generateOut, gen, stdout, stderr)
+		return runGenerate(gen, stdout, stderr)
 	case reportCmd.FullCommand():
 		return runReport(reportFlags, stdout, stderr)
 	case healthCmd.FullCommand():

@@ -23,6 +23,11 @@ func runServe(configFile string, webFlags *web.FlagConfig, lifecycle bool, logge
 		logger.Error("invalid configuration; not starting", "file", configFile, "err", err)
 		return 1
 	}
+	// Every missing token at once, not the first source's only.
+	if err := cfg.CheckCredentials(); err != nil {
+		logger.Error("tokens missing or unreadable; not starting", "file", configFile, "err", err)
+		return 1
+	}
 	e, err := newInstance(cfg, logger, time.Now)
 	if err != nil {
 		logger.Error("cannot start", "err", err)

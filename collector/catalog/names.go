@@ -36,6 +36,7 @@ const (
 	MetricCustomerRiskScore        = "custops_customer_risk_score"
 	MetricCustomerRiskFactor       = "custops_customer_risk_factor"
 	MetricDataQualityTickets       = "custops_data_quality_tickets"
+	MetricCustomerSourceInfo       = "custops_customer_source_info"
 	MetricSnapshotTimestamp        = "custops_snapshot_timestamp_seconds"
 	MetricSnapshotDuration         = "custops_snapshot_duration_seconds"
 )
@@ -46,11 +47,13 @@ const (
 	MetricSourceLastSuccessTimestamp = "custops_source_last_success_timestamp_seconds"
 	MetricSourcePollDuration         = "custops_source_poll_duration_seconds"
 	MetricSourcePollInterval         = "custops_source_poll_interval_seconds"
+	MetricSourceStaleAfter           = "custops_source_stale_after_seconds"
 	MetricSourceRequestsTotal        = "custops_source_requests_total"
 	MetricSourceRateLimitWaitsTotal  = "custops_source_rate_limit_waits_total"
 	MetricSourceTickets              = "custops_source_tickets"
 	MetricSourceClockSkew            = "custops_source_clock_skew_seconds"
 	MetricConfigLastReloadSuccessful = "custops_config_last_reload_successful"
+	MetricSLAAlertSeverityInfo       = "custops_sla_alert_severity_info"
 	MetricBuildInfo                  = "custops_build_info"
 )
 
@@ -74,6 +77,7 @@ const (
 	LabelCheck    = "check"
 	LabelEndpoint = "endpoint"
 	LabelCode     = "code"
+	LabelSeverity = "severity"
 )
 
 // FixedSeriesBudget is the per-customer series budget of every family but the category
@@ -94,8 +98,8 @@ var Catalogue = []string{
 	MetricResolvedTickets, MetricReopenedTickets, MetricCreatedTicketsByChannel,
 	MetricCreatedTicketsByCategory, MetricOfficialChannelRatio, MetricCSATResponses, MetricCSATRatio, MetricResponseTimeSeconds,
 	MetricResolutionTimeSeconds, MetricCustomerRiskScore, MetricCustomerRiskFactor,
-	MetricDataQualityTickets, MetricSnapshotTimestamp, MetricSnapshotDuration,
+	MetricDataQualityTickets, MetricCustomerSourceInfo, MetricSnapshotTimestamp, MetricSnapshotDuration,
 	MetricSourceUp, MetricSourceLastSuccessTimestamp, MetricSourcePollDuration,
-	MetricSourcePollInterval, MetricSourceRequestsTotal, MetricSourceRateLimitWaitsTotal,
-	MetricSourceTickets, MetricSourceClockSkew, MetricConfigLastReloadSuccessful, MetricBuildInfo,
+	MetricSourcePollInterval, MetricSourceStaleAfter, MetricSourceRequestsTotal, MetricSourceRateLimitWaitsTotal,
+	MetricSourceTickets, MetricSourceClockSkew, MetricConfigLastReloadSuccessful, MetricSLAAlertSeverityInfo, MetricBuildInfo,
 }

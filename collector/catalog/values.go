@@ -10,6 +10,14 @@ const (
 	PriorityP4 = "p4"
 )
 
+// Severity label values, of custops_sla_alert_severity_info and of every alert: critical pages
+// a human now, warning lands in the team's queue, info is recorded without a notification.
+const (
+	SeverityCritical = "critical"
+	SeverityWarning  = "warning"
+	SeverityInfo     = "info"
+)
+
 // Priorities lists the priority label values in order.
 var Priorities = []string{PriorityP1, PriorityP2, PriorityP3, PriorityP4}
 

@@ -31,7 +31,12 @@ type Config struct {
 	StaleAfterPolls int    `yaml:"stale_after_polls"` // a source's data is stale after this many poll intervals: 3
 	Report          Report `yaml:"report"`
 
-	byID map[string]int // customer id -> index in Customers (index.go)
+	// SLASeverity is the severity of the SLA alerts per priority, for every tier that does not
+	// set its own; priorities left out keep DefaultSLASeverity.
+	SLASeverity SeverityByPriority `yaml:"sla_severity"`
+
+	byID   map[string]int // customer id -> index in Customers (index.go)
+	origin origin         // where the config was read from, for errors found after Parse (credentials.go)
 }
 
 // Source is one ticketing system to poll.
@@ -149,6 +154,8 @@ type Tier struct {
 	ComplianceTarget float64   `yaml:"compliance_target"` // 0..1: 0.95
 	AtRisk           Threshold `yaml:"at_risk"`           // "25%" of the goal or a duration: 25%
 	SLA              SLAPolicy `yaml:"sla"`
+	// SLASeverity overrides the top-level sla_severity for this tier's customers, per priority.
+	SLASeverity SeverityByPriority `yaml:"sla_severity"`
 }
 
 // SLAPolicy is the contractual SLA: goals per priority and SLA name, on a calendar.

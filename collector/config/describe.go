@@ -87,6 +87,7 @@ func (c *Config) Describe(w io.Writer) error {
 	}
 	p("  total\t%g\n", total)
 	c.describeReport(p)
+	c.describeSeverities(p)
 	return tw.Flush()
 }
 

@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"math"
-	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -138,6 +137,7 @@ func (v *validator) config(c *Config) {
 	v.tiers(c)
 	v.customers(c)
 	v.reportSettings(c)
+	v.alerting(c)
 	for i, ch := range c.OfficialChannels {
 		p := index("official_channels", i)
 		if !ch.Valid() {
@@ -203,11 +203,7 @@ func (v *validator) sources(c *Config) {
 
 // source checks one source of a known type.
 func (v *validator) source(s *Source, p string) {
-	if s.URL == "" {
-		v.errf(p+".url", "is required for %s sources", s.Type)
-	} else if u, err := url.Parse(s.URL); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		v.errf(p+".url", "invalid URL %q (want https://host[/path])", s.URL)
-	}
+	v.sourceURL(s, p)
 	switch {
 	case s.Auth.Secret != nil:
 		// Set in Go (the demo); a file cannot reach it.

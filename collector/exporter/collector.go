@@ -4,12 +4,15 @@
 package exporter
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/custops/custops/collector/catalog"
+	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/ticket"
@@ -73,6 +76,12 @@ func collectGlobal(emit func(prometheus.Metric), v *poller.View) {
 	for _, s := range v.Sources {
 		collectSource(emit, s)
 	}
+	// The threshold the pages and the report call a source's data stale at, for
+	// CustopsSourceStale: one meaning in one place (poller.View.Freshness).
+	for _, f := range v.Freshness() {
+		emit(prometheus.MustNewConstMetric(sourceStaleAfterDesc, prometheus.GaugeValue, f.Limit.Seconds(), f.Source))
+	}
+	collectSeverities(emit, v.Config)
 	snap := v.Snapshot
 	emit(prometheus.MustNewConstMetric(snapshotTimestampDesc, prometheus.GaugeValue, unixSeconds(snap.At)))
 	emit(prometheus.MustNewConstMetric(snapshotDurationDesc, prometheus.GaugeValue, v.Took.Seconds()))
@@ -128,15 +137,18 @@ func collectCustomer(emit func(prometheus.Metric), c *snapshot.Customer) {
 		}
 		gauge(escalatedOpenTicketsDesc, c.Escalated[pi], prio)
 		gauge(openIncidentsDesc, c.Incidents[pi], prio)
+		if next := c.NextBreach[pi]; !next.IsZero() {
+			gauge(slaNextBreachDesc, unixSeconds(next), prio)
+		}
+	}
+	for _, src := range c.Sources {
+		gauge(customerSourceDesc, 1, src)
 	}
 
 	for _, s := range c.SLAs {
 		for pi, p := range ticket.Priorities {
 			gauge(slaBreachedDesc, s.Breached[pi], s.Name, string(p))
 			gauge(slaAtRiskDesc, s.AtRisk[pi], s.Name, string(p))
-		}
-		if !s.NextBreach.IsZero() {
-			gauge(slaNextBreachDesc, unixSeconds(s.NextBreach), s.Name)
 		}
 		gauge(slaTargetDesc, s.Target, s.Name)
 		for wi, w := range catalog.Windows {
@@ -178,6 +190,23 @@ func collectCustomer(emit func(prometheus.Metric), c *snapshot.Customer) {
 	gauge(riskScoreDesc, c.Risk)
 	for _, f := range catalog.Factors {
 		gauge(riskFactorDesc, c.RiskFactors[f], f)
+	}
+}
+
+// collectSeverities emits the SLA alert severity of every configured tier and priority, and of
+// a tier a customer names without defining (config validation refuses that, but an alert must
+// never lose its severity over it).
+func collectSeverities(emit func(prometheus.Metric), cfg *config.Config) {
+	tiers := slices.Sorted(maps.Keys(cfg.Tiers))
+	for _, c := range cfg.Customers {
+		if !slices.Contains(tiers, c.Tier) {
+			tiers = append(tiers, c.Tier)
+		}
+	}
+	for _, tier := range tiers {
+		for _, p := range ticket.Priorities {
+			emit(prometheus.MustNewConstMetric(slaSeverityDesc, prometheus.GaugeValue, 1, tier, string(p), string(cfg.SLASeverityOf(tier, p))))
+		}
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/custops/custops/collector/catalog"
+	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/source"
@@ -42,10 +43,12 @@ var at = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
 // testCustomer builds a customer with a few non-zero numbers in every family.
 func testCustomer(id string) snapshot.Customer {
-	c := snapshot.Customer{ID: id, Name: "Northwind Payments", Tier: "gold", CSM: "A. Person"}
-	c.Open[0][1] = 2 // p1 in_progress
-	c.Open[2][0] = 5 // p3 new
-	c.Age[2][3] = 1  // p3 7d_30d
+	c := snapshot.Customer{ID: id, Name: "Northwind Payments", Tier: "gold", CSM: "A. Person", Sources: []string{"jsm"}}
+	c.NextBreach[0] = at.Add(10 * time.Minute) // p1
+	c.NextBreach[2] = at.Add(3 * time.Hour)    // p3
+	c.Open[0][1] = 2                           // p1 in_progress
+	c.Open[2][0] = 5                           // p3 new
+	c.Age[2][3] = 1                            // p3 7d_30d
 	c.OldestCreated[2] = at.Add(-9 * 24 * time.Hour)
 	c.Escalated[1] = 1
 	c.Incidents[0] = 1
@@ -83,6 +86,11 @@ func testState() fakeState {
 	stats.RateLimitWait(2 * time.Second)
 	stats.ClockSkew(-3 * time.Second)
 	return fakeState{reload: true, view: &poller.View{
+		Config: &config.Config{
+			StaleAfterPolls: 3,
+			Customers:       []config.Customer{{ID: "northwind", Tier: "gold"}},
+			Tiers:           map[string]config.Tier{"gold": {SLASeverity: config.SeverityByPriority{ticket.P2: config.SeverityCritical}}},
+		},
 		Took: 120 * time.Millisecond,
 		Snapshot: &snapshot.Snapshot{
 			At:        at,
@@ -185,9 +193,9 @@ func TestCollectAbsentValues(t *testing.T) {
 			}
 		}
 	}
-	// Only first_response has a next breach; resolution has none and must be absent, not 0.
-	if got[catalog.MetricSLANextBreachTimestamp] != 1 {
-		t.Errorf("%s series = %d, want 1", catalog.MetricSLANextBreachTimestamp, got[catalog.MetricSLANextBreachTimestamp])
+	// Only p1 and p3 have a next breach; p2 and p4 have none and must be absent, not 0.
+	if got[catalog.MetricSLANextBreachTimestamp] != 2 {
+		t.Errorf("%s series = %d, want 2", catalog.MetricSLANextBreachTimestamp, got[catalog.MetricSLANextBreachTimestamp])
 	}
 	// Compliance only where cycles completed: first_response in 3 windows, resolution in none.
 	if got[catalog.MetricSLAComplianceRatio] != 3 {

@@ -50,8 +50,8 @@ var (
 		"Open tickets whose running SLA clock is not breached but has no more than the tier's at-risk threshold left."+cachedNote,
 		catalog.LabelCustomer, catalog.LabelSLA, catalog.LabelPriority)
 	slaNextBreachDesc = desc(catalog.MetricSLANextBreachTimestamp,
-		"Unix time of the earliest upcoming breach of a running, unpaused SLA clock; absent when none, so alerts can fire between polls."+cachedNote,
-		catalog.LabelCustomer, catalog.LabelSLA)
+		"Unix time of the earliest upcoming breach of a running, unpaused SLA clock of an open ticket of the priority, whatever the SLA; absent when none, so alerts can fire between polls and route by priority."+cachedNote,
+		catalog.LabelCustomer, catalog.LabelPriority)
 	slaCompletedDesc = desc(catalog.MetricSLACompletedCycles,
 		"SLA cycles that completed inside the trailing window, by result."+cachedNote,
 		catalog.LabelCustomer, catalog.LabelSLA, catalog.LabelResult, catalog.LabelWindow)
@@ -97,6 +97,9 @@ var (
 	riskFactorDesc = desc(catalog.MetricCustomerRiskFactor,
 		"Points each risk factor contributes to the customer risk score."+cachedNote,
 		catalog.LabelCustomer, catalog.LabelFactor)
+	customerSourceDesc = desc(catalog.MetricCustomerSourceInfo,
+		"Always 1: the source holds at least one of the customer's tickets, so its outage makes the customer's data stale; alerts join it to inhibit only that source's customers."+cachedNote,
+		catalog.LabelCustomer, catalog.LabelSource)
 	dataQualityDesc = desc(catalog.MetricDataQualityTickets,
 		"Stored tickets of a source that failed a data-quality check, such as mapping to no customer."+cachedNote,
 		catalog.LabelSource, catalog.LabelCheck)
@@ -120,6 +123,9 @@ var (
 	sourcePollIntervalDesc = desc(catalog.MetricSourcePollInterval,
 		"Configured seconds between polls of the source, for staleness alerts.",
 		catalog.LabelSource)
+	sourceStaleAfterDesc = desc(catalog.MetricSourceStaleAfter,
+		"Seconds after the source's last successful poll at which its data counts as stale: its poll interval times the config's stale_after_polls.",
+		catalog.LabelSource)
 	sourceRequestsDesc = desc(catalog.MetricSourceRequestsTotal,
 		"Requests sent to the source's API, by endpoint and HTTP status code (0 for a transport error).",
 		catalog.LabelSource, catalog.LabelEndpoint, catalog.LabelCode)
@@ -134,6 +140,9 @@ var (
 		catalog.LabelSource)
 	configReloadDesc = desc(catalog.MetricConfigLastReloadSuccessful,
 		"Whether the last configuration reload succeeded.")
+	slaSeverityDesc = desc(catalog.MetricSLAAlertSeverityInfo,
+		"Always 1: the severity of the SLA alerts for a tier and priority, from the config's sla_severity; the alert rules join it.",
+		catalog.LabelTier, catalog.LabelPriority, catalog.LabelSeverity)
 )
 
 var allDescs = []*prometheus.Desc{
@@ -141,8 +150,8 @@ var allDescs = []*prometheus.Desc{
 	escalatedOpenTicketsDesc, openIncidentsDesc, slaBreachedDesc, slaAtRiskDesc, slaNextBreachDesc,
 	slaCompletedDesc, slaComplianceDesc, slaTargetDesc, createdDesc, resolvedDesc, reopenedDesc,
 	createdByChannelDesc, createdByCategoryDesc, officialChannelDesc, csatResponsesDesc, csatRatioDesc, responseTimeDesc,
-	resolutionTimeDesc, riskScoreDesc, riskFactorDesc, dataQualityDesc, snapshotTimestampDesc,
+	resolutionTimeDesc, riskScoreDesc, riskFactorDesc, customerSourceDesc, dataQualityDesc, snapshotTimestampDesc,
 	snapshotDurationDesc, sourceUpDesc, sourceLastSuccessDesc, sourcePollDurationDesc,
-	sourcePollIntervalDesc, sourceRequestsDesc, sourceRateLimitWaitsDesc, sourceTicketsDesc,
-	sourceClockSkewDesc, configReloadDesc,
+	sourcePollIntervalDesc, sourceStaleAfterDesc, sourceRequestsDesc, sourceRateLimitWaitsDesc, sourceTicketsDesc,
+	sourceClockSkewDesc, configReloadDesc, slaSeverityDesc,
 }

@@ -1,6 +1,10 @@
 package poller
 
-import "time"
+import (
+	"time"
+
+	"github.com/custops/custops/internal/human"
+)
 
 // Freshness is what a reader of a number must know about one source's data: when it was last
 // fetched and whether that is too long ago. Pages and the report show it beside their numbers.
@@ -46,4 +50,49 @@ func (v *View) Stale() bool {
 		}
 	}
 	return false
+}
+
+// Banner says in one sentence why a reader should not take the source's numbers as current, or
+// "" when they are (or when the view knows no fetch times). fetched is LastSuccess written the
+// reader's way (its zone and date format). The pages and the report show the same sentence.
+func (f Freshness) Banner(fetched string) string {
+	switch {
+	case !f.Known || !f.Stale:
+		return ""
+	case f.Last.IsZero():
+		return f.Source + " has not been fetched yet: its tickets are missing from every number below."
+	case !f.Up:
+		return f.Source + " is down: its last successful fetch was at " + fetched + ". Its numbers below are as of then."
+	default:
+		return "Data from " + f.Source + " is stale: last fetched at " + fetched + ", more than " +
+			human.Duration(f.Limit) + " ago. Its numbers below may be out of date."
+	}
+}
+
+// Fetched writes when the source's data was last fetched with its age: "2026-11-30 09:58 UTC
+// (2m ago)"; "never" before the first successful poll. at writes an instant the reader's way.
+func (f Freshness) Fetched(at func(time.Time) string) string {
+	switch {
+	case f.Last.IsZero():
+		return "never"
+	case !f.Known:
+		return at(f.Last)
+	}
+	return at(f.Last) + " (" + human.Duration(f.Age) + " ago)"
+}
+
+// Status names the freshness in a word or two, as the pages, the API and the report write it:
+// fresh, stale, down, not fetched yet, or not recorded (a view computed without polling).
+func (f Freshness) Status() string {
+	switch {
+	case !f.Known:
+		return "not recorded"
+	case f.Last.IsZero():
+		return "not fetched yet"
+	case !f.Up:
+		return "down"
+	case f.Stale:
+		return "stale"
+	}
+	return "fresh"
 }

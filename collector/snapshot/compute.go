@@ -85,7 +85,8 @@ type customerAcc struct {
 	// next is the earliest instant (nanos) after now at which the passing of time alone changes
 	// the customer's aggregates: a clock turning at risk or breached, an instant entering or
 	// leaving a window, an open ticket reaching an age bucket's edge. noChange when none.
-	next int64
+	next   int64
+	served []bool // by index in builder.sources: the source holds a ticket of the customer
 }
 
 // noChange is customerAcc.next when time alone changes nothing.
@@ -119,6 +120,7 @@ func newBuilder(in Input, customers []config.Customer) *builder {
 	slices.SortStableFunc(b.customers, func(x, y Customer) int { return cmp.Compare(x.ID, y.ID) })
 	b.accs = make([]customerAcc, len(b.customers))
 	trends := make([]trendAcc, len(b.customers)*len(catalog.Windows)) // one allocation for all customers
+	served := make([]bool, len(b.customers)*len(b.sources))
 	for i := range b.customers {
 		c := &b.customers[i]
 		b.index[c.ID] = i
@@ -126,6 +128,7 @@ func newBuilder(in Input, customers []config.Customer) *builder {
 		a.policy = cfg.Policy(c.ID)
 		a.trends = trends[i*len(catalog.Windows) : (i+1)*len(catalog.Windows) : (i+1)*len(catalog.Windows)]
 		a.next = noChange
+		a.served = served[i*len(b.sources) : (i+1)*len(b.sources) : (i+1)*len(b.sources)]
 		c.SLAs = newSLAs(a.policy)
 	}
 	for _, ch := range cfg.OfficialChannels {
@@ -179,6 +182,9 @@ func (b *builder) customerIndex(t *ticket.Ticket) int {
 // addTo folds a ticket of a configured source into the aggregates of customer ci.
 func (b *builder) addTo(ci int, t *ticket.Ticket) {
 	c, a := &b.customers[ci], &b.accs[ci]
+	if src := slices.Index(b.sources, t.Source); src >= 0 {
+		a.served[src] = true
+	}
 	p := priorityIndex(t.Priority)
 	open := t.Open()
 	if open {
@@ -202,6 +208,11 @@ func (b *builder) finish(s *Snapshot) {
 		c.ResolutionTime = summarize(resolution[i])
 		c.Risk, c.RiskFactors = riskOf(c, a).score(b.weights)
 		b.categories.finish(i, c)
+		for si, ok := range a.served {
+			if ok {
+				c.Sources = append(c.Sources, b.sources[si])
+			}
+		}
 	}
 	s.Customers = b.customers
 	s.DataQuality = b.dataQuality()

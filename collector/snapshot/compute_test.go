@@ -3,6 +3,7 @@ package snapshot
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -141,5 +142,23 @@ func TestEmptyConfig(t *testing.T) {
 	s := Compute(Input{Tickets: []*ticket.Ticket{tk()}, Now: now, Config: &config.Config{}, CustomerOf: byProject})
 	if len(s.Customers) != 0 || len(s.DataQuality) != 0 {
 		t.Errorf("got %d customers, %d quality rows; want none", len(s.Customers), len(s.DataQuality))
+	}
+}
+
+// TestCustomerSources: a customer lists, sorted, the configured sources that hold at least one
+// of its tickets, resolved ones included; a customer without tickets lists none, and a source
+// nobody configured never shows.
+func TestCustomerSources(t *testing.T) {
+	s := compute(
+		tk(cust("alpha")),
+		tk(cust("alpha"), src("zendesk"), resolved(ago(hour))),
+		tk(cust("zeta"), src("zendesk")),
+		tk(cust("zeta"), src("elsewhere")),
+	)
+	want := map[string][]string{"alpha": {"jsm", "zendesk"}, "beta": nil, "zeta": {"zendesk"}}
+	for id, w := range want {
+		if got := customer(t, s, id).Sources; !slices.Equal(got, w) {
+			t.Errorf("%s: sources %v, want %v", id, got, w)
+		}
 	}
 }

@@ -1,6 +1,8 @@
 package snapshot
 
 import (
+	"time"
+
 	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/sla"
@@ -52,7 +54,10 @@ func (b *builder) addClocks(c *Customer, a *customerAcc, t *ticket.Ticket, p int
 			y := &k.Cycles[yi]
 			if y.Running() {
 				if open {
-					b.addRunning(s, a, t, k, y, p)
+					next := b.addRunning(s, a, t, k, y, p)
+					if !next.IsZero() && (c.NextBreach[p].IsZero() || next.Before(c.NextBreach[p])) {
+						c.NextBreach[p] = next
+					}
 				}
 				continue
 			}
@@ -75,8 +80,9 @@ func (b *builder) addClocks(c *Customer, a *customerAcc, t *ticket.Ticket, p int
 
 // addRunning classifies a running cycle of an open ticket at now by sla.StatusAt, on the calendar
 // the clock counts on: breached (a breach instant that passed since the last poll already counts),
-// at risk, and the next breach of a clock that is still counting; and notes when that changes.
-func (b *builder) addRunning(s *SLA, a *customerAcc, t *ticket.Ticket, k *ticket.Clock, y *ticket.Cycle, p int) {
+// at risk, and the next breach of a clock that is still counting, which it also returns (zero
+// when the clock has none ahead); and notes when that changes.
+func (b *builder) addRunning(s *SLA, a *customerAcc, t *ticket.Ticket, k *ticket.Clock, y *ticket.Cycle, p int) time.Time {
 	cal := b.calendars.For(t, k, &a.policy)
 	st := sla.StatusAt(*y, b.now, a.policy.AtRisk, cal)
 	if next := st.Next(b.now, y.Goal, a.policy.AtRisk, cal); !next.IsZero() {
@@ -88,7 +94,11 @@ func (b *builder) addRunning(s *SLA, a *customerAcc, t *ticket.Ticket, k *ticket
 	case sla.StateAtRisk:
 		s.AtRisk[p]++
 	}
-	if st.Counting() && st.BreachAt.After(b.now) && (s.NextBreach.IsZero() || st.BreachAt.Before(s.NextBreach)) {
+	if !st.Counting() || !st.BreachAt.After(b.now) {
+		return time.Time{}
+	}
+	if s.NextBreach.IsZero() || st.BreachAt.Before(s.NextBreach) {
 		s.NextBreach = st.BreachAt
 	}
+	return st.BreachAt
 }

@@ -125,3 +125,24 @@ func TestSLAWorkingTimeLeft(t *testing.T) {
 		})
 	}
 }
+
+// TestNextBreachPerPriority: per priority, the earliest upcoming breach over every SLA; a
+// priority without a counting clock ahead has none, and a breach already past or a paused clock
+// does not count.
+func TestNextBreachPerPriority(t *testing.T) {
+	paused := running(4*hour, now.Add(30*time.Minute))
+	paused.Paused = true
+	s := compute(
+		tk(prio(ticket.P1), clock(ticket.SLAResolution, running(4*hour, now.Add(3*hour))),
+			clock(ticket.SLAFirstResponse, running(hour, now.Add(20*time.Minute)))),
+		tk(prio(ticket.P1), clock(ticket.SLAResolution, running(4*hour, now.Add(2*hour)))),
+		tk(prio(ticket.P3), clock(ticket.SLAResolution, running(4*hour, now.Add(5*hour)))),
+		tk(prio(ticket.P3), clock(ticket.SLAResolution, running(4*hour, now.Add(-time.Minute)))),
+		tk(prio(ticket.P4), clock(ticket.SLAResolution, paused)),
+		tk(prio(ticket.P2), clock(ticket.SLAResolution, running(4*hour, now.Add(time.Hour))), resolved(ago(time.Minute))),
+	)
+	want := [4]time.Time{now.Add(20 * time.Minute), {}, now.Add(5 * hour), {}}
+	if got := customer(t, s, "alpha").NextBreach; got != want {
+		t.Errorf("next breach per priority = %v, want %v", got, want)
+	}
+}

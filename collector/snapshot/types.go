@@ -44,6 +44,9 @@ func PriorityIndex(p ticket.Priority) int {
 // Customer is one customer's aggregates.
 type Customer struct {
 	ID, Name, Tier, CSM string
+	// Sources are the names of the sources that hold at least one of the customer's tickets,
+	// sorted: whose outage makes this customer's numbers stale.
+	Sources []string
 
 	// Open counts open tickets by priority then open state (ticket.OpenStates order).
 	Open [4][4]float64
@@ -55,6 +58,9 @@ type Customer struct {
 	OldestCreated [4]time.Time
 	Escalated     PerPriority // open escalated tickets
 	Incidents     PerPriority // open incidents
+	// NextBreach is per priority the earliest upcoming breach of any counting SLA clock of an
+	// open ticket, whatever the SLA; zero when none. Alerts route on the priority.
+	NextBreach [4]time.Time
 
 	SLAs []SLA // one per SLA name with a goal or a clock, sorted by name
 

@@ -30,3 +30,21 @@ func TestNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestPageWords: the words the pages add to the shared vocabulary.
+func TestPageWords(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		fn       func(string) string
+		in, want string
+	}{
+		{"Tier", Tier, "gold", "Gold"},
+		{"ClockState", ClockState, "at_risk", "at risk"},
+		{"ClockState", ClockState, "breached", "breached"},
+		{"ClockState", ClockState, "some_state", "some state"},
+	} {
+		if got := tc.fn(tc.in); got != tc.want {
+			t.Errorf("%s(%q) = %q, want %q", tc.name, tc.in, got, tc.want)
+		}
+	}
+}

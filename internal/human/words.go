@@ -80,3 +80,25 @@ func sentence(s string) string {
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// Tier names a tier: gold -> Gold.
+func Tier(t string) string { return sentence(t) }
+
+// clockWords name an SLA clock's state at an instant (sla.State values and the pages' stopped),
+// as the ticket lists show it.
+var clockWords = map[string]string{
+	"at_risk":  "at risk",
+	"breached": "breached",
+	"running":  "running",
+	"paused":   "paused",
+	"met":      "met",
+	"stopped":  "stopped",
+}
+
+// ClockState names an SLA clock's state: at_risk -> at risk.
+func ClockState(s string) string {
+	if w, ok := clockWords[s]; ok {
+		return w
+	}
+	return strings.ReplaceAll(s, "_", " ")
+}
