@@ -47,8 +47,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	webConfigFromEnv(serveCmd)
 	serveLifecycle := serveCmd.Flag("web.enable-lifecycle", "Enable reloading the config over HTTP (PUT /-/reload, or POST with a JSON body); SIGHUP reloads either way.").Default("false").Bool()
 
-	checkCmd := app.Command("check", "Validate a config file, print what it understood or every error, exit non-zero on errors.")
+	checkCmd := app.Command("check", "Validate a config file, print what it understood or every error, exit non-zero on errors; with --connect, reach each desk too. Writes nothing. Exit codes: CONFIGURATION.md.")
 	checkConfig := checkCmd.Flag("config.file", "custops configuration file.").Default("custops.yml").String()
+	checkConnect := checkCmd.Flag("connect", "Also reach each desk with a few cheap calls and say what it found: version, issue count, fields, plan, organizations that match no customer.").Bool()
+	checkTimeout := checkCmd.Flag("connect.timeout", "How long --connect may take in all.").Default("2m").Duration()
 
 	generateCmd := app.Command("generate", "Write the Grafana dashboards, Prometheus rules, Alertmanager config and deploy files.")
 	gen := addGenerateFlags(generateCmd)
@@ -83,7 +85,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	switch cmd {
 	case checkCmd.FullCommand():
-		return runCheck(*checkConfig, stdout, stderr)
+		return runCheck(checkOptions{file: *checkConfig, connect: *checkConnect, timeout: *checkTimeout, probers: sourceProbers()}, stdout, stderr)
 	case generateCmd.FullCommand():
 		return runGenerate(gen, stdout, stderr)
 	case reportCmd.FullCommand():

@@ -14,3 +14,12 @@ func sourceFactories() map[string]source.Factory {
 		config.TypeZendesk: zendesk.New,
 	}
 }
+
+// sourceProbers maps each config `type` to what `custops check --connect` asks its desk with, over
+// the same client the source polls with.
+func sourceProbers() map[string]source.Prober {
+	return map[string]source.Prober{
+		config.TypeJira:    jira.Probe,
+		config.TypeZendesk: zendesk.Probe,
+	}
+}

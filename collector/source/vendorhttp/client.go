@@ -206,6 +206,9 @@ type Request struct {
 	Path     string // below the base URL
 	Query    url.Values
 	Body     any // POST only: encoded as JSON for every attempt; only reads are posted
+	// Header, when set, receives the headers of the answer that ended the request, for what a
+	// vendor says only there (Zendesk's plan rate limit, X-Rate-Limit).
+	Header *http.Header
 }
 
 // Get sends GET path?query and decodes a 2xx JSON answer into out.
@@ -229,6 +232,9 @@ func (c *Client) Do(ctx context.Context, r Request, out any) error {
 		}
 		code, h, err := c.attempt(ctx, r, out)
 		c.stats.Request(r.Endpoint, strconv.Itoa(code))
+		if r.Header != nil && h != nil {
+			*r.Header = h
+		}
 		now := c.now()
 		if h != nil {
 			c.observe(r.Class, h, now)
