@@ -76,6 +76,15 @@ func TestRoundTrip(t *testing.T) {
 			Created: base, Updated: base.Add(8 * time.Hour),
 			Quality: []string{ticket.QualityUnknownPriority},
 		},
+		{
+			// No SLA goal applies to it: JSM times it all the same, with goal-less cycles
+			// (jirafake sends them); they make no clock, but the first one's stop is the first
+			// reply.
+			Key: "SUP-8", Summary: "No goal for this request type",
+			Attributes: ticket.Attributes{Project: "SUP"},
+			Priority:   ticket.P4, State: ticket.StateResolved, Status: "Resolved", Channel: ticket.ChannelEmail,
+			Created: base, Updated: base.Add(9 * time.Hour), Resolved: base.Add(9 * time.Hour), FirstReply: base.Add(2 * time.Hour),
+		},
 	}
 	for _, flavor := range []jirafake.Flavor{jirafake.Cloud, jirafake.DataCenter} {
 		t.Run(string(flavor), func(t *testing.T) {

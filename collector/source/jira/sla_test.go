@@ -1,6 +1,7 @@
 package jira
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/ticket"
+	"github.com/custops/custops/internal/demo/jirafake"
 )
 
 // The SLA values below follow the shape JSM returns on an issue (and from
@@ -307,5 +309,65 @@ func TestFirstReplyWithoutGoal(t *testing.T) {
 	}
 	if got := firstStop(&v); !got.Equal(ms(1760003600000)) {
 		t.Errorf("first reply %v, want %v", got, ms(1760003600000))
+	}
+}
+
+// TestJSMTimeLeftBetweenPollsIsJSMs (issue 12 items 5 and 12): what custops projects of a JSM
+// clock between two polls (sla.StatusAt on the SLA calendar, from the last answer) is what JSM
+// answers when asked at that instant: jirafake renders its SLA fields at each answer in working
+// time on the same calendar (Mon-Fri 09:00-17:00 London), so a projection that counted nights or
+// weekends, or trusted an old answer's remainingTime, would differ from the next poll's.
+func TestJSMTimeLeftBetweenPollsIsJSMs(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(s string) time.Time {
+		v, err := time.ParseInLocation("2006-01-02 15:04", s, london)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	week := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
+	e := newEnv(t, jirafake.Options{SLACalendar: &jirafake.SLACalendar{Location: london, Days: week, From: 9 * time.Hour, To: 17 * time.Hour}},
+		config.Source{JQL: "project = SUP"})
+	e.clock.Set(at("2026-11-06 12:00"))
+	e.put(t, mk(keyN(1), at("2026-11-05 10:00"), func(tk *ticket.Ticket) {
+		tk.Clocks = []ticket.Clock{{Name: ticket.SLAResolution, Cycles: []ticket.Cycle{{Start: at("2026-11-05 10:00"),
+			Goal: 16 * time.Hour, Elapsed: 10 * time.Hour, BreachAt: at("2026-11-09 10:00"), ObservedAt: at("2026-11-06 12:00")}}}}
+	}))
+	e.poll(t)
+	cals, err := sla.NewCalendars(&config.Config{Calendars: map[string]config.Calendar{
+		"uk-business": {Timezone: "Europe/London", Hours: map[string]string{"mon-fri": "09:00-17:00"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := cals.Named("uk-business")
+	atRisk := config.Threshold{Fraction: 0.25}
+	first, _ := e.st.Get(keyN(1))
+	projected, _ := first.Clocks[0].Ongoing()
+	for i, now := range []string{"2026-11-06 14:00", "2026-11-06 20:00", "2026-11-08 12:00", "2026-11-09 09:30", "2026-11-09 11:00"} {
+		e.clock.Set(at(now))
+		want := sla.StatusAt(projected, at(now), atRisk, cal)
+		e.put(t, mk(keyN(1), at("2026-11-05 10:00").Add(time.Duration(i+1)*time.Minute), func(tk *ticket.Ticket) { // an edit: read again
+			tk.Summary = "read at " + now
+			tk.Clocks = []ticket.Clock{{Name: ticket.SLAResolution, Cycles: []ticket.Cycle{{Start: at("2026-11-05 10:00"),
+				Goal: 16 * time.Hour, Elapsed: 10 * time.Hour, BreachAt: at("2026-11-09 10:00"), ObservedAt: at("2026-11-06 12:00")}}}}
+		}))
+		e.fake.ResetRequests()
+		if err := e.src.Reconcile(context.Background(), e.st); err != nil {
+			t.Fatal(err)
+		}
+		tk, _ := e.st.Get(keyN(1))
+		read, _ := tk.Clocks[0].Ongoing()
+		jsm := sla.StatusAt(read, at(now), atRisk, cal) // JSM's own answer at now
+		if jsm.Remaining != read.Goal-read.Elapsed {
+			t.Fatalf("%s: a clock read at now has its remainingTime left: %v vs %v", now, jsm.Remaining, read.Goal-read.Elapsed)
+		}
+		if want.Remaining != jsm.Remaining || want.State != jsm.State || !want.BreachAt.Equal(jsm.BreachAt) {
+			t.Errorf("%s: custops projected %s with %v left (breach %v); JSM answers %s with %v left (breach %v)",
+				now, want.State, want.Remaining, want.BreachAt, jsm.State, jsm.Remaining, jsm.BreachAt)
+		}
 	}
 }

@@ -25,6 +25,9 @@ type Issue struct {
 	// Changelog is the issue's change history, oldest first, served by the bulk changelog
 	// endpoint and by searches with expand=changelog (changelog.go).
 	Changelog []History
+	// SLAs are the issue's JSM SLAs by field id: each answer renders them as of its own
+	// instant (sla.go) in place of the field's value in Fields.
+	SLAs map[string]SLA
 }
 
 // The custom field ids the fake's default field list uses (shaped like a Jira Cloud site with
@@ -157,13 +160,28 @@ func IssueFromTicket(t *ticket.Ticket) Issue {
 	if !t.CSATAt.IsZero() {
 		set(FieldSatisfactionDate, t.CSATAt.Format(TimeLayout))
 	}
+	slas := map[string]SLA{}
 	for _, c := range t.Clocks {
 		switch c.Name {
 		case ticket.SLAFirstResponse:
-			set(FieldFirstResponse, SLAValue("Time to first response", c.Cycles))
+			slas[FieldFirstResponse] = SLA{Name: "Time to first response", Cycles: c.Cycles}
 		case ticket.SLAResolution:
-			set(FieldResolution, SLAValue("Time to resolution", c.Cycles))
+			slas[FieldResolution] = SLA{Name: "Time to resolution", Cycles: c.Cycles}
 		}
+	}
+	// JSM times every request on every SLA of its project, with no goal where none applies.
+	if _, ok := slas[FieldFirstResponse]; !ok {
+		if v, ok := goalless("Time to first response", t.Created, t.FirstReply, t.Open()); ok {
+			slas[FieldFirstResponse] = v
+		}
+	}
+	if _, ok := slas[FieldResolution]; !ok {
+		if v, ok := goalless("Time to resolution", t.Created, t.Resolved, t.Open()); ok {
+			slas[FieldResolution] = v
+		}
+	}
+	for id, v := range slas {
+		set(id, v.render(t.Updated, nil, false))
 	}
 	props := map[string]json.RawMessage{}
 	channel := jsmChannel(t.Channel)
@@ -171,7 +189,7 @@ func IssueFromTicket(t *ticket.Ticket) Issue {
 		b, _ := json.Marshal(map[string]string{"value": channel})
 		props[ChannelProperty] = b
 	}
-	return Issue{Key: t.Key, Fields: f, Properties: props, Changelog: StatusHistory(t.Transitions)}
+	return Issue{Key: t.Key, Fields: f, Properties: props, Changelog: StatusHistory(t.Transitions), SLAs: slas}
 }
 
 // jsmChannel is the request.channel.type value JSM stamps for a channel: the built-in channels
@@ -192,35 +210,10 @@ func jsmChannel(c ticket.Channel) string {
 // SLAValue renders SLA cycles as a JSM SLA field value (the shape the issue field and
 // /rest/servicedeskapi/request/{key}/sla share, as ../shared/fixtures/README.md records it):
 // completed cycles with epochMillis instants and millis durations, then the running cycle, if
-// any, as ongoingCycle with iso8601 and epochMillis instants and friendly durations.
+// any, as ongoingCycle with iso8601 and epochMillis instants and friendly durations, its elapsed
+// time as of its ObservedAt. A cycle with Goal 0 has no goal (sla.go).
 func SLAValue(name string, cycles []ticket.Cycle) map[string]any {
-	v := map[string]any{"id": "1", "name": name, "completedCycles": []any{}}
-	var done []any
-	for _, c := range cycles {
-		on := c.Running()
-		m := map[string]any{
-			"startTime":     instant(c.Start, on),
-			"breached":      c.Breached,
-			"goalDuration":  duration(c.Goal, on),
-			"elapsedTime":   duration(c.Elapsed, on),
-			"remainingTime": duration(c.Goal-c.Elapsed, on),
-		}
-		if !c.BreachAt.IsZero() {
-			m["breachTime"] = instant(c.BreachAt, on)
-		}
-		if on {
-			m["paused"] = c.Paused
-			m["withinCalendarHours"] = true
-			v["ongoingCycle"] = m
-			continue
-		}
-		m["stopTime"] = instant(c.Stop, false)
-		done = append(done, m)
-	}
-	if done != nil {
-		v["completedCycles"] = done
-	}
-	return v
+	return SLA{Name: name, Cycles: cycles}.render(time.Time{}, nil, false)
 }
 
 func instant(t time.Time, long bool) map[string]any {
@@ -329,6 +322,7 @@ type stored struct {
 	created    time.Time
 	updated    time.Time
 	fieldNames []string // sorted, for "*all"
+	live       bool     // an SLA clock runs: every answer renders it anew
 
 	enc atomic.Pointer[encoded] // the last answer for this issue, by selection
 }
@@ -356,6 +350,12 @@ func index(is Issue) (*stored, error) {
 		}
 	}
 	sort.Strings(st.fieldNames)
+	for id, v := range is.SLAs {
+		if _, ok := is.Fields[id]; !ok {
+			return nil, fmt.Errorf("jirafake: issue %s: SLA %s has no field", is.Key, id)
+		}
+		st.live = st.live || v.live()
+	}
 	var named struct {
 		Name string `json:"name"`
 		Key  string `json:"key"`

@@ -11,8 +11,15 @@
 //     groups "Issue fields", "Server info" and "Myself"), and /rest/api/2/status
 //   - issue changelogs: Cloud's POST /rest/api/3/changelog/bulkfetch and searches with
 //     expand=changelog (changelog.go)
-//   - JSM SLA fields in the shape of https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-request/#api-rest-servicedeskapi-request-issueidorkey-sla-get
-//     and the request.channel.type issue property.
+//   - JSM SLA fields in the shape of https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-request/#api-rest-servicedeskapi-request-issueidorkey-sla-get,
+//     rendered at each answer in working time on Options.SLACalendar, goal-less cycles where no
+//     goal applies (sla.go), and the request.channel.type issue property.
+//   - Cloud's POST /rest/api/3/search/jql and reconcileIssues (searchpost.go), key-only pages of
+//     up to 5,000 issues, and an eventually consistent search index: a write is searchable
+//     Options.IndexDelay after it, a bulk edit Options.BulkIndexDelay (index.go).
+//   - Data Center's startAt paging over a result that moves while it is paged: an issue updated
+//     between two pages moves to the end and the next page skips one, as real Jira does.
+//   - every answer's Date header on the fake's own clock (Options.Now).
 //
 // It understands the JQL the client sends (see jql.go) and refuses anything else with 400 and
 // Jira's error shape. Failures can be injected with FailNext.
@@ -75,6 +82,9 @@ type Options struct {
 	// BulkIndexDelay how long a bulk edit (PutBulk) takes: Cloud's search is eventually
 	// consistent, bulk edits slowest (index.go). Zero: searchable at once.
 	IndexDelay, BulkIndexDelay time.Duration
+	// SLACalendar is the calendar the issues' JSM SLAs count working time on when an answer
+	// renders them (sla.go). Nil: around the clock.
+	SLACalendar *SLACalendar
 }
 
 // RecordedRequest is one request the fake answered.
@@ -562,19 +572,25 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, q url.Values, cl
 	}
 	selKey := strings.Join(q["fields"], ",") + "\x00" + strings.Join(props, ",") + "\x00" + base + api +
 		"\x00" + strconv.FormatBool(changelog)
+	now := s.opts.Now()
 	for i, st := range page {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		// An issue's answer for a selection is kept until it changes (Put replaces the whole
-		// stored issue), so paging a large desk again costs the fake a copy, not an encoding.
-		if e := st.enc.Load(); e != nil && e.key == selKey {
+		// stored issue), so paging a large desk again costs the fake a copy, not an encoding;
+		// one whose SLA clocks run is answered as of its instant.
+		key := selKey
+		if st.live {
+			key += "\x00" + strconv.FormatInt(now.UnixNano(), 10)
+		}
+		if e := st.enc.Load(); e != nil && e.key == key {
 			b.Write(e.json)
 			continue
 		}
 		start := b.Len()
-		writeIssue(b, st, sel, props, base+api, changelog, cloud)
-		st.enc.Store(&encoded{key: selKey, json: bytes.Clone(b.Bytes()[start:])})
+		writeIssue(b, st, sel, props, base+api, changelog, cloud, now, s.opts.SLACalendar)
+		st.enc.Store(&encoded{key: key, json: bytes.Clone(b.Bytes()[start:])})
 	}
 	b.WriteString(`]`)
 	if cloud {
@@ -683,7 +699,7 @@ func splitList(params []string) []string {
 
 // writeIssue writes one issue of a search answer; changelog adds its change history (with
 // Cloud's fieldId on the items when cloud).
-func writeIssue(b *bytes.Buffer, st *stored, sel fieldSel, props []string, self string, changelog, cloud bool) {
+func writeIssue(b *bytes.Buffer, st *stored, sel fieldSel, props []string, self string, changelog, cloud bool, now time.Time, cal *SLACalendar) {
 	b.WriteString(`{"id":`)
 	writeString(b, st.issue.ID)
 	if sel.none {
@@ -709,6 +725,11 @@ func writeIssue(b *bytes.Buffer, st *stored, sel fieldSel, props []string, self 
 		n++
 		writeString(b, id)
 		b.WriteByte(':')
+		if v, ok := st.issue.SLAs[id]; ok {
+			sb, _ := json.Marshal(v.At(now, cal)) // maps of plain values: cannot fail
+			b.Write(sb)
+			return
+		}
 		b.Write(raw)
 	}
 	if sel.all {
