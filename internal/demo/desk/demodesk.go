@@ -64,8 +64,11 @@ type Options struct {
 	// vendor's own clock does (RFC 9110 section 6.6.1), so the sources measure no skew against a
 	// demo that runs faster than the wall clock; the Zendesk fake holds back the last minute
 	// of changes on it. Default time.Now.
-	Now    func() time.Time
-	Logger *slog.Logger
+	Now func() time.Time
+	// IndexDelay and BulkIndexDelay make a Jira desk's search eventually consistent, as Jira
+	// Cloud's is (jirafake.Options). Zero: searchable at once.
+	IndexDelay, BulkIndexDelay time.Duration
+	Logger                     *slog.Logger
 }
 
 // Start builds the world, fills the fake with its history and serves it on 127.0.0.1.
@@ -85,7 +88,8 @@ func Start(o Options) (*Desk, error) {
 		world: w, now: o.Now, logger: o.Logger, keys: map[string]bool{}}
 	switch o.Kind {
 	case Jira:
-		d.pub = &jiraPublisher{jirafake.New(jirafake.Options{Flavor: jirafake.Cloud, Email: o.Email, Token: o.Token, Now: o.Now})}
+		d.pub = &jiraPublisher{jirafake.New(jirafake.Options{Flavor: jirafake.Cloud, Email: o.Email, Token: o.Token, Now: o.Now,
+			IndexDelay: o.IndexDelay, BulkIndexDelay: o.BulkIndexDelay})}
 	case Zendesk:
 		zp := &zendeskPublisher{Server: zendeskfake.New(zendeskfake.Options{Email: o.Email, Token: o.Token, BaseURL: d.URL, EventsPageSize: demoEventsPageSize, Now: o.Now}), seen: map[eventKey]bool{}}
 		for _, c := range w.Customers() {
@@ -119,6 +123,15 @@ func (d *Desk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.pub.ServeHTTP(w, r)
+}
+
+// Jira returns a Jira desk's fake, for tests that edit the desk behind the world's back (a bulk
+// edit); nil for a Zendesk desk.
+func (d *Desk) Jira() *jirafake.Server {
+	if p, ok := d.pub.(*jiraPublisher); ok {
+		return p.Server
+	}
+	return nil
 }
 
 // SetDown starts or ends a simulated outage.
