@@ -209,3 +209,40 @@ func TestDataCenterOffsetPagingSkips(t *testing.T) {
 		t.Errorf("seen %v, want all but SUP-3", seen)
 	}
 }
+
+// TestKeySetQueriesAnswerAsAnyQuery: the fake answers a client's key-set query from a sorted
+// list (runLocked); it must find what the same query written otherwise finds.
+func TestKeySetQueriesAnswerAsAnyQuery(t *testing.T) {
+	s := New(Options{PageSize: 1000})
+	hs := httptest.NewServer(s)
+	t.Cleanup(hs.Close)
+	at := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	var issues []Issue
+	for i := 1; i <= 60; i++ {
+		is := issueAt("SUP-"+itoa(i), ticket.StateNew, at.Add(time.Duration(i*37%60)*time.Minute))
+		if i%4 == 0 {
+			is = IssueFromTicket(&ticket.Ticket{Key: "OPS-" + itoa(i), Attributes: ticket.Attributes{Project: "OPS"},
+				State: ticket.StateNew, Created: at, Updated: at.Add(time.Duration(i) * time.Minute)})
+		}
+		issues = append(issues, is)
+	}
+	_ = s.Put(issues...)
+	for _, from := range []string{"2026-03-10 11:00", "2026-03-10 12:17", "2026-03-10 12:59", "2026-03-10 14:00"} {
+		for _, filter := range []string{"(project = SUP) AND ", ""} {
+			keyset := filter + `updated >= "` + from + `" ORDER BY updated ASC, key ASC`
+			other := `updated >= "` + from + `"`
+			if filter != "" {
+				other += " AND project = SUP"
+			}
+			other += " ORDER BY updated ASC, key ASC"
+			q := url.Values{"fields": {"key"}, "maxResults": {"1000"}}
+			q.Set("jql", keyset)
+			a := get(t, hs, "/rest/api/3/search/jql", q)
+			q.Set("jql", other)
+			b := get(t, hs, "/rest/api/3/search/jql", q)
+			if keys(a) != keys(b) || a.status != 200 {
+				t.Errorf("%s: %d %q, want %q", keyset, a.status, keys(a), keys(b))
+			}
+		}
+	}
+}

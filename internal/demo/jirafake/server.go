@@ -35,6 +35,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -614,9 +615,29 @@ func (s *Server) run(jql string, warn, cloud bool, reconcile []string) ([]*store
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.catchUp()
-	ck := fmt.Sprintf("%t\x00%s\x00%s", warn, jql, strings.Join(reconcile, ","))
+	return s.runLocked(jql, warn, cloud, reconcile)
+}
+
+// keysetQuery is the incremental search a client pages by key set, each page from a new instant:
+// (<filter>) AND updated >= "<date>" ORDER BY updated ASC[, key ASC].
+var keysetQuery = regexp.MustCompile(`^(?:(\(.*\)) AND )?updated >= "([^"]*)" (ORDER BY updated ASC(?:, key ASC)?)$`)
+
+func (s *Server) runLocked(jql string, warn, cloud bool, reconcile []string) ([]*stored, []string, error) {
+	ck := fmt.Sprintf("%t\x00%t\x00%s\x00%s", warn, cloud, jql, strings.Join(reconcile, ","))
 	if c, ok := s.cache[ck]; ok && c.version == s.version {
 		return c.list, c.warn, c.err
+	}
+	if m := keysetQuery.FindStringSubmatch(jql); m != nil && len(reconcile) == 0 && !warn {
+		// A real index finds where an instant starts without a scan; the fake keeps the
+		// filter's result in updated order and starts at the instant, so a large desk paged by
+		// key set is not a filter and a sort per page.
+		if from, err := parseJQLDate(m[2], s.loc); err == nil {
+			base, _, err := s.runLocked(strings.TrimSpace(m[1]+" "+m[3]), false, false, nil)
+			if err == nil {
+				i := sort.Search(len(base), func(i int) bool { return !base[i].updated.Before(from) })
+				return base[i:], nil, nil
+			}
+		}
 	}
 	var warnings []string
 	exists := func(k string) bool {
