@@ -177,7 +177,7 @@ func TestJiraDeskConvergesWithinOneReconcile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, want := comparable(v.Snapshot), comparable(truth.Snapshot)
+	got, want := withoutReopens(v.Snapshot), withoutReopens(truth.Snapshot)
 	for i := range want.Customers {
 		// Printed, not compared with reflect.DeepEqual: an empty summary's quantiles are NaN.
 		if g, w := fmt.Sprintf("%+v", got.Customers[i]), fmt.Sprintf("%+v", want.Customers[i]); g != w {
@@ -290,8 +290,8 @@ func comparableTicket(tk *ticket.Ticket) string {
 	return string(b)
 }
 
-// comparable is a snapshot without what depends on a store's watch history (reopen counts).
-func comparable(s *snapshot.Snapshot) *snapshot.Snapshot {
+// withoutReopens is a snapshot without what depends on a store's watch history (reopen counts).
+func withoutReopens(s *snapshot.Snapshot) *snapshot.Snapshot {
 	c := *s
 	c.Customers = slices.Clone(s.Customers)
 	for i := range c.Customers {
