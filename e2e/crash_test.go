@@ -96,12 +96,17 @@ func TestKillDuringFirstSyncs(t *testing.T) {
 func startFrozenDesks(t *testing.T) map[string]string {
 	t.Helper()
 	urls := map[string]string{}
+	start := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
 	for _, kind := range []desk.Kind{desk.Jira, desk.Zendesk} {
 		d, err := desk.Start(desk.Options{
 			Kind:  kind,
-			World: sim.WorldOptions{Desk: string(kind), Seed: 7, Scenario: sim.ScenarioBreachSoon, Start: time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)},
+			World: sim.WorldOptions{Desk: string(kind), Seed: 7, Scenario: sim.ScenarioBreachSoon, Start: start},
 			Email: "crash@custops.invalid",
 			Token: crashToken,
+			// The desks' own clock stands with their world: JSM answers a running SLA's elapsed
+			// time as of its clock (jirafake renders it at each answer), and two syncs at
+			// different instants must read the same.
+			Now: func() time.Time { return start },
 		})
 		if err != nil {
 			t.Fatal(err)
