@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"regexp"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,6 +33,7 @@ type instance struct {
 	poller   *poller.Poller
 	metrics  *exporter.MetricsHandler
 	reloadOK atomic.Bool
+	released bool // memory was given back after the first complete view (OnView only)
 	stateDir string
 	// load reads the config for a reload (SIGHUP); serve reads the file again.
 	load func() (*config.Config, error)
@@ -70,7 +72,16 @@ func startInstance(cfg *config.Config, factories map[string]source.Factory, logg
 		Factories: factories,
 		Logger:    logger,
 		Now:       now,
-		OnView:    func(*poller.View) { e.metrics.Refresh() },
+		OnView: func(v *poller.View) {
+			e.metrics.Refresh()
+			if v.Complete && !e.released {
+				// The first complete view follows the cold sync (or the store's load): what
+				// decoding and applying it left behind is garbage now. Give it back to the
+				// system at once rather than over the scavenger's minutes.
+				e.released = true
+				debug.FreeOSMemory()
+			}
+		},
 	})
 	if err != nil {
 		_ = st.Close()

@@ -45,6 +45,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	serveConfig := serveCmd.Flag("config.file", "custops configuration file.").Default("custops.yml").String()
 	serveWeb := kingpinflag.AddFlags(serveCmd, links.DefaultListenAddress)
 	webConfigFromEnv(serveCmd)
+	serveMemLimit := serveCmd.Flag("runtime.gomemlimit", "Soft memory limit of the Go runtime, e.g. 460MiB; auto: the container's (cgroup) memory limit times --runtime.gomemlimit-ratio. The GOMEMLIMIT environment variable wins over both.").Default(memLimitAuto).String()
+	serveMemRatio := serveCmd.Flag("runtime.gomemlimit-ratio", "Share of the container's memory limit the Go runtime may use with --runtime.gomemlimit=auto.").Default("0.9").Float64()
 	serveLifecycle := serveCmd.Flag("web.enable-lifecycle", "Enable reloading the config over HTTP (PUT /-/reload, or POST with a JSON body); SIGHUP reloads either way.").Default("false").Bool()
 
 	checkCmd := app.Command("check", "Validate a config file, print what it understood or every error, exit non-zero on errors; with --connect, reach each desk too. Writes nothing. Exit codes: CONFIGURATION.md.")
@@ -101,6 +103,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return runDemo(demoArgs, logger, stdout)
 	default:
+		if err := setMemoryLimit(*serveMemLimit, *serveMemRatio, logger); err != nil {
+			fmt.Fprintf(stderr, "custops: %v\n", err)
+			return 2
+		}
 		return runServe(*serveConfig, serveWeb, *serveLifecycle, logger)
 	}
 }

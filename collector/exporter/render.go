@@ -75,7 +75,7 @@ type customerPieces struct {
 
 // pieces is the encoded series of a set of metrics, by family and kind.
 type pieces struct {
-	metrics  map[string][]*dto.Metric // by family; kept only until protobuf is rendered
+	metrics  map[string][]*dto.Metric // by family; dropped once the protobuf chunks are encoded (newPieces)
 	text, om map[string][]byte
 	proto    lazyPieces
 }
@@ -145,6 +145,11 @@ func newPieces(fns ...func(emit func(prometheus.Metric))) (*pieces, map[string]*
 		}
 		f.textHead, p.text[name] = splitHeader(text)
 		f.omHd, p.om[name] = splitHeader(om)
+	}
+	// The protobuf chunks too, at once: the decoded metrics they are made from take more memory
+	// than every encoding together, and a render only encodes the customers that changed.
+	if _, err := p.protobuf(); err != nil {
+		return nil, nil, err
 	}
 	return p, fams, nil
 }
