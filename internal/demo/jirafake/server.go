@@ -137,7 +137,6 @@ type Server struct {
 	nextID   int
 	version  int
 	cache    map[string]cached
-	sorted   map[string]cached // the index sorted by an order (sortedIndex)
 	requests []RecordedRequest
 	faults   []*pendingFault
 
@@ -658,54 +657,25 @@ func (s *Server) runLocked(jql string, warn, cloud bool, reconcile []string) ([]
 		for _, id := range reconcile {
 			fresh[id] = true
 		}
-		if len(fresh) == 0 {
-			// Filtered from the index sorted once per order and version: the order is total
-			// (ties broken by key), so this is the sorted filtered list, at a filter's cost per
-			// query instead of a sort's. A sync that moves its JQL on with every page of a
-			// million issues asks for a thousand of them.
-			for _, st := range s.sortedIndex(pq.orderBy) {
-				if pq.where == nil || pq.where.eval(st) {
-					list = append(list, st)
-				}
+		for _, st := range s.indexed {
+			if !fresh[st.issue.ID] && (pq.where == nil || pq.where.eval(st)) {
+				list = append(list, st)
 			}
-		} else {
-			for _, st := range s.indexed {
-				if !fresh[st.issue.ID] && (pq.where == nil || pq.where.eval(st)) {
-					list = append(list, st)
-				}
-			}
+		}
+		if len(fresh) > 0 {
 			for _, st := range s.issues {
 				if fresh[st.issue.ID] && (pq.where == nil || pq.where.eval(st)) {
 					list = append(list, st)
 				}
 			}
-			sortIssues(list, pq.orderBy)
 		}
+		sortIssues(list, pq.orderBy)
 	}
 	if len(s.cache) > 64 {
 		clear(s.cache)
 	}
 	s.cache[ck] = cached{version: s.version, list: list, warn: warnings, err: err}
 	return list, warnings, err
-}
-
-// sortedIndex returns every indexed issue in the order, sorted once per order and index version.
-// Call with s.mu held.
-func (s *Server) sortedIndex(order []orderKey) []*stored {
-	key := fmt.Sprint(order)
-	if c, ok := s.sorted[key]; ok && c.version == s.version {
-		return c.list
-	}
-	list := make([]*stored, 0, len(s.indexed))
-	for _, st := range s.indexed {
-		list = append(list, st)
-	}
-	sortIssues(list, order)
-	if s.sorted == nil || len(s.sorted) > 8 {
-		s.sorted = map[string]cached{}
-	}
-	s.sorted[key] = cached{version: s.version, list: list}
-	return list
 }
 
 // fieldSel is which fields a search asked for.
