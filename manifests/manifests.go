@@ -49,9 +49,8 @@ func renderWith(comment string, docs ...any) ([]byte, error) {
 	return yamlfile.Encode(header+comment, docs...)
 }
 
-// The exporter's memory, sized from docs/benchmarks.md: about 1 KiB of heap per stored ticket
-// and a snapshot pass of 200,000 tickets in well under a second, so 512 MiB holds a large desk
-// with room.
+// The exporter's memory, sized from the heap per stored ticket and the snapshot's cost measured
+// in docs/benchmarks.md: 512 MiB holds a large desk with room.
 const (
 	memoryRequest  = "256Mi"
 	memoryLimitMiB = 512

@@ -24,9 +24,6 @@ func Eq(label, value string) string { return label + "=" + strconv.Quote(value) 
 // Re is a regular-expression matcher: label=~"value".
 func Re(label, value string) string { return label + "=~" + strconv.Quote(value) }
 
-// AnyOf is a regular-expression matcher for any of the literal values: label=~"a|b".
-func AnyOf(label string, values ...string) string { return Re(label, strings.Join(values, "|")) }
-
 // By is an aggregation's grouping clause: by (a, b).
 func By(labels ...string) string { return "by (" + strings.Join(labels, ", ") + ")" }
 

@@ -3,8 +3,8 @@ package source
 import "github.com/custops/custops/collector/ticket"
 
 // Limited returns st with every ticket a batch upserts cut to the ticket limits (ticket.Clip,
-// flagged truncated_field when cut): the poller writes through it, so no source can store a
-// 30 MB summary however its vendor answers.
+// flagged truncated_field when cut): the poller writes through it, so no source can store an
+// unbounded field however its vendor answers.
 func Limited(st Store) Store { return limited{st} }
 
 type limited struct{ Store }

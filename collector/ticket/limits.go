@@ -7,8 +7,8 @@ import (
 )
 
 // Limits on what a stored ticket holds. A vendor's ticket is text somebody typed or a script
-// wrote: a 30 MB summary was stored as it came, in memory for as long as the ticket lives, and in
-// every page that lists it. The limits are far above what a desk uses (Jira caps a summary at
+// wrote, and an uncut field would live in memory as long as the ticket and in every page that
+// lists it. The limits are far above what a desk uses (Jira caps a summary at
 // 255 characters) and a ticket past one is kept, cut, and flagged QualityTruncatedField.
 const (
 	MaxSummaryBytes    = 1024 // 255 characters of up to four bytes each, and a margin
