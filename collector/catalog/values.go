@@ -90,6 +90,10 @@ const (
 // Windows are the trailing windows of the trend metrics, in label order.
 var Windows = []Window{{Window1d, 24 * time.Hour}, {Window7d, 7 * 24 * time.Hour}, {Window30d, 30 * 24 * time.Hour}}
 
+// TeamWaitWindows are the windows of the team wait summaries, in label order: a week and a
+// month, to keep their series per team at eight.
+var TeamWaitWindows = []string{Window7d, Window30d}
+
 // AgeBucket is one backlog age bucket, a value of the age label: tickets younger than Below
 // (0 = unbounded).
 type AgeBucket struct {

@@ -35,6 +35,9 @@ type Config struct {
 	// set its own; priorities left out keep DefaultSLASeverity.
 	SLASeverity SeverityByPriority `yaml:"sla_severity"`
 
+	// Teams are where tickets wait, in match order (teams.go); at most MaxTeams.
+	Teams []Team `yaml:"teams"`
+
 	byID   map[string]int // customer id -> index in Customers (index.go)
 	origin origin         // where the config was read from, for errors found after Parse (credentials.go)
 }
@@ -75,6 +78,13 @@ type Source struct {
 	// yields a value wins. CategoryNames renames raw values (a form id, a tag) for people.
 	CategoryFrom  []CategoryRule    `yaml:"category_from"`
 	CategoryNames map[string]string `yaml:"category_names"`
+
+	// TeamField is the custom field holding the team a ticket is with (a Jira field id like
+	// customfield_10070, a Zendesk custom field id), read when a team's when names team_field.
+	TeamField string `yaml:"team_field"`
+	// OwnerField is the Zendesk organization field (its key) naming the customer's owner, for
+	// customers whose config sets no owner.
+	OwnerField string `yaml:"owner_field"`
 }
 
 // Auth references a credential; the secret itself never appears in the config text.
@@ -128,6 +138,10 @@ type Customer struct {
 	Name  string `yaml:"name"` // display name
 	Tier  string `yaml:"tier"` // a key of tiers
 	CSM   string `yaml:"csm"`  // internal boards only
+	// Owner is who owns the customer (its CSM or ops manager) as a handle: boards filter by it and
+	// Alertmanager routes the customer's alerts to that owner's receiver. Empty: the owner field of
+	// the customer's organization in the desk (a source's owner_field), else none.
+	Owner string `yaml:"owner"`
 	Match Match  `yaml:"match"`
 	// SLA overrides the tier's policy for this customer, key by key.
 	SLA *SLAPolicy `yaml:"sla"`

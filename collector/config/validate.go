@@ -138,6 +138,7 @@ func (v *validator) config(c *Config) {
 	v.customers(c)
 	v.reportSettings(c)
 	v.alerting(c)
+	v.teams(c)
 	for i, ch := range c.OfficialChannels {
 		p := index("official_channels", i)
 		if !ch.Valid() {

@@ -9,6 +9,7 @@ import (
 	"github.com/custops/custops/collector/catalog"
 	"github.com/custops/custops/collector/config"
 	"github.com/custops/custops/collector/sla"
+	"github.com/custops/custops/collector/team"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -29,6 +30,9 @@ type Input struct {
 	// Calendars are Config's calendars (sla.NewCalendars), which say what calendar each SLA clock
 	// counts its time left on. Nil builds them from Config, which reads the time zone database.
 	Calendars *sla.Calendars
+	// Teams are Config's teams (team.New), which say where each ticket waits. Nil builds them
+	// from Config.
+	Teams *team.Teams
 }
 
 // Compute returns the aggregates at in.Now. Pure: no clock, no I/O; never mutates tickets.
@@ -72,6 +76,7 @@ type builder struct {
 
 	official   [numChannels]bool // by channelIndex
 	categories *categories       // nil when no source has category_from
+	teams      *teamAccs         // nil without teams
 	response   samples           // first response durations, per customer
 	resolution samples           // resolution durations, per customer
 }
@@ -112,6 +117,10 @@ func newBuilder(in Input, customers []config.Customer) *builder {
 		b.calendars = calendarsOf(cfg)
 	}
 	b.initQuality(cfg.Sources)
+	if in.Teams == nil {
+		in.Teams = team.New(cfg, b.calendars)
+	}
+	b.teams = newTeamAccs(in.Teams, b.win)
 
 	b.customers = make([]Customer, len(customers))
 	for i, c := range customers {
@@ -130,6 +139,7 @@ func newBuilder(in Input, customers []config.Customer) *builder {
 		a.next = noChange
 		a.served = served[i*len(b.sources) : (i+1)*len(b.sources) : (i+1)*len(b.sources)]
 		c.SLAs = newSLAs(a.policy)
+		b.teams.initCustomer(c)
 	}
 	for _, ch := range cfg.OfficialChannels {
 		b.official[channelIndex(ch)] = true
@@ -194,10 +204,12 @@ func (b *builder) addTo(ci int, t *ticket.Ticket) {
 	b.addTrends(a, t)
 	b.categories.add(b, ci, t, nanos(t.Created))
 	b.addDurations(ci, t)
+	b.addTeams(ci, t, open)
 }
 
 // finish turns the accumulators into the snapshot.
 func (b *builder) finish(s *Snapshot) {
+	b.finishTeams()
 	response := b.response.group(len(b.customers))
 	resolution := b.resolution.group(len(b.customers))
 	for i := range b.customers {

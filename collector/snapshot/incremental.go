@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/team"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -53,6 +54,9 @@ type group struct {
 func NewIncremental(in Input) *Incremental {
 	if in.Calendars == nil {
 		in.Calendars = calendarsOf(in.Config)
+	}
+	if in.Teams == nil {
+		in.Teams = team.New(in.Config, in.Calendars)
 	}
 	tickets := in.Tickets
 	in.Tickets = nil

@@ -20,6 +20,7 @@ import (
 // an earlier instant and kept because time alone changed nothing for it is held to the same
 // standard, so a next-change instant noted too late fails here.
 func TestPropertyIncrementalEqualsCompute(t *testing.T) {
+	var seen teamsSeen
 	for seed := range uint64(12) {
 		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 99))
@@ -63,8 +64,38 @@ func TestPropertyIncrementalEqualsCompute(t *testing.T) {
 				}
 				got := inc.Update(changes, g.at)
 				same(t, fmt.Sprintf("step %d at %s", step, g.at.Format(time.RFC3339Nano)), got, Compute(input(g.at)))
+				seen.note(got)
 			}
 		})
+	}
+	// The streams must have reached what the teams aggregate, or the property says little.
+	if seen.open == 0 || seen.waited == 0 || seen.breached == 0 || seen.atRisk == 0 || seen.next == 0 {
+		t.Errorf("the streams never exercised the teams: %+v", seen)
+	}
+}
+
+// teamsSeen counts the snapshots in which each team aggregate was not empty.
+type teamsSeen struct{ open, waited, breached, atRisk, next int }
+
+func (s *teamsSeen) note(snap *Snapshot) {
+	for _, c := range snap.Customers {
+		for _, ts := range c.Teams {
+			if ts.Open > 0 {
+				s.open++
+			}
+			if len(ts.Waited) > 0 && ts.Waited[1].Count > 0 {
+				s.waited++
+			}
+			if ts.OLABreached > 0 {
+				s.breached++
+			}
+			if ts.OLAAtRisk > 0 {
+				s.atRisk++
+			}
+			if !ts.OLANextBreach.IsZero() {
+				s.next++
+			}
+		}
 	}
 }
 
@@ -141,7 +172,23 @@ func propertyConfig() *config.Config {
 	silver := cfg.Tiers["silver"]
 	silver.SLA.Calendar = "office"
 	cfg.Tiers["silver"] = silver
+	cfg.Teams = propertyTeams()
 	return cfg
+}
+
+// propertyTeams are teams matched by every kind of fact, one OLA on the business calendar
+// (paused by the customer's stays) and one round the clock.
+func propertyTeams() []config.Team {
+	return []config.Team{
+		{ID: "customer", Name: "Customer", When: config.TeamMatch{States: []ticket.State{ticket.StateWaitingCustomer}}},
+		{ID: "engineering", Name: "Engineering", When: config.TeamMatch{Groups: []string{"eng"}, Components: []string{"API"}, LinkedProject: []string{"ENG"}},
+			OLA: &config.OLA{Calendar: "office", AtRisk: config.Threshold{Fraction: 0.25}, PausedBy: []string{"customer"},
+				Targets: map[ticket.Priority]config.Duration{ticket.P1: config.Duration(4 * time.Hour), ticket.P2: config.Duration(16 * time.Hour)}}},
+		{ID: "product", Name: "Product", When: config.TeamMatch{Statuses: []string{"Waiting for Product"}, TeamField: []string{"product"}},
+			OLA: &config.OLA{Calendar: config.Calendar24x7, AtRisk: config.Threshold{Duration: time.Hour},
+				Targets: map[ticket.Priority]config.Duration{ticket.P3: config.Duration(48 * time.Hour)}}},
+		{ID: "support", Name: "Support", When: config.TeamMatch{States: []ticket.State{ticket.StateNew, ticket.StateInProgress}}},
+	}
 }
 
 // streamGen makes random tickets and changes around a moving instant.
@@ -206,6 +253,38 @@ func (g *streamGen) fill(t *ticket.Ticket) {
 	t.Clocks = nil
 	for range r.IntN(3) {
 		t.Clocks = append(t.Clocks, g.clock())
+	}
+	g.history(t)
+}
+
+// history gives t a random state history (with statuses) and handling history, as the sources
+// write them: oldest first, from about its creation, some entries out of order or after now.
+func (g *streamGen) history(t *ticket.Ticket) {
+	r := g.r
+	t.Transitions, t.Handling = nil, nil
+	t.Status = g.pick("open", "Waiting for Product", "pending", "")
+	at := t.Created
+	for range r.IntN(5) {
+		t.Transitions = append(t.Transitions, ticket.Transition{At: at,
+			State:  ticket.State(g.pick("new", "in_progress", "waiting_customer", "waiting_partner", "resolved")),
+			Status: g.pick("open", "Waiting for Product", "")})
+		at = at.Add(time.Duration(r.Int64N(int64(4 * 24 * time.Hour))))
+	}
+	at = t.Created.Add(-time.Duration(r.Int64N(int64(time.Hour))))
+	for range r.IntN(5) {
+		h := ticket.Handling{At: at}
+		switch r.IntN(5) {
+		case 0:
+			h.Group, h.GroupID = g.pick("eng", "tier1"), g.pick("1", "2")
+		case 1:
+			h.Components = []string{g.pick("API", "Web")}
+		case 2:
+			h.Team = g.pick("product", "sales")
+		case 3:
+			h.Linked = []string{g.pick("ENG-1", "OPS-2")}
+		}
+		t.Handling = append(t.Handling, h)
+		at = at.Add(time.Duration(r.Int64N(int64(3 * 24 * time.Hour))))
 	}
 }
 

@@ -77,6 +77,10 @@ type Customer struct {
 
 	Risk        float64            // 0..100
 	RiskFactors map[string]float64 // factor -> points contributed
+
+	// Teams is where the customer's tickets wait, one per configured team in config order; nil
+	// without teams.
+	Teams []TeamStat
 }
 
 // SLA is one customer's state of one named SLA.

@@ -3,6 +3,7 @@
 package ticket
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -113,6 +114,9 @@ const (
 type Organization struct {
 	ID   string `json:"id,omitempty"`
 	Name string `json:"name,omitempty"`
+	// Owner is the value of the organization's owner field (a Zendesk organization field a
+	// source's owner_field names) as of the ticket's last read: who owns the customer in the desk.
+	Owner string `json:"owner,omitempty"`
 }
 
 // Attributes are the raw facts customer matching rules look at. They are kept on the ticket, not
@@ -211,12 +215,43 @@ type Ticket struct {
 	// changelog, Zendesk audits or metric events, the simulator). Computed SLA clocks place pauses,
 	// resolutions and reopens from it; without it they use Created, FirstReply and Resolved only.
 	Transitions []Transition `json:"transitions,omitempty"`
+
+	// Handling is who handled the ticket over time, oldest first, as its source names it: the
+	// facts a team rule reads (collector/team), kept raw like Attributes so that a change of the
+	// teams in config re-maps tickets without a re-sync. Each entry holds from At until the next;
+	// the last is the ticket's handling now. Empty when the source reads no team facts (no team
+	// rule names them).
+	Handling []Handling `json:"handling,omitempty"`
 }
 
-// Transition is one state change of a ticket.
+// Transition is one state change of a ticket. Status is the source's own status name entered
+// then, when the source read it (team rules may name statuses); a change of status within one
+// state is a transition too when the source knows it.
 type Transition struct {
-	At    time.Time `json:"at"`
-	State State     `json:"state"`
+	At     time.Time `json:"at"`
+	State  State     `json:"state"`
+	Status string    `json:"status,omitempty"`
+}
+
+// Handling is who handles a ticket from At on, as its source names it.
+type Handling struct {
+	At time.Time `json:"at"`
+	// Group is the Zendesk group the ticket is assigned to: its id, and its name when known.
+	GroupID string `json:"group_id,omitempty"`
+	Group   string `json:"group,omitempty"`
+	// Components are the Jira issue's components, by name.
+	Components []string `json:"components,omitempty"`
+	// Team is the value of the source's team_field (a Jira or Zendesk custom field).
+	Team string `json:"team,omitempty"`
+	// Linked are the keys of the linked Jira issues that are not done, in the projects a team
+	// rule names (linked_project): work the ticket waits on elsewhere.
+	Linked []string `json:"linked,omitempty"`
+}
+
+// SameHandler reports whether h and o name the same handler (At aside).
+func (h Handling) SameHandler(o Handling) bool {
+	return h.GroupID == o.GroupID && h.Group == o.Group && h.Team == o.Team &&
+		slices.Equal(h.Components, o.Components) && slices.Equal(h.Linked, o.Linked)
 }
 
 // CSAT is a satisfaction answer: "" (none), "good" or "bad". JSM ratings 1-5 map to good at >= 4.
