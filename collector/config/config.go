@@ -134,10 +134,10 @@ type MatchRule struct {
 
 // Customer is one customer: the `customer` label and what maps tickets to it.
 type Customer struct {
-	ID    string `yaml:"id"`   // the `customer` label: [a-z0-9][a-z0-9_-]*
-	Name  string `yaml:"name"` // display name
-	Tier  string `yaml:"tier"` // a key of tiers
-	CSM   string `yaml:"csm"`  // internal boards only
+	ID   string `yaml:"id"`   // the `customer` label: [a-z0-9][a-z0-9_-]*
+	Name string `yaml:"name"` // display name
+	Tier string `yaml:"tier"` // a key of tiers
+	CSM  string `yaml:"csm"`  // internal boards only
 	// Owner is who owns the customer (its CSM or ops manager) as a handle: boards filter by it and
 	// Alertmanager routes the customer's alerts to that owner's receiver. Empty: the owner field of
 	// the customer's organization in the desk (a source's owner_field), else none.
