@@ -81,12 +81,8 @@ const (
 )
 
 // FixedSeriesBudget is the per-customer series budget of every family but the category
-// breakdown, which adds its top_categories + 1 (its names and other): with the default of 5
-// categories a customer has at most 156 series, with the maximum of 10, 161.
+// breakdown and the teams (SeriesBudget, teams.go).
 const FixedSeriesBudget = 150
-
-// SeriesBudget is the most series one customer may have under a top_categories setting.
-func SeriesBudget(topCategories int) int { return FixedSeriesBudget + topCategories + 1 }
 
 // Catalogue lists every metric the exporter exposes, for the generators' lint: each must be shown
 // on a board or used by an alert, and nothing else may be queried.
@@ -102,4 +98,7 @@ var Catalogue = []string{
 	MetricSourceUp, MetricSourceLastSuccessTimestamp, MetricSourcePollDuration,
 	MetricSourcePollInterval, MetricSourceStaleAfter, MetricSourceRequestsTotal, MetricSourceRateLimitWaitsTotal,
 	MetricSourceTickets, MetricSourceClockSkew, MetricConfigLastReloadSuccessful, MetricSLAAlertSeverityInfo, MetricBuildInfo,
+	MetricTeamInfo, MetricTeamOpenTickets, MetricTeamOldestWaitStart, MetricTeamWaitSeconds,
+	MetricTeamOLABreachedTickets, MetricTeamOLAAtRiskTickets, MetricTeamOLANextBreach,
+	MetricRecordsDrift,
 }

@@ -41,6 +41,7 @@ func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
 			ch <- d
 		}
 	}
+
 }
 
 // reloadCollector renders whether the last reload succeeded. It is served live, not from the
@@ -88,6 +89,8 @@ func collectGlobal(emit func(prometheus.Metric), v *poller.View) {
 	for _, q := range snap.DataQuality {
 		emit(prometheus.MustNewConstMetric(dataQualityDesc, prometheus.GaugeValue, float64(q.Count), q.Source, q.Check))
 	}
+	collectTeamInfo(emit, v.Config)
+	collectRecords(emit, &snap.Records)
 }
 
 func collectSource(emit func(prometheus.Metric), s poller.SourceHealth) {
@@ -122,7 +125,7 @@ func collectCustomer(emit func(prometheus.Metric), c *snapshot.Customer) {
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		emit(prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, append([]string{id}, labels...)...))
 	}
-	gauge(customerInfoDesc, 1, c.Name, c.Tier, c.CSM)
+	gauge(customerInfoDesc, 1, c.Name, c.Tier, c.CSM, c.Owner)
 
 	for pi, p := range ticket.Priorities {
 		prio := string(p)
@@ -183,6 +186,8 @@ func collectCustomer(emit func(prometheus.Metric), c *snapshot.Customer) {
 	for _, k := range c.Categories {
 		gauge(createdByCategoryDesc, k.Count, k.Name, c.CategoryWindow)
 	}
+
+	collectTeams(emit, c)
 
 	summary(emit, responseTimeDesc, c.ResponseTime, id)
 	summary(emit, resolutionTimeDesc, c.ResolutionTime, id)

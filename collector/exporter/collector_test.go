@@ -43,7 +43,7 @@ var at = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
 // testCustomer builds a customer with a few non-zero numbers in every family.
 func testCustomer(id string) snapshot.Customer {
-	c := snapshot.Customer{ID: id, Name: "Northwind Payments", Tier: "gold", CSM: "A. Person", Sources: []string{"jsm"}}
+	c := snapshot.Customer{ID: id, Name: "Northwind Payments", Tier: "gold", CSM: "A. Person", Sources: []string{"jsm"}, Owner: "a.person"}
 	c.NextBreach[0] = at.Add(10 * time.Minute) // p1
 	c.NextBreach[2] = at.Add(3 * time.Hour)    // p3
 	c.Open[0][1] = 2                           // p1 in_progress
@@ -73,9 +73,34 @@ func testCustomer(id string) snapshot.Customer {
 	// The category breakdown at its bound for top_categories 5: five names and other.
 	c.CategoryWindow = catalog.Window30d
 	c.Categories = []snapshot.CategoryCount{{Name: "Billing", Count: 4}, {Name: "Access", Count: 2}, {Name: "Card payments", Count: 2}, {Name: "Disputes", Count: 1}, {Name: "uncategorized", Count: 1}, {Name: "other", Count: 1}}
+	// Four teams, two with an OLA, every series present: where the budget is reached.
+	waited := func(n uint64) []snapshot.Summary {
+		return []snapshot.Summary{
+			{Count: n, Sum: float64(n) * 3600, Quantiles: map[float64]float64{0.5: 3600, 0.9: 7200}},
+			{Count: 2 * n, Sum: float64(n) * 9000, Quantiles: map[float64]float64{0.5: 3600, 0.9: 10800}},
+		}
+	}
+	c.Teams = []snapshot.TeamStat{
+		{ID: "customer", Name: "Customer", Open: 1, OldestSince: at.Add(-2 * time.Hour), Waited: waited(2)},
+		{ID: "engineering", Name: "Engineering", Open: 2, OldestSince: at.Add(-50 * time.Hour), Waited: waited(3),
+			HasOLA: true, OLABreached: 1, OLAAtRisk: 1, OLANextBreach: at.Add(3 * time.Hour)},
+		{ID: "product", Name: "Product", Open: 1, OldestSince: at.Add(-9 * 24 * time.Hour), Waited: waited(1),
+			HasOLA: true, OLANextBreach: at.Add(30 * time.Hour)},
+		{ID: "support", Name: "Technical Support", Open: 3, OldestSince: at.Add(-time.Hour), Waited: []snapshot.Summary{{}, {}}},
+	}
 	c.Risk = 42.5
 	c.RiskFactors = map[string]float64{catalog.FactorBreached: 8.3, catalog.FactorAtRisk: 3, catalog.FactorIncidents: 7.5}
 	return c
+}
+
+// testConfig names the teams of testCustomer, for custops_team_info.
+func testConfig() *config.Config {
+	cfg := config.New()
+	cfg.Teams = []config.Team{
+		{ID: "customer", Name: "Customer"}, {ID: "engineering", Name: "Engineering"},
+		{ID: "product", Name: "Product"}, {ID: "support", Name: "Technical Support"},
+	}
+	return cfg
 }
 
 func testState() fakeState {
@@ -92,8 +117,14 @@ func testState() fakeState {
 			Tiers:           map[string]config.Tier{"gold": {SLASeverity: config.SeverityByPriority{ticket.P2: config.SeverityCritical}}},
 		},
 		Took: 120 * time.Millisecond,
+		Config: testConfig(),
 		Snapshot: &snapshot.Snapshot{
 			At:        at,
+			Records: snapshot.Records{
+				Unmapped:   []snapshot.UnmappedOrganization{{Source: "jsm", Name: "Northwind Payments Ltd", Tickets: 2, Open: 1}},
+				Quiet:      []string{"globex"},
+				MovedCount: 1,
+			},
 			Customers: []snapshot.Customer{testCustomer("northwind")},
 			DataQuality: []snapshot.DataQuality{
 				{Source: "jsm", Check: ticket.QualityUnmappedCustomer, Count: 2},
@@ -168,7 +199,9 @@ func TestCollectSeriesPerCustomerWithinBudget(t *testing.T) {
 			}
 		}
 	}
-	if budget := catalog.SeriesBudget(5); series > budget {
+	// Five categories and other, four teams of which two have an OLA: the budget with teams
+	// and categories on.
+	if budget := catalog.SeriesBudget(5, 4, 2); series > budget {
 		t.Errorf("one customer renders %d series, over the budget of %d", series, budget)
 	}
 	t.Logf("series for one customer with two SLAs: %d", series)

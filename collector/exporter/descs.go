@@ -26,8 +26,8 @@ func desc(name, help string, labels ...string) *prometheus.Desc {
 // Per-customer descriptors. Label order: customer first, then coarse to fine.
 var (
 	customerInfoDesc = desc(catalog.MetricCustomerInfo,
-		"Customer metadata from the config; always 1, a join target for names and tiers.",
-		catalog.LabelCustomer, catalog.LabelName, catalog.LabelTier, catalog.LabelCSM)
+		"Customer metadata from the config (the owner from the desk's organization field when the config sets none); always 1, a join target for names, tiers and owners.",
+		catalog.LabelCustomer, catalog.LabelName, catalog.LabelTier, catalog.LabelCSM, catalog.LabelOwner)
 	openTicketsDesc = desc(catalog.MetricOpenTickets,
 		"Open tickets (the backlog) by priority and state."+cachedNote,
 		catalog.LabelCustomer, catalog.LabelPriority, catalog.LabelState)
@@ -154,4 +154,6 @@ var allDescs = []*prometheus.Desc{
 	snapshotDurationDesc, sourceUpDesc, sourceLastSuccessDesc, sourcePollDurationDesc,
 	sourcePollIntervalDesc, sourceStaleAfterDesc, sourceRequestsDesc, sourceRateLimitWaitsDesc, sourceTicketsDesc,
 	sourceClockSkewDesc, configReloadDesc, slaSeverityDesc,
+	teamInfoDesc, teamOpenDesc, teamOldestWaitDesc, teamWaitDesc, teamOLABreachedDesc,
+	teamOLAAtRiskDesc, teamOLANextBreachDesc, recordsDriftDesc,
 }

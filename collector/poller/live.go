@@ -36,6 +36,7 @@ func newLive(r *rules, stored []*ticket.Ticket, now time.Time) *live {
 		Config:     r.cfg,
 		CustomerOf: r.matcher.Customer,
 		Calendars:  r.calendars,
+		Teams:      r.teams,
 	})
 	return l
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/custops/custops/collector/sla"
 	"github.com/custops/custops/collector/snapshot"
 	"github.com/custops/custops/collector/source"
+	"github.com/custops/custops/collector/team"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -73,6 +74,9 @@ func (v *View) customerIndex(id string) (int, bool) {
 // left on (Calendars.For).
 func (v *View) Calendars() *sla.Calendars { return v.rules.calendars }
 
+// Teams returns the view's config's teams: where each ticket waits (team.Teams.Stays).
+func (v *View) Teams() *team.Teams { return v.rules.teams }
+
 // TicketsOf returns the tickets that map to the customer, in no particular order. Nobody may
 // modify the slice or the tickets.
 func (v *View) TicketsOf(id string) []*ticket.Ticket {
@@ -99,6 +103,7 @@ type rules struct {
 	cfg       *config.Config
 	matcher   *match.Matcher
 	calendars *sla.Calendars
+	teams     *team.Teams // where tickets wait
 	engine    *sla.Engine // nil when every source uses its native SLA data
 }
 
@@ -107,7 +112,7 @@ func newRules(cfg *config.Config) (*rules, error) {
 	if err != nil {
 		return nil, fmt.Errorf("SLA calendars: %w", err)
 	}
-	r := &rules{cfg: cfg, matcher: match.New(cfg), calendars: cals}
+	r := &rules{cfg: cfg, matcher: match.New(cfg), calendars: cals, teams: team.New(cfg, cals)}
 	for _, sc := range cfg.Sources {
 		if sc.SLA == config.SLAComputed || sc.SLA == config.SLABoth {
 			engine, err := sla.NewEngine(cfg)

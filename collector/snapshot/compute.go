@@ -77,6 +77,7 @@ type builder struct {
 	official   [numChannels]bool // by channelIndex
 	categories *categories       // nil when no source has category_from
 	teams      *teamAccs         // nil without teams
+	records    *recordsAcc
 	response   samples           // first response durations, per customer
 	resolution samples           // resolution durations, per customer
 }
@@ -87,6 +88,10 @@ type customerAcc struct {
 	trends     []trendAcc // catalog.Windows order
 	open       float64    // open tickets
 	openOver7d float64    // open tickets at least 7 days old, for the ageing risk factor
+	// owner is the owner read from the desk so far, from the ticket updated at ownerAt (ownerKey
+	// breaks ties): used when the config sets none.
+	owner, ownerKey string
+	ownerAt         int64
 	// next is the earliest instant (nanos) after now at which the passing of time alone changes
 	// the customer's aggregates: a clock turning at risk or breached, an instant entering or
 	// leaving a window, an open ticket reaching an age bucket's edge. noChange when none.
@@ -121,10 +126,11 @@ func newBuilder(in Input, customers []config.Customer) *builder {
 		in.Teams = team.New(cfg, b.calendars)
 	}
 	b.teams = newTeamAccs(in.Teams, b.win)
+	b.records = newRecordsAcc()
 
 	b.customers = make([]Customer, len(customers))
 	for i, c := range customers {
-		b.customers[i] = Customer{ID: c.ID, Name: c.Name, Tier: c.Tier, CSM: c.CSM}
+		b.customers[i] = Customer{ID: c.ID, Name: c.Name, Tier: c.Tier, CSM: c.CSM, Owner: c.Owner}
 	}
 	slices.SortStableFunc(b.customers, func(x, y Customer) int { return cmp.Compare(x.ID, y.ID) })
 	b.accs = make([]customerAcc, len(b.customers))
@@ -170,10 +176,20 @@ func (b *builder) add(t *ticket.Ticket) int {
 	ci := b.customerIndex(t)
 	if ci < 0 {
 		q[checkUnmapped]++
+		b.records.add(t, "", b.configured, 1)
 		return -1
 	}
+	b.records.add(t, b.customers[ci].ID, b.configured, 1)
 	b.addTo(ci, t)
 	return ci
+}
+
+// configured returns the id of t's customer among the builder's, or "".
+func (b *builder) configured(t *ticket.Ticket) string {
+	if ci := b.customerIndex(t); ci >= 0 {
+		return b.customers[ci].ID
+	}
+	return ""
 }
 
 // customerIndex is the index of t's customer among the builder's, or -1 when t maps to none of
@@ -205,6 +221,25 @@ func (b *builder) addTo(ci int, t *ticket.Ticket) {
 	b.categories.add(b, ci, t, nanos(t.Created))
 	b.addDurations(ci, t)
 	b.addTeams(ci, t, open)
+	if c.Owner == "" { // the config sets none
+		a.noteOwner(t)
+	}
+}
+
+// noteOwner keeps the desk's owner of the customer from the organizations of its most recently
+// updated ticket that names one.
+func (a *customerAcc) noteOwner(t *ticket.Ticket) {
+	for _, o := range t.Attributes.Organizations {
+		h := config.OwnerHandle(o.Owner)
+		if h == "" {
+			continue
+		}
+		at, key := nanos(t.Updated), t.ID()
+		if a.owner == "" || at > a.ownerAt || (at == a.ownerAt && key > a.ownerKey) {
+			a.owner, a.ownerAt, a.ownerKey = h, at, key
+		}
+		return
+	}
 }
 
 // finish turns the accumulators into the snapshot.
@@ -225,9 +260,13 @@ func (b *builder) finish(s *Snapshot) {
 				c.Sources = append(c.Sources, b.sources[si])
 			}
 		}
+		if a.owner != "" {
+			c.Owner = a.owner // the config sets none: the desk's
+		}
 	}
 	s.Customers = b.customers
 	s.DataQuality = b.dataQuality()
+	s.Records = b.records.finish(b.customers)
 }
 
 // priorityIndex is PriorityIndex with invalid priorities counted as p3, the default

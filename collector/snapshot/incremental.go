@@ -35,6 +35,7 @@ type Incremental struct {
 	groups    []group
 	sources   []string        // configured source names, sorted
 	quality   []qualityCounts // running data-quality counts, by index in sources
+	records   *recordsAcc
 	snap      *Snapshot
 }
 
@@ -73,6 +74,7 @@ func NewIncremental(in Input) *Incremental {
 	x.snap = &Snapshot{At: in.Now}
 	b.finish(x.snap)
 	x.quality = b.quality
+	x.records = b.records
 	for i := range x.groups {
 		x.groups[i].next = b.accs[i].next
 	}
@@ -146,6 +148,14 @@ func (x *Incremental) groupOf(t *ticket.Ticket) int {
 	return -1
 }
 
+// configured returns the id of t's customer among the configured ones, or "".
+func (x *Incremental) configured(t *ticket.Ticket) string {
+	if gi := x.groupOf(t); gi >= 0 {
+		return x.customers[gi].ID
+	}
+	return ""
+}
+
 // insert adds t to its customer's tickets and counts its data quality.
 func (x *Incremental) insert(t *ticket.Ticket) {
 	src := x.sourceIndex(t)
@@ -157,12 +167,14 @@ func (x *Incremental) insert(t *ticket.Ticket) {
 	if gi < 0 {
 		q.count(t, 1)
 		q[checkUnmapped]++
+		x.records.add(t, "", x.configured, 1)
 		return
 	}
 	if slices.Contains(x.groups[gi].tickets, t) {
 		return
 	}
 	q.count(t, 1)
+	x.records.add(t, x.customers[gi].ID, x.configured, 1)
 	g := x.own(gi)
 	g.tickets = append(g.tickets, t)
 }
@@ -178,6 +190,7 @@ func (x *Incremental) remove(t *ticket.Ticket) {
 		q := &x.quality[src]
 		q.count(t, -1)
 		q[checkUnmapped]--
+		x.records.add(t, "", x.configured, -1)
 		return
 	}
 	i := slices.Index(x.groups[gi].tickets, t)
@@ -185,6 +198,7 @@ func (x *Incremental) remove(t *ticket.Ticket) {
 		return // not held: nothing of it was counted
 	}
 	x.quality[src].count(t, -1)
+	x.records.add(t, x.customers[gi].ID, x.configured, -1)
 	g := x.own(gi)
 	last := len(g.tickets) - 1
 	g.tickets[i] = g.tickets[last]
@@ -222,6 +236,7 @@ func (x *Incremental) refresh(now time.Time) {
 		s.Customers[i] = one.Customers[0]
 		g.next, g.dirty = b.accs[0].next, false
 	}
+	s.Records = x.records.finish(s.Customers)
 	s.DataQuality = make([]DataQuality, 0, len(x.sources)*numChecks)
 	for si, name := range x.sources {
 		for ci := range numChecks {

@@ -69,16 +69,25 @@ func TestPropertyIncrementalEqualsCompute(t *testing.T) {
 		})
 	}
 	// The streams must have reached what the teams aggregate, or the property says little.
-	if seen.open == 0 || seen.waited == 0 || seen.breached == 0 || seen.atRisk == 0 || seen.next == 0 {
+	if seen.open == 0 || seen.waited == 0 || seen.breached == 0 || seen.atRisk == 0 || seen.next == 0 || seen.unmapped == 0 || seen.moved == 0 || seen.owner == 0 {
 		t.Errorf("the streams never exercised the teams: %+v", seen)
 	}
 }
 
 // teamsSeen counts the snapshots in which each team aggregate was not empty.
-type teamsSeen struct{ open, waited, breached, atRisk, next int }
+type teamsSeen struct{ open, waited, breached, atRisk, next, unmapped, moved, owner int }
 
 func (s *teamsSeen) note(snap *Snapshot) {
+	if len(snap.Records.Unmapped) > 0 {
+		s.unmapped++
+	}
+	if snap.Records.MovedCount > 0 {
+		s.moved++
+	}
 	for _, c := range snap.Customers {
+		if c.Owner != "" {
+			s.owner++
+		}
 		for _, ts := range c.Teams {
 			if ts.Open > 0 {
 				s.open++
@@ -143,6 +152,9 @@ func same(t *testing.T, what string, got, want *Snapshot) {
 	}
 	if g, w := fmt.Sprintf("%+v", got.DataQuality), fmt.Sprintf("%+v", want.DataQuality); g != w {
 		t.Fatalf("%s: data quality\n got %s\nwant %s", what, g, w)
+	}
+	if g, w := fmt.Sprintf("%+v", got.Records), fmt.Sprintf("%+v", want.Records); g != w {
+		t.Fatalf("%s: records\n got %s\nwant %s", what, g, w)
 	}
 	if len(got.Customers) != len(want.Customers) {
 		t.Fatalf("%s: %d customers, want %d", what, len(got.Customers), len(want.Customers))
@@ -220,6 +232,9 @@ func (g *streamGen) ticket() *ticket.Ticket {
 		Source:     g.pick("jsm", "jsm", "zendesk", "elsewhere"),
 		Key:        fmt.Sprint("K-", g.next),
 		Attributes: ticket.Attributes{Project: g.pick("alpha", "beta", "zeta", "zeta", "", "ghost")},
+	}
+	if g.r.IntN(2) == 0 {
+		t.Attributes.Organizations = []ticket.Organization{{ID: g.pick("", "1", "2"), Name: g.pick("Acme", "Initech", ""), Owner: g.pick("", "a.person@example.com", "B. Person")}}
 	}
 	g.fill(t)
 	return t
@@ -338,6 +353,7 @@ func (g *streamGen) change(live map[string]*ticket.Ticket) Change {
 		t.Attributes.Project = g.pick("alpha", "beta", "zeta", "")
 	}
 	g.fill(&t)
+	ticket.CarryFormer(&t, old)
 	live[t.ID()] = &t
 	return Change{Old: old, New: &t}
 }

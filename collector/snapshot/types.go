@@ -14,6 +14,7 @@ type Snapshot struct {
 	At          time.Time
 	Customers   []Customer    // sorted by ID; every configured customer, even with no tickets
 	DataQuality []DataQuality // sorted by source then check; every source x check, zeros included
+	Records     Records       // what keeps the customer records from being true
 }
 
 // DataQuality counts a source's tickets that failed one check (ticket.Quality* constants).
@@ -47,6 +48,10 @@ type Customer struct {
 	// Sources are the names of the sources that hold at least one of the customer's tickets,
 	// sorted: whose outage makes this customer's numbers stale.
 	Sources []string
+	// Owner is who owns the customer: its config owner, else the owner field of the organization
+	// on its most recently updated ticket that carries one (config.OwnerHandle of it); "" when
+	// neither says.
+	Owner string
 
 	// Open counts open tickets by priority then open state (ticket.OpenStates order).
 	Open [4][4]float64

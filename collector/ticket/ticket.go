@@ -3,6 +3,7 @@
 package ticket
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -189,6 +190,10 @@ type Ticket struct {
 	URL     string `json:"url"`     // link to the ticket in its source's UI
 
 	Attributes Attributes `json:"attributes"`
+	// Former are the ticket's attributes when it was first read, kept while the current ones
+	// differ (CarryFormer): a ticket moved to another organization or project. Nil when they
+	// never changed.
+	Former *Attributes `json:"former,omitempty"`
 
 	Priority Priority `json:"priority"`
 	State    State    `json:"state"`
@@ -287,4 +292,30 @@ func EmailDomain(email string) string {
 		return ""
 	}
 	return strings.ToLower(email[at+1:])
+}
+
+// CarryFormer sets t.Former from prev, the stored version t replaces: the attributes t was first
+// read with, kept until t has them again. Sources call it when they build a new version.
+func CarryFormer(t, prev *Ticket) {
+	switch {
+	case prev == nil:
+		t.Former = nil
+	case prev.Former != nil:
+		t.Former = prev.Former
+		if sameAttributes(*t.Former, t.Attributes) {
+			t.Former = nil // moved back
+		}
+	case !sameAttributes(prev.Attributes, t.Attributes):
+		f := prev.Attributes
+		t.Former = &f
+	default:
+		t.Former = nil
+	}
+}
+
+// sameAttributes compares what customer rules read.
+func sameAttributes(a, b Attributes) bool {
+	return a.Project == b.Project && a.ReporterDomain == b.ReporterDomain &&
+		slices.Equal(a.Organizations, b.Organizations) && slices.Equal(a.Labels, b.Labels) &&
+		maps.Equal(a.Fields, b.Fields)
 }
