@@ -93,14 +93,12 @@ func testCustomer(id string) snapshot.Customer {
 	return c
 }
 
-// testConfig names the teams of testCustomer, for custops_team_info.
-func testConfig() *config.Config {
-	cfg := config.New()
-	cfg.Teams = []config.Team{
+// testTeams are the teams of testCustomer, for custops_team_info.
+func testTeams() []config.Team {
+	return []config.Team{
 		{ID: "customer", Name: "Customer"}, {ID: "engineering", Name: "Engineering"},
 		{ID: "product", Name: "Product"}, {ID: "support", Name: "Technical Support"},
 	}
-	return cfg
 }
 
 func testState() fakeState {
@@ -115,11 +113,11 @@ func testState() fakeState {
 			StaleAfterPolls: 3,
 			Customers:       []config.Customer{{ID: "northwind", Tier: "gold"}},
 			Tiers:           map[string]config.Tier{"gold": {SLASeverity: config.SeverityByPriority{ticket.P2: config.SeverityCritical}}},
+			Teams:           testTeams(),
 		},
 		Took: 120 * time.Millisecond,
-		Config: testConfig(),
 		Snapshot: &snapshot.Snapshot{
-			At:        at,
+			At: at,
 			Records: snapshot.Records{
 				Unmapped:   []snapshot.UnmappedOrganization{{Source: "jsm", Name: "Northwind Payments Ltd", Tickets: 2, Open: 1}},
 				Quiet:      []string{"globex"},

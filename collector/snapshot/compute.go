@@ -78,8 +78,8 @@ type builder struct {
 	categories *categories       // nil when no source has category_from
 	teams      *teamAccs         // nil without teams
 	records    *recordsAcc
-	response   samples           // first response durations, per customer
-	resolution samples           // resolution durations, per customer
+	response   samples // first response durations, per customer
+	resolution samples // resolution durations, per customer
 }
 
 // customerAcc is what one customer needs beyond its Customer fields while tickets stream by.
