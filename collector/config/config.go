@@ -85,6 +85,15 @@ type Source struct {
 	// OwnerField is the Zendesk organization field (its key) naming the customer's owner, for
 	// customers whose config sets no owner.
 	OwnerField string `yaml:"owner_field"`
+
+	// Derived from the teams when the configuration is loaded (DeriveSources), not written in a
+	// file: whether the source reads who handles its tickets (groups, components, the team
+	// field, links) and their history, and the Jira projects linked issues are looked for in.
+	ReadHandling   bool     `yaml:"-"`
+	LinkedProjects []string `yaml:"-"`
+	// TrackStates: teams are configured, so the source keeps each ticket's state history (with
+	// its statuses) even when its SLAs are native.
+	TrackStates bool `yaml:"-"`
 }
 
 // Auth references a credential; the secret itself never appears in the config text.

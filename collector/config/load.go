@@ -67,6 +67,7 @@ func Parse(data []byte, filename string) (*Config, error) {
 	cfg.resolvePaths(filepath.Dir(filename))
 	cfg.index()
 	cfg.origin = origin{file: filename, lines: v.lines}
+	cfg.DeriveSources()
 	return cfg, nil
 }
 

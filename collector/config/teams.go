@@ -132,6 +132,21 @@ func (c *Config) NeedsHandling(s Source) bool {
 	return false
 }
 
+// DeriveSources fills each source's ReadHandling and LinkedProjects from the teams. Parse and
+// Validate call it; a configuration changed in Go after them calls it again.
+func (c *Config) DeriveSources() {
+	projects := c.LinkedProjects()
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		s.ReadHandling = c.NeedsHandling(*s)
+		s.TrackStates = len(c.Teams) > 0
+		s.LinkedProjects = nil
+		if s.Type == TypeJira && s.ReadHandling {
+			s.LinkedProjects = projects
+		}
+	}
+}
+
 // LinkedProjects lists the Jira projects team rules name in linked_project, upper-cased.
 func (c *Config) LinkedProjects() []string {
 	var out []string

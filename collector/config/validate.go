@@ -117,6 +117,7 @@ func (c *Config) Validate(name string) error {
 	v := &validator{file: name}
 	v.config(c)
 	c.index()
+	c.DeriveSources()
 	return v.result()
 }
 

@@ -2,8 +2,6 @@ package jira
 
 import (
 	"encoding/json"
-
-	"github.com/custops/custops/collector/ticket"
 )
 
 // pageMeta are the paging fields of both searches (see searchPage).
@@ -82,9 +80,9 @@ type issueRec struct {
 type decodedPage struct {
 	meta   pageMeta
 	issues []issueRec
-	// history is the state history fetched for the issues that needed one, by key (computed
-	// SLAs only; see history.go).
-	history map[string][]ticket.Transition
+	// history is the state (and handling) history fetched for the issues that needed one, by
+	// key (computed SLAs or teams; see history.go).
+	history map[string]issueHistory
 }
 
 // readPage reads a page's issues into records.

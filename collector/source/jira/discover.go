@@ -89,6 +89,9 @@ func (m *mapper) searchFields() []string {
 	for _, id := range m.match {
 		set[id] = true
 	}
+	for _, id := range m.handlingFields() {
+		set[id] = true
+	}
 	delete(set, "")
 	out := make([]string, 0, len(set))
 	for id := range set {
@@ -123,6 +126,11 @@ func (s *Source) prepare(ctx context.Context) error {
 		return err
 	}
 	s.m.setFields(discoverFields(list, s.cfg.Fields))
+	for _, f := range list {
+		if f.ID == s.m.teamField {
+			s.m.teamFieldName = f.Name // Data Center's changelog names the field, not its id
+		}
+	}
 	s.fields = s.m.searchFields()
 
 	var me jira.User

@@ -44,11 +44,14 @@ const (
 )
 
 // changeItem is one field change of a change history. For the status, from and to are status
-// ids and fromString and toString their names.
+// ids and fromString and toString their names; for a link, from and to are the linked issue's
+// key (removed, added) and the strings a sentence ("This issue is blocked by ENG-7").
 type changeItem struct {
 	Field      string `json:"field"`
 	FieldID    string `json:"fieldId"`
+	From       string `json:"from"`
 	FromString string `json:"fromString"`
+	To         string `json:"to"`
 	ToString   string `json:"toString"`
 }
 
@@ -125,7 +128,7 @@ type historyBatch struct {
 	pages  []decodedPage
 	counts []int       // per page, its issues in need not fetched yet
 	need   []*issueRec // in page order, into pages' issues
-	got    map[string][]ticket.Transition
+	got    map[string]issueHistory
 }
 
 // maxBatchPages bounds the pages held back (and the memory they keep) while changed tickets
@@ -157,7 +160,7 @@ func (s *Source) flushHistories(ctx context.Context, b *historyBatch, apply func
 			return err
 		}
 		if b.got == nil {
-			b.got = map[string][]ticket.Transition{}
+			b.got = map[string]issueHistory{}
 		}
 		maps.Copy(b.got, h)
 		b.need = b.need[n:]
@@ -195,8 +198,9 @@ func (s *Source) needing(st source.Store, recs []issueRec) []*issueRec {
 	return need
 }
 
-// histories returns the state history of the issues, by key, from their changelogs.
-func (s *Source) histories(ctx context.Context, need []*issueRec) (map[string][]ticket.Transition, error) {
+// histories returns the state (and handling) history of the issues, by key, from their
+// changelogs.
+func (s *Source) histories(ctx context.Context, need []*issueRec) (map[string]issueHistory, error) {
 	if len(need) == 0 {
 		return nil, nil
 	}
@@ -213,17 +217,24 @@ func (s *Source) histories(ctx context.Context, need []*issueRec) (map[string][]
 	if err := s.knowStatuses(ctx, raw); err != nil {
 		return nil, err
 	}
-	out := make(map[string][]ticket.Transition, len(need))
+	var doneAt map[string]time.Time
+	if s.m.readHandling {
+		if doneAt, err = s.doneInstants(ctx, need); err != nil {
+			return nil, err
+		}
+	}
+	out := make(map[string]issueHistory, len(need))
 	for _, r := range need {
-		out[r.Key] = s.transitionsOf(r, raw[r.Key])
+		out[r.Key] = issueHistory{transitions: s.transitionsOf(r, raw[r.Key]), handling: s.m.handlingOf(r, raw[r.Key], doneAt)}
 	}
 	return out, nil
 }
 
 // needsHistory reports whether an issue's changelog must be fetched: a stored ticket whose
-// status changed (or that has no history yet, stored before computed SLAs were on); a first-seen
-// ticket unless it is plainly still in its initial state (in a "new" state, or never updated
-// since it was created). A ticket fetched again through the cursor's overlap needs nothing.
+// status or handling changed (or that has no history yet, stored before computed SLAs or teams
+// were on); a first-seen ticket unless it is plainly still as it was created (in a "new" state
+// with no handler, or never updated since it was created). A ticket fetched again through the
+// cursor's overlap needs nothing.
 func (s *Source) needsHistory(r *issueRec, prev *ticket.Ticket, had bool) bool {
 	up := timeOrZero(r.sys.Updated)
 	state, _ := s.m.state(r.sys.Status)
@@ -231,9 +242,13 @@ func (s *Source) needsHistory(r *issueRec, prev *ticket.Ticket, had bool) bool {
 		if prev.Updated.Equal(up) {
 			return false
 		}
-		return len(prev.Transitions) == 0 || prev.Status != r.sys.Status.Name || prev.State != state
+		return len(prev.Transitions) == 0 || prev.Status != r.sys.Status.Name || prev.State != state ||
+			(s.m.readHandling && (len(prev.Handling) == 0 || s.m.handlingChanged(r, prev)))
 	}
-	return state != ticket.StateNew && !timeOrZero(r.sys.Created).Equal(up)
+	if timeOrZero(r.sys.Created).Equal(up) {
+		return false
+	}
+	return state != ticket.StateNew || s.m.handlingChanged(r, nil)
 }
 
 // learnStatus remembers the category of a status seen on an issue, so that a status named only
@@ -327,14 +342,19 @@ func (s *Source) transitionsOf(r *issueRec, hist []changeHistory) []ticket.Trans
 	if len(changes) > 0 {
 		initial = s.stateOf(changes[0].from)
 	}
-	trs := []ticket.Transition{{At: created, State: initial}}
+	initialStatus := r.sys.Status.Name
+	if len(changes) > 0 {
+		initialStatus = changes[0].from
+	}
+	trs := []ticket.Transition{{At: created, State: initial, Status: initialStatus}}
 	for _, c := range changes {
-		if st := s.stateOf(c.to); st != trs[len(trs)-1].State {
-			trs = append(trs, ticket.Transition{At: c.at, State: st})
+		last := trs[len(trs)-1]
+		if st := s.stateOf(c.to); st != last.State || !strings.EqualFold(c.to, last.Status) {
+			trs = append(trs, ticket.Transition{At: c.at, State: st, Status: c.to})
 		}
 	}
-	if trs[len(trs)-1].State != cur {
-		trs = append(trs, ticket.Transition{At: timeOrZero(r.sys.Updated), State: cur})
+	if last := trs[len(trs)-1]; last.State != cur || !strings.EqualFold(last.Status, r.sys.Status.Name) {
+		trs = append(trs, ticket.Transition{At: timeOrZero(r.sys.Updated), State: cur, Status: r.sys.Status.Name})
 	}
 	if len(trs) > maxTransitions {
 		trs = slices.Clone(trs[len(trs)-maxTransitions:])
@@ -375,7 +395,7 @@ func (s *Source) bulkChangelogs(ctx context.Context, need []*issueRec) (map[stri
 	for len(need) > 0 {
 		chunk := need[:min(len(need), bulkChangelogIssues)]
 		need = need[len(chunk):]
-		req := bulkChangelogRequest{FieldIDs: []string{"status"}, MaxResults: bulkChangelogMax}
+		req := bulkChangelogRequest{FieldIDs: s.m.changelogFields(), MaxResults: bulkChangelogMax}
 		for _, r := range chunk {
 			req.IssueIDsOrKeys = append(req.IssueIDsOrKeys, r.Key)
 		}

@@ -74,6 +74,9 @@ type Source struct {
 	// computed: the source's SLAs are computed by custops (sla: computed or both), which needs
 	// each ticket's state history from the changelog (history.go).
 	computed bool
+	// history: tickets carry their state history (computed SLAs, or teams in the config) and,
+	// when a team rule reads them, their handling history (teams.go).
+	history bool
 
 	// categories maps a lowercased status name to its category key, learnt from the issues
 	// polled, for the statuses a changelog names. Used on the fetch side of a poll only.
@@ -137,6 +140,7 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 		pageSize: pageSize,
 		filter:   strings.TrimSpace(cfg.JQL),
 		computed: cfg.SLA == config.SLAComputed || cfg.SLA == config.SLABoth,
+		history:  cfg.SLA == config.SLAComputed || cfg.SLA == config.SLABoth || cfg.TrackStates || cfg.ReadHandling,
 		flavor:   cfg.Flavor,
 		warned:   map[string]bool{},
 		ids:      map[string]int64{},
@@ -186,7 +190,7 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 	}
 	var hb historyBatch // computed SLAs: pages waiting for their issues' changelogs
 	held, err := s.pollPages(ctx, from, channelProps, func(page decodedPage) error {
-		if !s.computed {
+		if !s.history {
 			return apply(page)
 		}
 		hb.add(page, s.needing(st, page.issues))
@@ -195,7 +199,7 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 		}
 		return nil
 	})
-	if err == nil && s.computed {
+	if err == nil && s.history {
 		err = s.flushHistories(ctx, &hb, apply, true)
 	}
 	if err == nil && cur.capAt(held) {
@@ -269,10 +273,7 @@ func (s *Source) applyPage(page decodedPage, st source.Store, cur *cursor, resyn
 			return 0, fmt.Errorf("jira source %q: %w: %w", s.cfg.Name, vendorhttp.ErrMalformed, err)
 		}
 		s.warnOdd(r)
-		if s.computed {
-			h, ok := page.history[t.Key]
-			t.Transitions = mergeHistory(t, prev, h, ok)
-		}
+		s.carryHistory(t, prev, r, &page)
 		s.learnID(r, t)
 		batch.Upserts = append(batch.Upserts, t)
 		next.advance(t.Key, t.Updated)

@@ -30,6 +30,13 @@ type mapper struct {
 	// byDomain: a customer_from rule reads the reporter's email domain, so a reporter whose
 	// email the vendor withholds is a data problem worth counting.
 	byDomain bool
+	// readHandling: team rules read components, the team field or links (teams.go); teamField
+	// is the source's team_field (teamFieldName its name, for Data Center's changelog) and
+	// linked the "KEY-" prefixes of the projects linked issues are looked for in.
+	readHandling  bool
+	teamField     string
+	teamFieldName string
+	linked        []string
 }
 
 // setFields installs the site's field ids.
@@ -117,6 +124,10 @@ func newMapper(cfg config.Source, base string) *mapper {
 		}
 	}
 	m.addCategoryFields(cfg)
+	m.readHandling, m.teamField = cfg.ReadHandling, cfg.TeamField
+	for _, p := range cfg.LinkedProjects {
+		m.linked = append(m.linked, p+"-")
+	}
 	m.setFields(fieldIDs{slaFieldName: map[string]string{}})
 	return m
 }

@@ -131,10 +131,7 @@ func (s *Source) applyReread(ctx context.Context, st source.Store, recs []issueR
 			if err != nil {
 				return fmt.Errorf("jira source %q: %w: %w", s.cfg.Name, vendorhttp.ErrMalformed, err)
 			}
-			if s.computed {
-				h, ok := page.history[t.Key]
-				t.Transitions = mergeHistory(t, prev, h, ok)
-			}
+			s.carryHistory(t, prev, r, &page)
 			s.learnID(r, t)
 			if had && prev.Updated.Equal(up) && sameFacts(prev, t) {
 				continue
@@ -151,7 +148,7 @@ func (s *Source) applyReread(ctx context.Context, st source.Store, recs []issueR
 		return nil
 	}
 	page := decodedPage{issues: recs}
-	if !s.computed {
+	if !s.history {
 		return written, apply(page)
 	}
 	var hb historyBatch

@@ -80,6 +80,9 @@ func DefaultFields() []jira.Field {
 		custom(FieldSatisfaction, "Satisfaction", "sd-feedback", "", "com.atlassian.servicedesk:sd-request-feedback"),
 		custom(FieldSatisfactionDate, "Satisfaction date", "datetime", "", "com.atlassian.servicedesk:sd-request-feedback-date"),
 		custom(FieldCustomer, "Customer", "string", "", "com.atlassian.jira.plugin.system.customfieldtypes:textfield"),
+		sys("components", "Component/s", "array"),
+		sys("issuelinks", "Linked Issues", "array"),
+		custom(FieldTeam, "Team", "option", "", "com.atlassian.jira.plugin.system.customfieldtypes:select"),
 	}
 }
 
@@ -189,7 +192,8 @@ func IssueFromTicket(t *ticket.Ticket) Issue {
 		b, _ := json.Marshal(map[string]string{"value": channel})
 		props[ChannelProperty] = b
 	}
-	return Issue{Key: t.Key, Fields: f, Properties: props, Changelog: StatusHistory(t.Transitions), SLAs: slas}
+	setHandling(f, t)
+	return Issue{Key: t.Key, Fields: f, Properties: props, Changelog: mergeHistories(StatusHistory(t.Transitions), HandlingHistory(t.Handling)), SLAs: slas}
 }
 
 // jsmChannel is the request.channel.type value JSM stamps for a channel: the built-in channels
