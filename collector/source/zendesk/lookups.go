@@ -22,8 +22,11 @@ type customStatus struct {
 // pageRefs resolves what a page's tickets point at: users (from the sideload, and with fetchUsers
 // by id for those it lacks), organization names (sideload, cache, then by id) and custom statuses.
 func (s *Source) pageRefs(ctx context.Context, vc *vendorClock, tickets []apiTicket, sideUsers []apiUser, sideOrgs []apiOrganization, fetchUsers bool) (pageRefs, error) {
-	var orgIDs, userIDs, statusIDs []int64
+	var orgIDs, userIDs, statusIDs, groupIDs []int64
 	for _, t := range tickets {
+		if t.GroupID != nil && s.cfg.ReadHandling {
+			groupIDs = append(groupIDs, *t.GroupID)
+		}
 		if t.OrganizationID != nil {
 			orgIDs = append(orgIDs, *t.OrganizationID)
 		}
@@ -48,6 +51,14 @@ func (s *Source) pageRefs(ctx context.Context, vc *vendorClock, tickets []apiTic
 		orgs, _ = s.orgNames(nil, nil)
 	}
 	refs.orgs = orgs
+	refs.owners = s.owners()
+	if len(groupIDs) > 0 {
+		groups, err := s.groupNames(ctx, vc, groupIDs)
+		if err != nil {
+			return refs, err
+		}
+		refs.groups = groups
+	}
 	if fetchUsers {
 		var lack []int64
 		for _, id := range userIDs {
@@ -74,6 +85,9 @@ func (s *Source) orgNames(side []apiOrganization, ids []int64) (map[int64]string
 	defer s.mu.Unlock()
 	for _, o := range side {
 		s.orgs[o.ID] = o.Name
+		if owner := s.ownerOf(o); owner != "" || s.cfg.OwnerField != "" {
+			s.orgOwners[o.ID] = owner
+		}
 	}
 	var missing []int64
 	for _, id := range ids {
@@ -82,6 +96,13 @@ func (s *Source) orgNames(side []apiOrganization, ids []int64) (map[int64]string
 		}
 	}
 	return maps.Clone(s.orgs), missing
+}
+
+// owners returns the owner fields of the organizations read.
+func (s *Source) owners() map[int64]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.orgOwners)
 }
 
 // fetchOrganizations reads organizations by id, 100 a request, into the cache; an id Zendesk does

@@ -59,7 +59,9 @@ func channelOf(name string) (ticket.Channel, bool) {
 type pageRefs struct {
 	users    map[int64]apiUser
 	orgs     map[int64]string
+	owners   map[int64]string // organizations' owner field (owner_field)
 	statuses map[int64]customStatus
+	groups   map[int64]string // group names (teams.go)
 }
 
 // normalize turns an exported ticket into a ticket.Ticket, carrying over from prev (the stored
@@ -94,7 +96,7 @@ func (s *Source) normalize(at apiTicket, prev *ticket.Ticket, refs pageRefs) *ti
 		containsFold(s.cfg.Escalation.Statuses, at.Status)
 	if at.OrganizationID != nil {
 		id := *at.OrganizationID
-		t.Attributes.Organizations = []ticket.Organization{{ID: strconv.FormatInt(id, 10), Name: refs.orgs[id]}}
+		t.Attributes.Organizations = []ticket.Organization{{ID: strconv.FormatInt(id, 10), Name: refs.orgs[id], Owner: refs.owners[id]}}
 	}
 	if at.RequesterID != nil {
 		if u, ok := refs.users[*at.RequesterID]; ok {
@@ -107,20 +109,31 @@ func (s *Source) normalize(at apiTicket, prev *ticket.Ticket, refs pageRefs) *ti
 		// update that carried the rating stands in for it.
 		t.CSATAt = at.UpdatedAt
 	}
+	cur, reads := s.handlingNow(at, refs)
+	if reads {
+		t.Handling = carryHandling(cur, t, prev)
+	}
+	ticket.CarryFormer(t, prev)
 	if prev == nil {
 		if !t.State.Open() {
 			t.Resolved = at.UpdatedAt
 		}
-		t.Transitions = []ticket.Transition{{At: at.CreatedAt, State: ticket.StateNew}}
+		t.Transitions = []ticket.Transition{{At: at.CreatedAt, State: ticket.StateNew, Status: s.statusName(ticket.StateNew)}}
 		if t.State != ticket.StateNew {
-			t.Transitions = append(t.Transitions, ticket.Transition{At: at.UpdatedAt, State: t.State})
+			t.Transitions = append(t.Transitions, ticket.Transition{At: at.UpdatedAt, State: t.State, Status: t.Status})
+		} else {
+			t.Transitions[0].Status = t.Status
 		}
 		applyMetricSet(t, at.MetricSet)
 		return t
 	}
 	t.Transitions = prev.Transitions
-	if t.State != prev.State {
-		t.Transitions = appendTransition(prev.Transitions, ticket.Transition{At: at.UpdatedAt, State: t.State})
+	if t.State != prev.State || (s.cfg.TrackStates && !strings.EqualFold(t.Status, prev.Status)) {
+		t.Transitions = appendTransition(prev.Transitions, ticket.Transition{At: at.UpdatedAt, State: t.State, Status: t.Status})
+	}
+	if len(t.Attributes.Organizations) == 1 && t.Attributes.Organizations[0].Owner == "" &&
+		len(prev.Attributes.Organizations) == 1 && prev.Attributes.Organizations[0].ID == t.Attributes.Organizations[0].ID {
+		t.Attributes.Organizations[0].Owner = prev.Attributes.Organizations[0].Owner
 	}
 	t.Clocks = prev.Clocks
 	t.FirstReply = prev.FirstReply
@@ -168,6 +181,15 @@ func applyMetricSet(t *ticket.Ticket, m *apiMetricSet) {
 		t.Resolved = *m.SolvedAt
 	}
 	t.Reopened = max(t.Reopened, m.Reopens)
+}
+
+// statusName is the stock Zendesk status of a state, for the first entry of a history (a ticket
+// starts new); "" for a state no stock status names.
+func (s *Source) statusName(st ticket.State) string {
+	if st == ticket.StateNew {
+		return "new"
+	}
+	return ""
 }
 
 // maxTransitions bounds the state history kept per ticket; the oldest entries go first.

@@ -156,7 +156,7 @@ func TestNormalize(t *testing.T) {
 			if !got.Resolved.Equal(t0) {
 				t.Errorf("resolved: got %v, want %v", got.Resolved, t0)
 			}
-			want := []ticket.Transition{{At: t0.Add(-time.Hour), State: ticket.StateNew}, {At: t0, State: ticket.StateResolved}}
+			want := []ticket.Transition{{At: t0.Add(-time.Hour), State: ticket.StateNew, Status: "new"}, {At: t0, State: ticket.StateResolved, Status: "solved"}}
 			if !slices.Equal(got.Transitions, want) {
 				t.Errorf("transitions: got %v, want %v", got.Transitions, want)
 			}
@@ -204,7 +204,7 @@ func TestNormalizeCarriesOverAndDetectsReopen(t *testing.T) {
 			})
 			got := s.normalize(at, prev, pageRefs{})
 			tc.check(t, got)
-			if want := (ticket.Transition{At: t0, State: got.State}); len(got.Transitions) != 1 || got.Transitions[0] != want {
+			if want := (ticket.Transition{At: t0, State: got.State, Status: tc.status}); len(got.Transitions) != 1 || got.Transitions[0] != want {
 				t.Errorf("transitions: got %v, want the stored history plus %v", got.Transitions, want)
 			}
 			if len(got.Clocks) != 1 || !got.FirstReply.Equal(prev.FirstReply) || !got.CSATAt.Equal(solvedAt) ||

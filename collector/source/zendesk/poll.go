@@ -43,6 +43,9 @@ func (t tokens) follow(endpoint, tok string) error {
 type pollResult struct {
 	rated   bool    // a ticket gained or changed a satisfaction rating: read the ratings
 	unrated []int64 // solved tickets without a legacy rating: ask for CSAT survey responses
+	// changed are the tickets whose status or handler changed (teams configured): their
+	// history is read from the ticket event export (teams.go).
+	changed map[int64]int64 // id -> Unix second of the version stored before
 }
 
 // pollTickets pages through the cursor-based incremental ticket export: start_time on the first
@@ -172,6 +175,12 @@ func (s *Source) ticketsBatch(ctx context.Context, st source.Store, vc *vendorCl
 		}
 		if !t.State.Open() && at.SatisfactionRating == nil {
 			res.unrated = append(res.unrated, at.ID)
+		}
+		if s.cfg.TrackStates && changedHands(t, prev, at.MetricSet) {
+			if res.changed == nil {
+				res.changed = map[int64]int64{}
+			}
+			res.changed[at.ID] = prev.Updated.Unix()
 		}
 		b.Upserts = append(b.Upserts, t)
 	}

@@ -21,6 +21,7 @@ type apiTicket struct {
 	RequesterID        *int64          `json:"requester_id"`
 	SubmitterID        *int64          `json:"submitter_id"`
 	OrganizationID     *int64          `json:"organization_id"`
+	GroupID            *int64          `json:"group_id"` // the group the ticket is assigned to, for team rules
 	Tags               []string        `json:"tags"`
 	SatisfactionRating *apiRatingOnTkt `json:"satisfaction_rating"`
 	// TicketFormID ("Enterprise only. The id of the ticket form to render for the ticket") and
@@ -46,6 +47,11 @@ type apiMetricSet struct {
 	Replies            int        `json:"replies"`
 	Reopens            int        `json:"reopens"`
 	SolvedAt           *time.Time `json:"solved_at"`
+	// StatusUpdatedAt ("When the status of the ticket was last updated") and GroupStations
+	// ("Number of groups the ticket passed through") tell a poll that the status or the group
+	// changed since the stored version even when the ticket shows the same ones again.
+	StatusUpdatedAt *time.Time `json:"status_updated_at"`
+	GroupStations   int        `json:"group_stations"`
 	ReplyTimeInSeconds struct {
 		Calendar *int64 `json:"calendar"` // seconds from creation to the first public agent reply
 	} `json:"reply_time_in_seconds"`
@@ -83,6 +89,9 @@ type apiUser struct {
 type apiOrganization struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`
+	// OrganizationFields are its custom fields by key ("Custom fields for this organization"),
+	// read for the source's owner_field.
+	OrganizationFields map[string]json.RawMessage `json:"organization_fields"`
 }
 
 // incrementalTicketsPage is one page of the cursor-based incremental ticket export. Reference:

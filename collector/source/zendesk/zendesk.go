@@ -81,6 +81,9 @@ type Source struct {
 	statusNames   map[int64]customStatus // custom ticket statuses by id
 	statusExpires time.Time              // when statusNames may be read again
 	surveysOff    time.Time              // until when CSAT survey responses are not asked (none on the account)
+	orgOwners     map[int64]string       // the owner field of the organizations read (owner_field)
+	groups        map[int64]string       // group names by id (teams.go)
+	groupsExpire  time.Time              // when groups may be read again
 
 	schedMu sync.Mutex // held across a schedule read, so concurrent polls read it once
 	sched   scheduleCache
@@ -117,6 +120,7 @@ func newSource(cfg config.Source, deps source.Deps) (*Source, error) {
 		incidentTypes:    cfg.IncidentTypes,
 		resolutionMetric: cfg.ResolutionMetric,
 		orgs:             map[int64]string{},
+		orgOwners:        map[int64]string{},
 	}
 	if cfg.PageSize > 0 && cfg.PageSize < maxPerPage {
 		s.perPage = cfg.PageSize
@@ -156,8 +160,12 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 			return err
 		}
 	}
+	since := cur.TicketsTime // the export's previous high-water mark, where history reads start
 	res, err := s.pollTickets(ctx, st, &cur, vc)
 	if err != nil {
+		return err
+	}
+	if err := s.pollHistory(ctx, st, vc, since, cur.TicketsTime, res.changed); err != nil {
 		return err
 	}
 	if res.rated {

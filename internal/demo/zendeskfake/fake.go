@@ -8,6 +8,8 @@
 //     the last minute held back; generated_timestamp (handlers.go)
 //   - GET /api/v2/incremental/ticket_metric_events: cursor pagination with page[size] or a
 //     time-based answer; include_changes serves a breach deleted later (events.go)
+//   - GET /api/v2/incremental/ticket_events (time-based, the last minute held back) and
+//     /api/v2/groups (ticketevents.go)
 //   - GET /api/v2/search/export, /api/v2/organizations/show_many, /api/v2/users/show_many,
 //     /api/v2/custom_statuses (lookups.go); /api/v2/tickets/{id}/audits with schedule
 //     assignments (audits.go); /api/v2/guide/survey_responses (surveys.go)
@@ -112,21 +114,24 @@ type entry struct {
 type Server struct {
 	opts Options
 
-	mu             sync.Mutex
-	seq            int64
-	tickets        map[int64]*entry
-	events         []logEntry // the metric events log, oldest first (events.go)
-	nextEvent      int64
-	orgs           []json.RawMessage // in load/put order
-	orgIDs         map[int64]int     // id -> index in orgs
-	users          map[int64]json.RawMessage
-	policies       json.RawMessage      // sla_policies.json as recorded
-	schedules      []Schedule           // business hours schedules, the default first
-	assignments    []ScheduleAssignment // schedules set on tickets, oldest first
-	customStatuses []CustomStatus
-	surveys        []SurveyResponse // CSAT survey responses
-	requests       []Request
-	failures       []Failure
+	mu              sync.Mutex
+	seq             int64
+	tickets         map[int64]*entry
+	events          []logEntry // the metric events log, oldest first (events.go)
+	nextEvent       int64
+	orgs            []json.RawMessage // in load/put order
+	orgIDs          map[int64]int     // id -> index in orgs
+	users           map[int64]json.RawMessage
+	policies        json.RawMessage      // sla_policies.json as recorded
+	schedules       []Schedule           // business hours schedules, the default first
+	assignments     []ScheduleAssignment // schedules set on tickets, oldest first
+	customStatuses  []CustomStatus
+	surveys         []SurveyResponse // CSAT survey responses
+	ticketEvents    []TicketEvent    // the ticket event export, oldest first (ticketevents.go)
+	nextTicketEvent int64
+	groups          []Group
+	requests        []Request
+	failures        []Failure
 }
 
 // New returns a fake, with the recorded fixtures of opts.FixtureDir loaded. It panics when a
@@ -317,6 +322,9 @@ func (s *Server) PutOrganizations(orgs ...Organization) {
 		if o.Tags == nil {
 			o.Tags = []string{}
 		}
+		if o.OrganizationFields == nil {
+			o.OrganizationFields = map[string]any{}
+		}
 		raw, _ := json.Marshal(o)
 		if err := s.putOrgRaw(raw); err != nil {
 			panic(err)
@@ -404,6 +412,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case p == "/api/v2/incremental/tickets/cursor":
 		s.incrementalTickets(w, r, q)
+	case p == "/api/v2/incremental/ticket_events":
+		s.ticketEventsExport(w, r)
+	case p == "/api/v2/groups":
+		s.groupsList(w, r)
 	case p == "/api/v2/incremental/ticket_metric_events":
 		s.metricEvents(w, r, q)
 	case p == "/api/v2/satisfaction_ratings":

@@ -63,6 +63,17 @@ func FromTicket(t *ticket.Ticket) (Ticket, []MetricEvent) {
 	if t.CSAT != ticket.CSATNone {
 		zt.SatisfactionRating = &SatisfactionRating{ID: id, Score: string(t.CSAT), At: unixTime(t.CSATAt)}
 	}
+	if n := len(t.Handling); n > 0 {
+		// The group the ticket is assigned to now, and its team drop-down (TicketEventsOf
+		// gives the history of both).
+		if h := t.Handling[n-1]; h.Group != "" {
+			g := GroupIDOf(h.Group)
+			zt.GroupID = &g
+		}
+		if h := t.Handling[n-1]; h.Team != "" {
+			zt.CustomFields = append(zt.CustomFields, CustomField{ID: TeamFieldID, Value: h.Team})
+		}
+	}
 	zt.MetricSet = metricSetOf(id, t)
 	return zt, eventsOf(id, t)
 }
@@ -82,7 +93,35 @@ func metricSetOf(id int64, t *ticket.Ticket) *MetricSet {
 		at := unixTime(t.Resolved)
 		m.SolvedAt = &at
 	}
+	// "status_updated_at: When the status of the ticket was last updated" and "group_stations:
+	// Number of groups the ticket passed through"
+	// (https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metrics/).
+	for i := len(t.Transitions) - 1; i > 0; i-- {
+		if statusOf(t.Transitions[i].State) != statusOf(t.Transitions[i-1].State) {
+			at := unixTime(t.Transitions[i].At)
+			m.StatusUpdatedAt = &at
+			break
+		}
+	}
+	if m.StatusUpdatedAt == nil {
+		at := unixTime(t.Created)
+		m.StatusUpdatedAt = &at
+	}
+	m.GroupStations = groupStations(t.Handling)
 	return m
+}
+
+// groupStations counts the groups a handling history passed through: each assignment to a group
+// other than the one before.
+func groupStations(hs []ticket.Handling) int {
+	n, last := 0, ""
+	for _, h := range hs {
+		if h.Group != "" && h.Group != last {
+			n++
+		}
+		last = h.Group
+	}
+	return n
 }
 
 // ticketID is the numeric id of a key: the key itself when numeric, else a stable hash.

@@ -164,6 +164,9 @@ type Organization struct {
 	DomainNames    []string  `json:"domain_names"`
 	GroupID        *int64    `json:"group_id"`
 	Tags           []string  `json:"tags"`
+	// OrganizationFields are the organization's custom fields by key ("organization_fields":
+	// "Custom fields for this organization"), such as the account manager's email.
+	OrganizationFields map[string]any `json:"organization_fields"`
 }
 
 // User is a user, with the fields sideloads carry. Reference:
