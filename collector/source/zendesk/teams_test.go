@@ -55,7 +55,7 @@ func TestTeamHistoryFromTicketEvents(t *testing.T) {
 		Key: "500", Summary: "card payments fail", Priority: ticket.P2, State: ticket.StateInProgress, Channel: ticket.ChannelEmail,
 		Created: at(0), Updated: at(6),
 		Transitions: []ticket.Transition{{At: at(0), State: ticket.StateInProgress}, {At: at(3), State: ticket.StateWaitingCustomer}, {At: at(5), State: ticket.StateInProgress}},
-		Handling: []ticket.Handling{{At: at(0), Group: "Tier 1"}, {At: at(1), Group: "Engineering"}, {At: at(6), Group: "Tier 1"}},
+		Handling:    []ticket.Handling{{At: at(0), Group: "Tier 1"}, {At: at(1), Group: "Engineering"}, {At: at(6), Group: "Tier 1"}},
 	}
 	first := *full
 	first.Updated, first.Transitions, first.Handling = at(0.25), full.Transitions[:1], full.Handling[:1]

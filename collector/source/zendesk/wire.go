@@ -43,15 +43,15 @@ type apiTicket struct {
 // apiMetricSet is a ticket's metric set: what Zendesk measured of it. Reference:
 // https://developer.zendesk.com/api-reference/ticketing/tickets/ticket_metrics/ (JSON format).
 type apiMetricSet struct {
-	TicketID           int64      `json:"ticket_id"`
-	Replies            int        `json:"replies"`
-	Reopens            int        `json:"reopens"`
-	SolvedAt           *time.Time `json:"solved_at"`
+	TicketID int64      `json:"ticket_id"`
+	Replies  int        `json:"replies"`
+	Reopens  int        `json:"reopens"`
+	SolvedAt *time.Time `json:"solved_at"`
 	// StatusUpdatedAt ("When the status of the ticket was last updated") and GroupStations
 	// ("Number of groups the ticket passed through") tell a poll that the status or the group
 	// changed since the stored version even when the ticket shows the same ones again.
-	StatusUpdatedAt *time.Time `json:"status_updated_at"`
-	GroupStations   int        `json:"group_stations"`
+	StatusUpdatedAt    *time.Time `json:"status_updated_at"`
+	GroupStations      int        `json:"group_stations"`
 	ReplyTimeInSeconds struct {
 		Calendar *int64 `json:"calendar"` // seconds from creation to the first public agent reply
 	} `json:"reply_time_in_seconds"`

@@ -169,7 +169,7 @@ func (s *Server) ticketEventsExport(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "Too recent start_time. Use a start_time older than 1 minute")
 		return
 	}
-	var page []TicketEvent // ServeHTTP holds the lock
+	var page []TicketEvent          // ServeHTTP holds the lock
 	cutoff := now.Add(-time.Minute) // the last minute is held back
 	for _, e := range s.ticketEvents {
 		if e.Timestamp.Unix() < start || e.Timestamp.After(cutoff) {
