@@ -52,7 +52,8 @@ func scrape(t *testing.T, base string) []byte {
 
 // TestDemoExposition scrapes the real binary running the demo: the exposition passes promtool's
 // linter, every catalogue metric is present, and no customer exceeds the series budget (150 plus
-// the category breakdown's top_categories + 1: catalog.SeriesBudget).
+// the category breakdown's top_categories + 1 plus the teams' series: catalog.SeriesBudget, with
+// the demo's teams and categories on).
 func TestDemoExposition(t *testing.T) {
 	base := startDemo(t)
 	body := scrape(t, base)
@@ -91,7 +92,8 @@ func TestDemoExposition(t *testing.T) {
 	if len(perCustomer) < 8 {
 		t.Errorf("demo exposes %d customers, want at least 8", len(perCustomer))
 	}
-	budget := catalog.SeriesBudget(sim.DemoConfig().TopCategories)
+	demo := sim.DemoConfig()
+	budget := catalog.SeriesBudget(demo.TopCategories, len(demo.Teams), demo.OLATeams())
 	for c, n := range perCustomer {
 		if n > budget {
 			t.Errorf("customer %s has %d series, over the budget of %d", c, n, budget)

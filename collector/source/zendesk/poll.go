@@ -46,6 +46,9 @@ type pollResult struct {
 	// changed are the tickets whose status or handler changed (teams configured): their
 	// history is read from the ticket event export (teams.go).
 	changed map[int64]int64 // id -> Unix second of the version stored before
+	// backfill: the first sync, whose tickets' history of the last historyBackfill is read
+	// from the event export too.
+	backfill bool
 }
 
 // pollTickets pages through the cursor-based incremental ticket export: start_time on the first
@@ -53,7 +56,7 @@ type pollResult struct {
 // the last one it answered, then to a time-based restart from the newest change applied.
 // Reference: https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-ticket-export-cursor-based
 func (s *Source) pollTickets(ctx context.Context, st source.Store, cur *cursorState, vc *vendorClock) (pollResult, error) {
-	var res pollResult
+	res := pollResult{backfill: cur.TicketsTime == 0}
 	sent := cur.Tickets
 	q := s.exportQuery(sent, s.restartTime(cur, vc))
 	followed := tokens{}
@@ -110,6 +113,14 @@ func (s *Source) pollTickets(ctx context.Context, st source.Store, cur *cursorSt
 		sent = cur.Tickets
 		q = s.exportQuery(sent, 0)
 	}
+}
+
+// change notes a ticket whose history is to be read, with the Unix second of its stored version.
+func (r *pollResult) change(id, stored int64) {
+	if r.changed == nil {
+		r.changed = map[int64]int64{}
+	}
+	r.changed[id] = stored
 }
 
 // exportQuery is the export's query: the cursor, or start_time when there is none.
@@ -176,11 +187,12 @@ func (s *Source) ticketsBatch(ctx context.Context, st source.Store, vc *vendorCl
 		if !t.State.Open() && at.SatisfactionRating == nil {
 			res.unrated = append(res.unrated, at.ID)
 		}
-		if s.cfg.TrackStates && changedHands(t, prev, at.MetricSet) {
-			if res.changed == nil {
-				res.changed = map[int64]int64{}
-			}
-			res.changed[at.ID] = prev.Updated.Unix()
+		switch {
+		case !s.cfg.TrackStates:
+		case changedHands(t, prev, at.MetricSet):
+			res.change(at.ID, prev.Updated.Unix())
+		case prev == nil && res.backfill && t.Updated.After(t.Created) && vc.now().Sub(t.Updated) < historyBackfill:
+			res.change(at.ID, 0)
 		}
 		b.Upserts = append(b.Upserts, t)
 	}

@@ -29,9 +29,13 @@ import (
 // in a poll whose export showed a ticket whose status, group or team changed, from the export's
 // previous high-water mark, so it costs ceil(updates since the last poll / 1000) requests then and
 // nothing on a quiet poll; each changed ticket's history after its stored version is rebuilt from
-// its updates, each at its own instant.
+// its updates, each at its own instant. The first sync reads the updates of the last 30 days
+// once, for the history of the tickets it finds that changed in them.
 const (
 	endpointGroups = "groups"
+	// historyBackfill is how far back the first sync reads the event export for the history of
+	// the tickets it finds: the longest window that reads where tickets waited (30 days).
+	historyBackfill = 30 * 24 * time.Hour
 	// groupTTL is how long the group names read are used before a ticket in an unknown group
 	// makes the source read them again.
 	groupTTL = time.Hour
@@ -249,8 +253,11 @@ func changesOf(ev apiTicketEvent) []fieldChange {
 // history of the tickets in changed (by id, with the Unix second of the version stored before
 // this poll) from the updates after that version.
 func (s *Source) pollHistory(ctx context.Context, st source.Store, vc *vendorClock, since, until int64, changed map[int64]int64) error {
-	if len(changed) == 0 || since <= 0 {
+	if len(changed) == 0 {
 		return nil
+	}
+	if since <= 0 { // the first sync: the last historyBackfill
+		since = vc.now().Add(-historyBackfill).Unix()
 	}
 	// The stored versions are as of the previous poll, whose export read every change up to the
 	// second since: the updates after it are the new ones, and those after until (this poll's

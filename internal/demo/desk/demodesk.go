@@ -91,14 +91,19 @@ func Start(o Options) (*Desk, error) {
 		d.pub = &jiraPublisher{jirafake.New(jirafake.Options{Flavor: jirafake.Cloud, Email: o.Email, Token: o.Token, Now: o.Now,
 			IndexDelay: o.IndexDelay, BulkIndexDelay: o.BulkIndexDelay})}
 	case Zendesk:
-		zp := &zendeskPublisher{Server: zendeskfake.New(zendeskfake.Options{Email: o.Email, Token: o.Token, BaseURL: d.URL, EventsPageSize: demoEventsPageSize, Now: o.Now}), seen: map[eventKey]bool{}}
+		zp := &zendeskPublisher{Server: zendeskfake.New(zendeskfake.Options{Email: o.Email, Token: o.Token, BaseURL: d.URL, EventsPageSize: demoEventsPageSize, Now: o.Now}),
+			seen: map[eventKey]bool{}, updates: map[updateKey]bool{}}
 		for _, c := range w.Customers() {
 			if c.ZendeskOrganizationID != "" {
 				var id int64
 				_, _ = fmt.Sscan(c.ZendeskOrganizationID, &id)
-				zp.PutOrganizations(zendeskfake.Organization{ID: id, Name: c.Organization})
+				// The account manager, an organization field (owner_field in sim.DemoConfig).
+				zp.PutOrganizations(zendeskfake.Organization{ID: id, Name: c.Organization,
+					OrganizationFields: map[string]any{sim.OwnerField: sim.OwnerEmail(c.CSM)}})
 			}
 		}
+		zp.PutGroups(zendeskfake.Group{ID: zendeskfake.GroupIDOf(sim.SupportGroup), Name: sim.SupportGroup},
+			zendeskfake.Group{ID: zendeskfake.GroupIDOf(sim.EngineeringGroup), Name: sim.EngineeringGroup})
 		d.pub = zp
 	default:
 		_ = l.Close()
@@ -212,7 +217,14 @@ type eventKey struct {
 
 type zendeskPublisher struct {
 	*zendeskfake.Server
-	seen map[eventKey]bool
+	seen    map[eventKey]bool
+	updates map[updateKey]bool // ticket updates published to the ticket event export
+}
+
+// updateKey identifies a ticket update of the event export.
+type updateKey struct {
+	ticket, at int64
+	changes    int
 }
 
 func (p *zendeskPublisher) put(ts []*ticket.Ticket) error {
@@ -229,6 +241,17 @@ func (p *zendeskPublisher) put(ts []*ticket.Ticket) error {
 		}
 		if len(fresh) > 0 {
 			p.PutEvents(fresh...)
+		}
+		var updates []zendeskfake.TicketEvent
+		for _, u := range zendeskfake.TicketEventsOf(t) {
+			k := updateKey{u.TicketID, u.Timestamp.UnixNano(), len(u.Changes)}
+			if !p.updates[k] {
+				p.updates[k] = true
+				updates = append(updates, u)
+			}
+		}
+		if len(updates) > 0 {
+			p.PutTicketEvents(updates...)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"strings"
 	"time"
 
 	"github.com/custops/custops/collector/config"
@@ -12,6 +13,14 @@ const (
 	JiraSource    = "jsm"
 	ZendeskSource = "zendesk"
 )
+
+// OwnerField is the Zendesk organization field holding the account manager's email.
+const OwnerField = "account_manager"
+
+// OwnerEmail is a CSM's email on the demo desks: "Ana Silva" is ana.silva@custops.example.
+func OwnerEmail(csm string) string {
+	return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(csm)), " ", ".") + "@custops.example"
+}
 
 // tierTargets are the demo tiers' compliance targets.
 var tierTargets = map[string]float64{"gold": 0.95, "silver": 0.90, "bronze": 0.85}
@@ -42,11 +51,34 @@ func DemoConfig() *config.Config {
 	// purpose: they show up under the unmapped_customer data-quality check.
 	for _, c := range DemoCustomers() {
 		m := config.Match{Organization: []string{c.Organization}}
+		cu := config.Customer{ID: c.ID, Name: c.Name, Tier: c.Tier, CSM: c.CSM}
 		if c.ZendeskOrganizationID != "" {
 			m.ZendeskOrganizationID = []string{c.ZendeskOrganizationID}
+		} else {
+			// The Jira desk's customers have their owner in the config; the Zendesk desk's
+			// come from their organization's account manager field (owner_field).
+			cu.Owner = config.OwnerHandle(OwnerEmail(c.CSM))
 		}
-		cfg.Customers = append(cfg.Customers, config.Customer{ID: c.ID, Name: c.Name, Tier: c.Tier, CSM: c.CSM, Match: m})
+		cu.Match = m
+		cfg.Customers = append(cfg.Customers, cu)
 	}
+	cfg.Sources[1].OwnerField = OwnerField
+	// Where tickets wait: the customer, Engineering (the Jira desk's Payments API component, the
+	// Zendesk desk's Engineering group; an OLA on office hours, paused while the customer is
+	// asked), a third party, and support.
+	cfg.Calendars = map[string]config.Calendar{"eu-office": {Timezone: "Europe/Vilnius", Hours: map[string]string{"mon-fri": "09:00-18:00"}}}
+	cfg.Teams = []config.Team{
+		{ID: "customer", Name: "Customer", When: config.TeamMatch{States: []ticket.State{ticket.StateWaitingCustomer}}},
+		{ID: "engineering", Name: "Engineering", When: config.TeamMatch{Components: []string{EngineeringComponent}, Groups: []string{EngineeringGroup}},
+			OLA: &config.OLA{Calendar: "eu-office", AtRisk: config.Threshold{Fraction: 0.25}, PausedBy: []string{"customer"},
+				Targets: map[ticket.Priority]config.Duration{
+					ticket.P1: config.Duration(2 * time.Hour), ticket.P2: config.Duration(4 * time.Hour),
+					ticket.P3: config.Duration(9 * time.Hour), ticket.P4: config.Duration(18 * time.Hour),
+				}}},
+		{ID: "partner", Name: "Third party", When: config.TeamMatch{States: []ticket.State{ticket.StateWaitingPartner}}},
+		{ID: "support", Name: "Technical Support", When: config.TeamMatch{States: []ticket.State{ticket.StateNew, ticket.StateInProgress}}},
+	}
+	cfg.DeriveSources()
 	// The simulated desks keep their SLA clocks around the clock (the clocks are native, read
 	// from the desk), so the tiers state the same 24x7 goals the simulated agents work to.
 	cfg.Tiers = map[string]config.Tier{}

@@ -24,7 +24,7 @@ func TestTransitionsMatchTheStateMachine(t *testing.T) {
 			var reopened, waited int
 			for _, tk := range w.Tickets() {
 				h := tk.Transitions
-				if len(h) == 0 || h[0] != (ticket.Transition{At: tk.Created, State: ticket.StateNew}) {
+				if len(h) == 0 || !h[0].At.Equal(tk.Created) || h[0].State != ticket.StateNew || h[0].Status != tk.Transitions[0].Status || h[0].Status == "" {
 					t.Fatalf("%s: history starts %v, want new at %v", tk.Key, h, tk.Created)
 				}
 				reopens := 0

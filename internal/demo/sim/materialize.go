@@ -21,12 +21,18 @@ func (pl *plan) seen(now time.Time) int {
 	return sort.Search(len(pl.events), func(i int) bool { return pl.events[i].at.After(now) })
 }
 
-// updated is the instant of the ticket's last change by now.
+// updated is the instant of the ticket's last change by now: its last event or handoff.
 func (pl *plan) updated(now time.Time) time.Time {
+	var at time.Time
 	if n := pl.seen(now); n > 0 {
-		return pl.events[n-1].at
+		at = pl.events[n-1].at
 	}
-	return time.Time{}
+	for _, h := range pl.handoffs {
+		if !h.at.After(now) && h.at.After(at) {
+			at = h.at
+		}
+	}
+	return at
 }
 
 // cycleRun accumulates one run of the resolution clock while replaying.
@@ -61,7 +67,7 @@ func (pl *plan) ticketAt(d desk, now time.Time) *ticket.Ticket {
 	// changelog (Jira) or audits (Zendesk) would give it.
 	move := func(at time.Time, s ticket.State) {
 		if s != state {
-			t.Transitions = append(t.Transitions, ticket.Transition{At: at, State: s})
+			t.Transitions = append(t.Transitions, ticket.Transition{At: at, State: s, Status: d.statuses[s]})
 		}
 		state = s
 	}
@@ -70,7 +76,7 @@ func (pl *plan) ticketAt(d desk, now time.Time) *ticket.Ticket {
 		switch e.kind {
 		case evCreate:
 			runs = append(runs, cycleRun{start: e.at})
-			t.Transitions = append(t.Transitions, ticket.Transition{At: e.at, State: ticket.StateNew})
+			t.Transitions = append(t.Transitions, ticket.Transition{At: e.at, State: ticket.StateNew, Status: d.statuses[ticket.StateNew]})
 		case evReply:
 			t.FirstReply = e.at
 			move(e.at, ticket.StateInProgress)
@@ -99,6 +105,10 @@ func (pl *plan) ticketAt(d desk, now time.Time) *ticket.Ticket {
 	}
 	t.State = state
 	t.Status = d.statuses[state]
+	t.Handling = pl.handlingAt(d, now)
+	if last := t.Handling[len(t.Handling)-1].At; last.After(t.Updated) {
+		t.Updated = last // a handoff is an update of the ticket
+	}
 	labels := []string{pl.label}
 	if t.Escalated {
 		labels = append(labels, EscalatedLabel)

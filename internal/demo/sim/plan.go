@@ -47,6 +47,9 @@ type plan struct {
 	resGoal  time.Duration
 	events   []event   // sorted by at; the first is evCreate
 	dropAt   time.Time // when the ticket leaves the desk's scope; zero if never
+	// handoffs are when the ticket went to Engineering (true) and back to support (false),
+	// oldest first (handoffs.go).
+	handoffs []handoff
 }
 
 // Draw probabilities. Incidents and escalations lean to the urgent end.
@@ -187,6 +190,7 @@ func newPlan(r *rand.Rand, p *profile, number int64, created time.Time, slowness
 		ev = ev[:n]
 	}
 	pl.events = ev
+	pl.handoffs = planHandoffs(pl, ev, healthy)
 	return pl
 }
 
