@@ -126,7 +126,7 @@ func newBuilder(in Input, customers []config.Customer) *builder {
 		in.Teams = team.New(cfg, b.calendars)
 	}
 	b.teams = newTeamAccs(in.Teams, b.win)
-	b.records = newRecordsAcc()
+	b.records = newRecordsAcc(cfg)
 
 	b.customers = make([]Customer, len(customers))
 	for i, c := range customers {

@@ -75,7 +75,7 @@ func TestPropertyIncrementalEqualsCompute(t *testing.T) {
 }
 
 // teamsSeen counts the snapshots in which each team aggregate was not empty.
-type teamsSeen struct{ open, waited, breached, atRisk, next, unmapped, moved, owner int }
+type teamsSeen struct{ open, waited, breached, atRisk, next, unmapped, moved, owner, oneDesk int }
 
 func (s *teamsSeen) note(snap *Snapshot) {
 	if len(snap.Records.Unmapped) > 0 {
@@ -83,6 +83,9 @@ func (s *teamsSeen) note(snap *Snapshot) {
 	}
 	if snap.Records.MovedCount > 0 {
 		s.moved++
+	}
+	if len(snap.Records.OneDesk) > 0 {
+		s.oneDesk++
 	}
 	for _, c := range snap.Customers {
 		if c.Owner != "" {
@@ -234,7 +237,7 @@ func (g *streamGen) ticket() *ticket.Ticket {
 		Attributes: ticket.Attributes{Project: g.pick("alpha", "beta", "zeta", "zeta", "", "ghost")},
 	}
 	if g.r.IntN(2) == 0 {
-		t.Attributes.Organizations = []ticket.Organization{{ID: g.pick("", "1", "2"), Name: g.pick("Acme", "Initech", ""), Owner: g.pick("", "a.person@example.com", "B. Person")}}
+		t.Attributes.Organizations = []ticket.Organization{{ID: g.pick("", "1", "2"), Name: g.pick("Acme", "Initech", "", "Alpha, Inc.", "zeta"), Owner: g.pick("", "a.person@example.com", "B. Person")}}
 	}
 	g.fill(t)
 	return t

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/custops/custops/collector/catalog"
+	"github.com/custops/custops/collector/config"
+	"github.com/custops/custops/collector/match"
 	"github.com/custops/custops/collector/ticket"
 )
 
@@ -75,10 +77,15 @@ func (r *Records) Count(kind string) int {
 // slice and their names in one map, so that counting allocates per growth step, not per
 // organization: an organization whose tickets all left keeps its slot, counting nothing.
 type recordsAcc struct {
-	index map[orgKey]int         // into orgs
-	orgs  []UnmappedOrganization // Name unused: names holds them
-	names map[orgName]int        // tickets per organization and name
-	moved map[string]MovedTicket // by ticket id
+	// names are each customer's names folded (match.SameName): its own and its match
+	// organizations', for the one-desk record; desks counts the configured sources.
+	names map[string][]string
+	desks int
+
+	index    map[orgKey]int         // into orgs
+	orgs     []UnmappedOrganization // Name unused: orgNames holds them
+	orgNames map[orgName]int        // tickets per organization and name
+	moved    map[string]MovedTicket // by ticket id
 }
 
 // orgName is one name an organization's tickets give it: a Zendesk organization renamed between
@@ -89,8 +96,17 @@ type orgName struct {
 	name string
 }
 
-func newRecordsAcc() *recordsAcc {
-	return &recordsAcc{index: map[orgKey]int{}, names: map[orgName]int{}, moved: map[string]MovedTicket{}}
+func newRecordsAcc(cfg *config.Config) *recordsAcc {
+	r := &recordsAcc{index: map[orgKey]int{}, orgNames: map[orgName]int{}, moved: map[string]MovedTicket{},
+		names: map[string][]string{}, desks: len(cfg.Sources)}
+	for _, cu := range cfg.Customers {
+		for _, n := range append([]string{cu.Name}, cu.Match.Organization...) {
+			if k := match.SameName(n); k != "" && !slices.Contains(r.names[cu.ID], k) {
+				r.names[cu.ID] = append(r.names[cu.ID], k)
+			}
+		}
+	}
+	return r
 }
 
 // orgKey identifies an organization of a source: by its id when it has one (Zendesk), else by
@@ -125,8 +141,8 @@ func (r *recordsAcc) add(t *ticket.Ticket, customer string, customerOf func(*tic
 				u.Open += sign
 			}
 			n := orgName{i, o.Name}
-			if r.names[n] += sign; r.names[n] <= 0 {
-				delete(r.names, n)
+			if r.orgNames[n] += sign; r.orgNames[n] <= 0 {
+				delete(r.orgNames, n)
 			}
 		}
 	}
@@ -151,7 +167,7 @@ func (r *recordsAcc) finish(customers []Customer) Records {
 	var out Records
 	best := make([]int, len(r.orgs))
 	named := slices.Clone(r.orgs)
-	for n, count := range r.names {
+	for n, count := range r.orgNames {
 		o := &named[n.org]
 		if n.name != "" && (count > best[n.org] || (count == best[n.org] && n.name < o.Name)) {
 			o.Name, best[n.org] = n.name, count
@@ -168,6 +184,21 @@ func (r *recordsAcc) finish(customers []Customer) Records {
 		}
 		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
 	})
+	// Matched on one desk but not the other: a customer whose tickets all come from one desk,
+	// while another desk holds an unmapped organization of its name.
+	if r.desks > 1 {
+		for _, c := range customers {
+			if len(c.Sources) != 1 {
+				continue
+			}
+			for _, o := range out.Unmapped {
+				if o.Source != c.Sources[0] && slices.Contains(r.names[c.ID], match.SameName(o.Name)) {
+					out.OneDesk = append(out.OneDesk, OneDesk{Customer: c.ID, Desk: c.Sources[0], Other: o})
+					break
+				}
+			}
+		}
+	}
 	month := windowIndex(catalog.Window30d)
 	for _, c := range customers {
 		if month >= 0 && month < len(c.Trends) && c.Trends[month].Created == 0 {
