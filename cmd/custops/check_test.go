@@ -42,7 +42,7 @@ var jsmOrganizations = []ticket.Organization{{ID: "1", Name: "Northwind Payments
 //     Cloud REST API, Organization: "Get organizations"), with the same auth as the fake.
 //
 // Any other path outside /rest/ answers 404, as a Jira without that context path does.
-func checkJira(t *testing.T, fields []jira.Field, orgs []ticket.Organization) string {
+func checkJira(t *testing.T, fields []jira.Field, orgs []ticket.Organization, extra ...jirafake.Issue) string {
 	t.Helper()
 	fake := jirafake.New(jirafake.Options{Flavor: jirafake.Cloud, Email: checkEmail, Token: checkJiraToken, Fields: fields})
 	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
@@ -53,6 +53,9 @@ func checkJira(t *testing.T, fields []jira.Field, orgs []ticket.Organization) st
 		if err := fake.Put(jirafake.IssueFromTicket(tk)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := fake.Put(extra...); err != nil {
+		t.Fatal(err)
 	}
 	authorized := func(r *http.Request) bool {
 		u, p, ok := r.BasicAuth()
@@ -137,9 +140,10 @@ func checkJira(t *testing.T, fields []jira.Field, orgs []ticket.Organization) st
 //     fake's live tickets ("Count tickets").
 //
 // Both refuse other credentials with the fake's own 401.
-func checkZendesk(t *testing.T) string {
+func checkZendesk(t *testing.T, orgs ...zendeskfake.Organization) string {
 	t.Helper()
 	fake := zendeskfake.New(zendeskfake.Options{Email: checkEmail, Token: checkZendeskToken, FixtureDir: "../../collector/source/zendesk/testdata"})
+	fake.PutOrganizations(orgs...)
 	authorized := func(r *http.Request) bool {
 		u, p, ok := r.BasicAuth()
 		return ok && u == checkEmail+"/token" && p == checkZendeskToken

@@ -54,6 +54,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	checkConnect := checkCmd.Flag("connect", "Also reach each desk with a few cheap calls and say what it found: version, issue count, fields, plan, organizations that match no customer.").Bool()
 	checkTimeout := checkCmd.Flag("connect.timeout", "How long --connect may take in all.").Default("2m").Duration()
 
+	customersCmd := app.Command("customers", "Customer records.")
+	discoverCmd := customersCmd.Command("discover", "Read the desks' organizations (JSM organizations, Zendesk organizations, Jira projects when a customer_from rule reads them), group them into customers across desks by name and email domain, and print the customers YAML to merge into the config; never writes the config.")
+	discoverConfig := discoverCmd.Flag("config.file", "custops configuration file (its sources are asked).").Default("custops.yml").String()
+	discoverTimeout := discoverCmd.Flag("timeout", "How long discovering may take in all.").Default("2m").Duration()
+
 	generateCmd := app.Command("generate", "Write the Grafana dashboards, Prometheus rules, Alertmanager config and deploy files.")
 	gen := addGenerateFlags(generateCmd)
 
@@ -90,6 +95,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCheck(checkOptions{file: *checkConfig, connect: *checkConnect, timeout: *checkTimeout, probers: sourceProbers()}, stdout, stderr)
 	case generateCmd.FullCommand():
 		return runGenerate(gen, stdout, stderr)
+	case discoverCmd.FullCommand():
+		return runDiscover(discoverOptions{file: *discoverConfig, timeout: *discoverTimeout, probers: sourceProbers()}, stdout, stderr)
 	case reportCmd.FullCommand():
 		return runReport(reportFlags, stdout, stderr)
 	case healthCmd.FullCommand():

@@ -24,6 +24,13 @@ type Probe struct {
 	Organizations []ticket.Organization
 	// OrganizationsCut: the desk has more organizations than listed.
 	OrganizationsCut bool
+	// Domains are the email domains of the organizations that have them (Zendesk's
+	// domain_names), by organization id; Owners their owner field (the source's owner_field),
+	// for `custops customers discover`.
+	Domains map[string][]string
+	Owners  map[string]string
+	// Projects are the Jira projects (ID the key), listed when a customer_from rule reads them.
+	Projects []ticket.Organization
 }
 
 // Fact is one thing a desk said: "version", "Jira Cloud 1001.0.0".
@@ -42,6 +49,16 @@ func (p *Probe) Find(format string, args ...any) {
 // Prober probes one desk. An error means the desk could not be asked at all: not reached, the
 // token refused, or no such API at the URL; it says which.
 type Prober func(ctx context.Context, cfg config.Source, deps Deps) (*Probe, error)
+
+// UsesProjects reports whether the source's customer_from rules read the Jira project.
+func UsesProjects(cfg config.Source) bool {
+	for _, r := range cfg.CustomerFrom {
+		if r.Kind == config.MatchProject {
+			return true
+		}
+	}
+	return false
+}
 
 // UsesOrganizations reports whether the source's customer_from rules read organizations, so
 // the probe should list them.

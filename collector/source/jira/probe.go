@@ -83,7 +83,33 @@ func Probe(ctx context.Context, cfg config.Source, deps source.Deps) (*source.Pr
 			return nil, err
 		}
 	}
+	if source.UsesProjects(cfg) {
+		if err := probeProjects(ctx, c, p); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
+}
+
+// probeProjects lists the projects the token can see (GET /rest/api/2/project: every project
+// with its key and name, on both flavors;
+// https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-projects/#api-rest-api-2-project-get,
+// https://docs.atlassian.com/software/jira/docs/api/REST/latest/#api/2/project-getAllProjects),
+// at most source.MaxProbeOrganizations.
+func probeProjects(ctx context.Context, c *vendorhttp.Client, p *source.Probe) error {
+	var list []struct {
+		Key  string `json:"key"`
+		Name string `json:"name"`
+	}
+	if err := c.Get(ctx, "project", "/rest/api/2/project", nil, &list); err != nil {
+		return err
+	}
+	p.Projects = []ticket.Organization{}
+	for _, pr := range list[:min(len(list), source.MaxProbeOrganizations)] {
+		p.Projects = append(p.Projects, ticket.Organization{ID: pr.Key, Name: pr.Name})
+	}
+	p.Fact("projects", "%d", len(p.Projects))
+	return nil
 }
 
 // notJira explains a serverInfo that failed: no Jira REST API at the URL, or not reached.

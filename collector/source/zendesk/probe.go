@@ -2,6 +2,7 @@ package zendesk
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -141,7 +142,7 @@ func Probe(ctx context.Context, cfg config.Source, deps source.Deps) (*source.Pr
 	}
 
 	if source.UsesOrganizations(cfg) {
-		if err := probeOrganizations(ctx, c, p); err != nil {
+		if err := probeOrganizations(ctx, c, p, cfg.OwnerField); err != nil {
 			return nil, err
 		}
 	}
@@ -150,16 +151,13 @@ func Probe(ctx context.Context, cfg config.Source, deps source.Deps) (*source.Pr
 
 // probeOrganizations lists the organizations, at most source.MaxProbeOrganizations, by cursor
 // pagination (page[size] up to 100, meta.has_more, meta.after_cursor).
-func probeOrganizations(ctx context.Context, c client, p *source.Probe) error {
+func probeOrganizations(ctx context.Context, c client, p *source.Probe, ownerField string) error {
 	p.Organizations = []ticket.Organization{}
 	q := url.Values{"page[size]": {"100"}}
 	for {
 		var page struct {
-			Organizations []struct {
-				ID   int64  `json:"id"`
-				Name string `json:"name"`
-			} `json:"organizations"`
-			Meta struct {
+			Organizations []apiOrganizationProbe `json:"organizations"`
+			Meta          struct {
 				HasMore     bool   `json:"has_more"`
 				AfterCursor string `json:"after_cursor"`
 			} `json:"meta"`
@@ -168,7 +166,20 @@ func probeOrganizations(ctx context.Context, c client, p *source.Probe) error {
 			return err
 		}
 		for _, o := range page.Organizations {
-			p.Organizations = append(p.Organizations, ticket.Organization{ID: strconv.FormatInt(o.ID, 10), Name: o.Name})
+			id := strconv.FormatInt(o.ID, 10)
+			p.Organizations = append(p.Organizations, ticket.Organization{ID: id, Name: o.Name})
+			if len(o.DomainNames) > 0 {
+				if p.Domains == nil {
+					p.Domains = map[string][]string{}
+				}
+				p.Domains[id] = o.DomainNames
+			}
+			if v := fieldValue(o.OrganizationFields[ownerField]); ownerField != "" && v != "" {
+				if p.Owners == nil {
+					p.Owners = map[string]string{}
+				}
+				p.Owners[id] = v
+			}
 		}
 		if len(p.Organizations) >= source.MaxProbeOrganizations {
 			p.OrganizationsCut = page.Meta.HasMore || len(p.Organizations) > source.MaxProbeOrganizations
@@ -182,6 +193,17 @@ func probeOrganizations(ctx context.Context, c client, p *source.Probe) error {
 	}
 	p.Fact("organizations", "%d", len(p.Organizations))
 	return nil
+}
+
+// apiOrganizationProbe is an organization as the list returns it, with what discover reads:
+// "domain_names: An array of domain names associated with this organization" and
+// "organization_fields: Custom fields for this organization"
+// (https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/).
+type apiOrganizationProbe struct {
+	ID                 int64                      `json:"id"`
+	Name               string                     `json:"name"`
+	DomainNames        []string                   `json:"domain_names"`
+	OrganizationFields map[string]json.RawMessage `json:"organization_fields"`
 }
 
 // cause is the vendor's answer inside a client error, without the source and URL around it.

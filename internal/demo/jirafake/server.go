@@ -301,6 +301,8 @@ func endpointOf(r *http.Request) string {
 		return "myself"
 	case "/rest/api/2/priority", "/rest/api/2/status", "/rest/api/2/statuscategory", "/rest/api/2/resolution":
 		return "metadata"
+	case "/rest/api/2/project", "/rest/api/3/project":
+		return "project"
 	}
 	return "other"
 }
@@ -416,6 +418,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, endpoint string, 
 		s.myself(w, r)
 	case endpoint == "metadata":
 		s.metadata(w, r)
+	case endpoint == "project":
+		s.projects(w, r)
 	default:
 		writeError(w, http.StatusNotFound, "null for uri: "+p)
 	}

@@ -1,7 +1,10 @@
 package jirafake
 
 import (
+	"cmp"
 	"encoding/json"
+	"maps"
+	"net/http"
 	"slices"
 	"strconv"
 	"time"
@@ -160,4 +163,30 @@ func EngineeringIssue(key string, state ticket.State, created, changed time.Time
 		f["resolutiondate"] = json.RawMessage("null")
 	}
 	return Issue{Key: key, Fields: f}
+}
+
+// projects answers GET /rest/api/2/project: every project the fake's issues are in, sorted by
+// key, as {self, id, key, name, projectTypeKey} ("Get all projects",
+// https://developer.atlassian.com/cloud/jira/platform/rest/v2/api-group-projects/#api-rest-api-2-project-get;
+// Data Center: https://docs.atlassian.com/software/jira/docs/api/REST/latest/#api/2/project-getAllProjects).
+// A project's name is the one its issues carry in their project field.
+func (s *Server) projects(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	names := map[string]string{}
+	for _, st := range s.issues {
+		var p struct {
+			Key  string `json:"key"`
+			Name string `json:"name"`
+		}
+		if raw, ok := st.issue.Fields["project"]; ok && json.Unmarshal(raw, &p) == nil && p.Key != "" {
+			names[p.Key] = cmp.Or(p.Name, p.Key)
+		}
+	}
+	s.mu.Unlock()
+	out := []map[string]string{}
+	for i, k := range slices.Sorted(maps.Keys(names)) {
+		id := strconv.Itoa(10000 + i)
+		out = append(out, map[string]string{"self": baseURL(r) + "/rest/api/2/project/" + id, "id": id, "key": k, "name": names[k], "projectTypeKey": "service_desk"})
+	}
+	writeJSON(w, out)
 }
