@@ -2,6 +2,8 @@ package alerts
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -137,6 +139,12 @@ func amHeader(page, warning amReceiv) string {
 # (custops_customer_source_info joins customers to their sources): a desk that goes down mutes
 # its own customers only. While the exporter is not scraped, every customer's alerts are muted.
 # A critical alert mutes the warning of the same alert, customer and priority.
+#
+# Owners and teams (the receivers file's owners: and teams:): a customer's alerts carry its
+# owner (custops_customer_info's owner label), and an owner with a receiver gets its customers'
+# pages and warnings, and nobody else's; the customers of other owners, or of none, fall back to
+# "page" and "warning". CustopsOLABreachImminent carries the team and goes to that team's
+# receiver when it has one. CustopsRecordsDrift (info) reaches "warning" once a week.
 `
 }
 
@@ -172,6 +180,33 @@ func AlertmanagerConfig(opts Options) ([]byte, error) {
 	name := func(s string) []string { return []string{fmt.Sprintf("%s=%q", model.AlertNameLabel, s)} }
 	page := receiver(receiverPage, opts.Receivers.Page, opts.PageWebhookURL)
 	warning := receiver(receiverWarning, opts.Receivers.Warning, opts.WarningWebhookURL)
+	bySeverity := func(pageTo, warnTo string) []amRoute {
+		return []amRoute{
+			{Receiver: pageTo, Matchers: sev(severityCritical), RepeatInterval: model.Duration(pageRepeat).String()},
+			{Receiver: warnTo, Matchers: sev(severityWarning), RepeatInterval: model.Duration(warningRepeat).String()},
+			{Receiver: receiverInfo, Matchers: sev(severityInfo)},
+		}
+	}
+	// The records drift is the one info alert that notifies: the queue hears of it once a week.
+	routes := []amRoute{{Receiver: receiverWarning, Matchers: name(alertRecordsDrift), GroupBy: []string{model.AlertNameLabel},
+		RepeatInterval: model.Duration(recordsRepeat).String()}}
+	receivers := []amReceiv{page, warning}
+	// A team's OLA alerts go to the team.
+	for _, team := range slices.Sorted(maps.Keys(opts.Receivers.Teams)) {
+		r := receiver("team-"+team, opts.Receivers.Teams[team], "")
+		receivers = append(receivers, r)
+		routes = append(routes, amRoute{Receiver: r.Name, Matchers: append(name(alertOLABreachImminent), fmt.Sprintf("%s=%q", catalog.LabelTeam, team)),
+			RepeatInterval: model.Duration(warningRepeat).String()})
+	}
+	// An owner's customers' alerts go to the owner, pages and warnings alike; the rest fall
+	// through to the severity routes (the fallback).
+	for _, owner := range slices.Sorted(maps.Keys(opts.Receivers.Owners)) {
+		r := receiver("owner-"+owner, opts.Receivers.Owners[owner], "")
+		receivers = append(receivers, r)
+		routes = append(routes, amRoute{Receiver: r.Name, Matchers: []string{fmt.Sprintf("%s=%q", catalog.LabelOwner, owner)},
+			Routes: bySeverity(r.Name, r.Name)})
+	}
+	routes = append(routes, bySeverity(receiverPage, receiverWarning)...)
 	cfg := amConfig{
 		Route: amRoute{
 			// Anything without a severity still reaches a person, through the queue.
@@ -180,11 +215,7 @@ func AlertmanagerConfig(opts Options) ([]byte, error) {
 			GroupWait:      model.Duration(opts.GroupWait).String(),
 			GroupInterval:  model.Duration(opts.GroupInterval).String(),
 			RepeatInterval: model.Duration(warningRepeat).String(),
-			Routes: []amRoute{
-				{Receiver: receiverPage, Matchers: sev(severityCritical), RepeatInterval: model.Duration(pageRepeat).String()},
-				{Receiver: receiverWarning, Matchers: sev(severityWarning), RepeatInterval: model.Duration(warningRepeat).String()},
-				{Receiver: receiverInfo, Matchers: sev(severityInfo)},
-			},
+			Routes:         routes,
 		},
 		InhibitRules: []amInhibit{
 			{
@@ -205,12 +236,8 @@ func AlertmanagerConfig(opts Options) ([]byte, error) {
 				Equal:          []string{model.AlertNameLabel, catalog.LabelCustomer, catalog.LabelPriority},
 			},
 		},
-		Receivers: []amReceiv{
-			page,
-			warning,
-			// No integrations: info alerts are routed here so they never notify.
-			{Name: receiverInfo},
-		},
+		// No integrations: info alerts are routed to "info" so they never notify.
+		Receivers: append(receivers, amReceiv{Name: receiverInfo}),
 	}
 	b, err := yamlfile.Encode(amHeader(page, warning), cfg)
 	if err != nil {

@@ -368,3 +368,62 @@ warning:
 	am.post(t, map[string]string{"alertname": "CustopsOpenP1Incident", "severity": severityCritical, "kind": kindCustomer, "customer": "northwind"})
 	hook.await(t, "CustopsOpenP1Incident/northwind")
 }
+
+// TestAlertmanagerOwnersAndTeams sends alerts through the real Alertmanager with a config
+// generated from a receivers file naming an owner and a team: the owner's customers' page and
+// warning reach the owner's webhook and not the on-call's; another owner's customer (and one
+// without an owner) fall back to page and warning; an OLA alert of the team reaches the team's
+// webhook; the records drift reaches the queue.
+func TestAlertmanagerOwnersAndTeams(t *testing.T) {
+	page, warning, laura, eng := newWebhook(t), newWebhook(t), newWebhook(t), newWebhook(t)
+	opts := DefaultOptions()
+	opts.PageWebhookURL = page.srv.URL + "/page"
+	opts.WarningWebhookURL = warning.srv.URL + "/warning"
+	opts.GroupWait = 100 * time.Millisecond
+	opts.GroupInterval = time.Second
+	opts.Receivers.Owners = map[string]Integrations{"laura.kim": {Webhook: []Webhook{{URL: laura.srv.URL + "/laura"}}}}
+	opts.Receivers.Teams = map[string]Integrations{"engineering": {Webhook: []Webhook{{URL: eng.srv.URL + "/eng"}}}}
+	b, err := AlertmanagerConfig(opts)
+	if err != nil {
+		t.Fatalf("AlertmanagerConfig: %v", err)
+	}
+	am, err := startAlertmanager(t, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alert := func(name, sev, cust, owner string) map[string]string {
+		ls := map[string]string{"alertname": name, "severity": sev, "kind": kindCustomer, "customer": cust}
+		if owner != "" {
+			ls["owner"] = owner
+		}
+		return ls
+	}
+	receivedBy := func(name, cust, receiver string) func(apiAlert) bool {
+		return func(a apiAlert) bool {
+			return a.Labels["customer"] == cust && len(a.Receivers) == 1 && a.Receivers[0].Name == receiver
+		}
+	}
+	am.post(t,
+		alert("CustopsOpenP1Incident", severityCritical, "northwind", "laura.kim"),
+		alert("CustopsSLABreached", severityWarning, "northwind", "laura.kim"),
+		alert("CustopsOpenP1Incident", severityCritical, "hooli", "mei.chen"),
+		alert("CustopsSLABreached", severityWarning, "acme", ""),
+	)
+	laura.await(t, "CustopsOpenP1Incident/northwind")
+	laura.await(t, "CustopsSLABreached/northwind")
+	page.await(t, "CustopsOpenP1Incident/hooli")
+	warning.await(t, "CustopsSLABreached/acme")
+	am.awaitAlert(t, "CustopsOpenP1Incident", severityCritical, receivedBy("CustopsOpenP1Incident", "northwind", "owner-laura.kim"), "northwind's page to its owner only")
+	am.awaitAlert(t, "CustopsOpenP1Incident", severityCritical, receivedBy("CustopsOpenP1Incident", "hooli", receiverPage), "hooli's page to the fallback")
+
+	ola := alert(alertOLABreachImminent, severityWarning, "hooli", "mei.chen")
+	ola["team"] = "engineering"
+	product := alert(alertOLABreachImminent, severityWarning, "acme", "")
+	product["team"] = "product"
+	am.post(t, ola, product,
+		map[string]string{"alertname": alertRecordsDrift, "severity": severityInfo, "kind": kindExporter, "record": "unmapped_organization"})
+	eng.await(t, alertOLABreachImminent+"/hooli")
+	warning.await(t, alertOLABreachImminent+"/acme") // a team without a receiver: the queue
+	warning.await(t, alertRecordsDrift+"/")
+	am.awaitAlert(t, alertOLABreachImminent, severityWarning, receivedBy(alertOLABreachImminent, "hooli", "team-engineering"), "the OLA alert to its team")
+}

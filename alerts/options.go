@@ -28,6 +28,8 @@ type Options struct {
 	JobName string
 	// BreachLeadTime is how long before an SLA breach CustopsSLABreachImminent pages.
 	BreachLeadTime time.Duration
+	// OLALeadTime is how long before a team's OLA breach CustopsOLABreachImminent warns.
+	OLALeadTime time.Duration
 
 	// Receivers are the integrations of the page and warning receivers: PagerDuty, Slack, email
 	// and webhooks, secrets by file reference (LoadReceivers reads them from a file).
@@ -71,6 +73,7 @@ func DefaultOptions() Options {
 		RunbookURL:           "https://github.com/custops/custops/blob/main/docs/runbook.md",
 		JobName:              "custops",
 		BreachLeadTime:       30 * time.Minute,
+		OLALeadTime:          time.Hour,
 		PageWebhookURL:       "http://127.0.0.1:9095/page",
 		WarningWebhookURL:    "http://127.0.0.1:9095/warning",
 		GroupWait:            10 * time.Second,
@@ -121,6 +124,9 @@ func (o Options) validate() error {
 		errs = append(errs, errors.New("job name is empty"))
 	}
 	// The page needs time to go through its own `for` before the breach happens.
+	if o.OLALeadTime <= olaImminentFor {
+		errs = append(errs, fmt.Errorf("OLA lead time %s must exceed the alert's for of %s", o.OLALeadTime, olaImminentFor))
+	}
 	if o.BreachLeadTime <= breachImminentFor {
 		errs = append(errs, fmt.Errorf("breach lead time %s must exceed the alert's for of %s", o.BreachLeadTime, breachImminentFor))
 	}

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
+	"regexp"
+	"slices"
 
 	"gopkg.in/yaml.v3"
 )
@@ -17,6 +20,13 @@ import (
 type Receivers struct {
 	Page    Integrations `yaml:"page"`
 	Warning Integrations `yaml:"warning"`
+	// Owners are receivers per owner (the customer's owner handle in the config or from its
+	// organization's owner field): an owner's customers' alerts go to that owner only, pages and
+	// warnings alike; the customers of an owner not listed here (or of none) go to page and
+	// warning.
+	Owners map[string]Integrations `yaml:"owners"`
+	// Teams are receivers per team (the config's team ids) for the OLA alert of that team.
+	Teams map[string]Integrations `yaml:"teams"`
 }
 
 // Integrations are one receiver's notification channels.
@@ -119,14 +129,40 @@ func walkKeys(n *yaml.Node, fn func(*yaml.Node)) {
 	}
 }
 
+// handleRE and teamRE are what config accepts as an owner handle and a team id.
+var (
+	handleRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
+	teamRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+)
+
 // validate checks each integration has what Alertmanager needs to load and deliver. An empty
 // receiver is allowed here: Options.validate refuses it once the webhook flags are added.
 func (r Receivers) validate() error {
 	var errs []error
-	for _, rc := range []struct {
+	type named struct {
 		name string
 		in   Integrations
-	}{{"page", r.Page}, {"warning", r.Warning}} {
+	}
+	all := []named{{"page", r.Page}, {"warning", r.Warning}}
+	for _, owner := range slices.Sorted(maps.Keys(r.Owners)) {
+		if !handleRE.MatchString(owner) {
+			errs = append(errs, fmt.Errorf("owners.%s: want an owner handle as the config writes it (lowercase letters, digits, _, . and -)", owner))
+		}
+		if r.Owners[owner].empty() {
+			errs = append(errs, fmt.Errorf("owners.%s: no integration: the owner's alerts would reach nobody", owner))
+		}
+		all = append(all, named{"owners." + owner, r.Owners[owner]})
+	}
+	for _, team := range slices.Sorted(maps.Keys(r.Teams)) {
+		if !teamRE.MatchString(team) {
+			errs = append(errs, fmt.Errorf("teams.%s: want a team id as the config writes it (lowercase letters, digits, _ and -)", team))
+		}
+		if r.Teams[team].empty() {
+			errs = append(errs, fmt.Errorf("teams.%s: no integration: the team's OLA alerts would reach nobody", team))
+		}
+		all = append(all, named{"teams." + team, r.Teams[team]})
+	}
+	for _, rc := range all {
 		for i, p := range rc.in.PagerDuty {
 			if p.RoutingKeyFile == "" {
 				errs = append(errs, fmt.Errorf("%s.pagerduty[%d]: routing_key_file is required", rc.name, i))

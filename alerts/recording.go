@@ -55,5 +55,6 @@ func recordingRules() []rulefmt.Rule {
 		// sum over rating: all responses in the window.
 		{Record: recCSATReplies, Expr: catalog.Agg("sum", catalog.MetricCSATResponses, c, w)},
 		{Record: recRisk, Expr: catalog.Agg("max", catalog.MetricCustomerRiskScore, c)},
+		{Record: recOLANextBreach(), Expr: catalog.Agg("min", catalog.MetricTeamOLANextBreach, c, catalog.LabelTeam) + " - time()"},
 	}
 }

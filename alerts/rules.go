@@ -29,7 +29,7 @@ func Groups(opts Options) (rulefmt.RuleGroups, error) {
 		}
 		recording[i].Expr = expr
 	}
-	customer, err := alertRules(opts, customerAlerts(opts))
+	customer, err := alertRules(opts, append(customerAlerts(opts), teamAlerts(opts)...))
 	if err != nil {
 		return rulefmt.RuleGroups{}, err
 	}

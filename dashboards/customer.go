@@ -17,7 +17,7 @@ import (
 //
 // It is shown to that customer in the weekly operational meeting, so it is customer-safe: every
 // query is confined to customer="$customer", it never reads the CSM label, and it fits one
-// 1920x1080 screenshot (29 grid units high).
+// 1920x1080 screenshot (30 grid units high).
 func Customer(opts Options) (dashboard.Dashboard, error) {
 	opts = opts.withDefaults()
 	tickets := links.CustomerTickets(opts.ExporterURL, "${"+customerVar+"}")
@@ -47,12 +47,14 @@ func Customer(opts Options) (dashboard.Dashboard, error) {
 		// Row 1, y=0 h=5: now.
 		riskGauge(1, 0), breachedStat(2, 4), atRiskStat(3, 7), nextBreachStat(4, 10),
 		backlogStat(5, 14, tickets), oldestStat(6, 17), escalationsStat(7, 20),
-		// Row 2, y=5 h=8: SLA and risk.
+		// Row 2, y=5 h=7: SLA and risk.
 		complianceGraph(8, 0), cyclesBars(9, 9), riskFactorBars(10, 14), ageingBars(11, 19),
-		// Row 3, y=13 h=8: flow and backlog.
+		// Row 3, y=12 h=7: flow and backlog.
 		createdResolvedGraph(12, 0), backlogBars(13, 8), timesGraph(14, 16),
-		// Row 4, y=21 h=8: customer experience, channels and support themes.
+		// Row 4, y=19 h=6: customer experience, channels and support themes.
 		csatGraph(15, 0), officialChannelGraph(16, 6), channelBars(17, 12), categoryBars(18, 18),
+		// Row 5, y=25 h=5: where it waits.
+		waitingNowBars(19, 0), waitedBars(20, 8), olaStat(21, 16),
 	} {
 		b.WithPanel(p)
 	}
@@ -142,7 +144,7 @@ func escalationsStat(id, x uint32) *stat.PanelBuilder {
 // complianceGraph draws compliance against the contractual target. The target differs per customer
 // and SLA, so it is drawn as its own dashed series rather than as a fixed threshold.
 func complianceGraph(id, x uint32) *timeseries.PanelBuilder {
-	return timeseriesPanel(spec{id: id, title: "SLA compliance vs contract", unit: unitPercent, x: x, y: 5, w: 9, h: 8,
+	return timeseriesPanel(spec{id: id, title: "SLA compliance vs contract", unit: unitPercent, x: x, y: 5, w: 9, h: 7,
 		desc: "Share of SLA cycles completed within goal over the trailing 7 and 30 days, per SLA. " +
 			"Dashed: the contractual target for that SLA. Gaps mean no cycle completed in the window."},
 		rangeQuery("A", catalog.Agg("max", cust(catalog.MetricSLAComplianceRatio, trendWindows), catalog.LabelSLA, catalog.LabelWindow),
@@ -154,7 +156,7 @@ func complianceGraph(id, x uint32) *timeseries.PanelBuilder {
 }
 
 func cyclesBars(id, x uint32) *bargaugeBuilder {
-	return barGaugePanel(spec{id: id, title: "SLA cycles completed, 30d", unit: unitNone, x: x, y: 5, w: 5, h: 8,
+	return barGaugePanel(spec{id: id, title: "SLA cycles completed, 30d", unit: unitNone, x: x, y: 5, w: 5, h: 7,
 		desc: "SLA cycles that stopped in the last 30 days, met or breached, per SLA."},
 		instantQuery("A", catalog.Agg("sum", cust(catalog.MetricSLACompletedCycles, catalog.Eq(catalog.LabelWindow, catalog.Window30d)), catalog.LabelSLA, catalog.LabelResult),
 			"{{"+catalog.LabelSLA+"}} {{"+catalog.LabelResult+"}}")).
@@ -164,7 +166,7 @@ func cyclesBars(id, x uint32) *bargaugeBuilder {
 }
 
 func riskFactorBars(id, x uint32) *bargaugeBuilder {
-	return barGaugePanel(spec{id: id, title: "Risk factors", unit: unitNone, x: x, y: 5, w: 5, h: 8,
+	return barGaugePanel(spec{id: id, title: "Risk factors", unit: unitNone, x: x, y: 5, w: 5, h: 7,
 		desc: "Points each factor adds to the risk score: why the score is what it is. Fixed bands: orange from 5, red from 10 points."},
 		instantQuery("A", catalog.Agg("sum", cust(catalog.MetricCustomerRiskFactor), catalog.LabelFactor), "{{"+catalog.LabelFactor+"}}")).
 		Thresholds(thresholds(levels(colorGreen, step{5, colorOrange}, step{10, colorRed})))
@@ -172,7 +174,7 @@ func riskFactorBars(id, x uint32) *bargaugeBuilder {
 
 // ageingBars has one query per age bucket so the bars stay in age order, not label order.
 func ageingBars(id, x uint32) *bargaugeBuilder {
-	s := spec{id: id, title: "Backlog age", unit: unitNone, x: x, y: 5, w: 5, h: 8,
+	s := spec{id: id, title: "Backlog age", unit: unitNone, x: x, y: 5, w: 5, h: 7,
 		desc: "Open tickets by age since creation. The two oldest buckets are coloured orange and red."}
 	b := barGaugePanel(s).Thresholds(thresholds(levels(colorBlue)))
 	n := len(catalog.AgeBuckets)
@@ -190,7 +192,7 @@ func ageingBars(id, x uint32) *bargaugeBuilder {
 
 func createdResolvedGraph(id, x uint32) *timeseries.PanelBuilder {
 	w := catalog.LabelWindow
-	return timeseriesPanel(spec{id: id, title: "Created vs resolved", unit: unitNone, x: x, y: 13, w: 8, h: 8,
+	return timeseriesPanel(spec{id: id, title: "Created vs resolved", unit: unitNone, x: x, y: 12, w: 8, h: 7,
 		desc: "Tickets created, resolved and reopened over the trailing 7 and 30 days. Created above resolved means the backlog grows."},
 		rangeQuery("A", catalog.Agg("sum", cust(catalog.MetricCreatedTickets, trendWindows), w), "created {{"+w+"}}"),
 		rangeQuery("B", catalog.Agg("sum", cust(catalog.MetricResolvedTickets, trendWindows), w), "resolved {{"+w+"}}"),
@@ -199,7 +201,7 @@ func createdResolvedGraph(id, x uint32) *timeseries.PanelBuilder {
 }
 
 func backlogBars(id, x uint32) *bargaugeBuilder {
-	return barGaugePanel(spec{id: id, title: "Backlog by priority and state", unit: unitNone, x: x, y: 13, w: 8, h: 8,
+	return barGaugePanel(spec{id: id, title: "Backlog by priority and state", unit: unitNone, x: x, y: 12, w: 8, h: 7,
 		desc: "Open tickets now, by priority and workflow state."},
 		instantQuery("A", catalog.Agg("sum", cust(catalog.MetricOpenTickets), catalog.LabelPriority, catalog.LabelState),
 			"{{"+catalog.LabelPriority+"}} {{"+catalog.LabelState+"}}")).
@@ -213,7 +215,7 @@ func backlogBars(id, x uint32) *bargaugeBuilder {
 func timesGraph(id, x uint32) *timeseries.PanelBuilder {
 	q := model.QuantileLabel
 	quantiles := catalog.Re(q, catalog.QuantileMedian+"|"+catalog.Quantile90)
-	return timeseriesPanel(spec{id: id, title: "Response and resolution time", unit: unitSeconds, x: x, y: 13, w: 8, h: 8,
+	return timeseriesPanel(spec{id: id, title: "Response and resolution time", unit: unitSeconds, x: x, y: 12, w: 8, h: 7,
 		desc: "Median (p0.5) and 90th percentile (p0.9) time to first response and to resolution, over tickets of the last 30 days, all priorities."},
 		rangeQuery("A", catalog.Agg("max", cust(catalog.MetricResponseTimeSeconds, quantiles), q), "response p{{"+q+"}}"),
 		rangeQuery("B", catalog.Agg("max", cust(catalog.MetricResolutionTimeSeconds, quantiles), q), "resolution p{{"+q+"}}")).
@@ -222,7 +224,7 @@ func timesGraph(id, x uint32) *timeseries.PanelBuilder {
 
 func csatGraph(id, x uint32) *timeseries.PanelBuilder {
 	w := catalog.LabelWindow
-	return timeseriesPanel(spec{id: id, title: "CSAT", unit: unitPercent, x: x, y: 21, w: 6, h: 8,
+	return timeseriesPanel(spec{id: id, title: "CSAT", unit: unitPercent, x: x, y: 19, w: 6, h: 6,
 		desc: "Share of good CSAT ratings over the trailing 7 and 30 days (left), and 30-day responses by rating (right, bars). " +
 			"No contractual CSAT target exists, so the dashed bands are fixed: red under 80%, orange under 90%."},
 		rangeQuery("A", catalog.Agg("max", cust(catalog.MetricCSATRatio, trendWindows), w), "CSAT {{"+w+"}}"),
@@ -243,7 +245,7 @@ func csatGraph(id, x uint32) *timeseries.PanelBuilder {
 
 func officialChannelGraph(id, x uint32) *timeseries.PanelBuilder {
 	w := catalog.LabelWindow
-	return timeseriesPanel(spec{id: id, title: "Requests through official channels", unit: unitPercent, x: x, y: 21, w: 6, h: 8,
+	return timeseriesPanel(spec{id: id, title: "Requests through official channels", unit: unitPercent, x: x, y: 19, w: 6, h: 6,
 		desc: "Share of tickets raised through the official channels (portal, email, API) over the trailing 7 and 30 days; " +
 			"the rest bypassed them, e.g. raised by an agent after a call. Fixed dashed bands: red under 80%, orange under 90%."},
 		rangeQuery("A", catalog.Agg("max", cust(catalog.MetricOfficialChannelRatio, trendWindows), w), "official {{"+w+"}}")).
@@ -253,7 +255,7 @@ func officialChannelGraph(id, x uint32) *timeseries.PanelBuilder {
 }
 
 func channelBars(id, x uint32) *bargaugeBuilder {
-	return barGaugePanel(spec{id: id, title: "Created by channel, 30d", unit: unitNone, x: x, y: 21, w: 6, h: 8,
+	return barGaugePanel(spec{id: id, title: "Created by channel, 30d", unit: unitNone, x: x, y: 19, w: 6, h: 6,
 		desc: "Tickets created in the last 30 days by the channel they came through. agent means raised by an agent on the customer's behalf."},
 		instantQuery("A", catalog.Agg("sum", cust(catalog.MetricCreatedTicketsByChannel, catalog.Eq(catalog.LabelWindow, catalog.Window30d)), catalog.LabelChannel),
 			"{{"+catalog.LabelChannel+"}}")).
@@ -264,7 +266,7 @@ func channelBars(id, x uint32) *bargaugeBuilder {
 // customer's top_categories and other, as the weekly report ranks them.
 func categoryBars(id, x uint32) *bargaugeBuilder {
 	c := catalog.LabelCategory
-	return barGaugePanel(spec{id: id, title: "Support themes, 30d", unit: unitNone, x: x, y: 21, w: 6, h: 8,
+	return barGaugePanel(spec{id: id, title: "Support themes, 30d", unit: unitNone, x: x, y: 19, w: 6, h: 6,
 		desc: "Tickets created in the last 30 days by support category (JSM request type, Zendesk form, field or tag, per category_from): " +
 			"the customer's top categories, the rest as other. Empty when no source sets category_from."},
 		instantQuery("A", catalog.Agg("sum", cust(catalog.MetricCreatedTicketsByCategory, catalog.Eq(catalog.LabelWindow, catalog.Window30d)), c),

@@ -54,7 +54,7 @@ func syntheticScrape(customers []string) []fakeSeries {
 	cu := catalog.LabelCustomer
 	for k, c := range customers {
 		f := float64(k + 1)
-		add(catalog.MetricCustomerInfo, constant(1), cu, c, catalog.LabelName, strings.ToUpper(c), catalog.LabelTier, "gold", catalog.LabelCSM, "A. Person")
+		add(catalog.MetricCustomerInfo, constant(1), cu, c, catalog.LabelName, strings.ToUpper(c), catalog.LabelTier, "gold", catalog.LabelCSM, "A. Person", catalog.LabelOwner, "a.person")
 		for pi, p := range ticket.Priorities {
 			pr := string(p)
 			for si, s := range ticket.OpenStates {
@@ -105,6 +105,21 @@ func syntheticScrape(customers []string) []fakeSeries {
 			add(catalog.MetricResponseTimeSeconds, constant(600*f), cu, c, model.QuantileLabel, q)
 			add(catalog.MetricResolutionTimeSeconds, constant(36000*f), cu, c, model.QuantileLabel, q)
 		}
+		for ti, team := range []string{"customer", "engineering", "support"} {
+			tf := f * float64(ti+1)
+			add(catalog.MetricTeamOpenTickets, constant(tf), cu, c, catalog.LabelTeam, team)
+			add(catalog.MetricTeamOldestWaitStart, constant(float64(evalAt.Unix())-3600*tf), cu, c, catalog.LabelTeam, team)
+			add(catalog.MetricTeamOLABreachedTickets, constant(tf), cu, c, catalog.LabelTeam, team)
+			add(catalog.MetricTeamOLAAtRiskTickets, constant(tf), cu, c, catalog.LabelTeam, team)
+			add(catalog.MetricTeamOLANextBreach, constant(float64(evalAt.Unix())+3600*tf), cu, c, catalog.LabelTeam, team)
+			for _, w := range catalog.TeamWaitWindows {
+				for _, q := range []string{catalog.QuantileMedian, catalog.Quantile90} {
+					add(catalog.MetricTeamWaitSeconds, constant(3600*tf), cu, c, catalog.LabelTeam, team, catalog.LabelWindow, w, model.QuantileLabel, q)
+				}
+				add(catalog.MetricTeamWaitSeconds+"_sum", constant(36000*tf), cu, c, catalog.LabelTeam, team, catalog.LabelWindow, w)
+				add(catalog.MetricTeamWaitSeconds+"_count", constant(10*tf), cu, c, catalog.LabelTeam, team, catalog.LabelWindow, w)
+			}
+		}
 		add(catalog.MetricCustomerRiskScore, constant(25*f), cu, c)
 		for _, fa := range catalog.Factors {
 			add(catalog.MetricCustomerRiskFactor, constant(f), cu, c, catalog.LabelFactor, fa)
@@ -126,6 +141,12 @@ func syntheticScrape(customers []string) []fakeSeries {
 		add(catalog.MetricSourceRateLimitWaitsTotal, func(i int) float64 { return float64(i / 4) }, catalog.LabelSource, s)
 		add(catalog.MetricSourceTickets, constant(100*f), catalog.LabelSource, s)
 		add(catalog.MetricSourceClockSkew, constant(f-2), catalog.LabelSource, s)
+	}
+	for _, team := range []string{"customer", "engineering", "support"} {
+		add(catalog.MetricTeamInfo, constant(1), catalog.LabelTeam, team, catalog.LabelName, strings.ToUpper(team))
+	}
+	for i, k := range catalog.RecordKinds {
+		add(catalog.MetricRecordsDrift, constant(float64(i)), catalog.LabelRecord, k)
 	}
 	add(catalog.MetricSnapshotTimestamp, constant(float64(evalAt.Unix())-10))
 	add(catalog.MetricSnapshotDuration, constant(0.05))

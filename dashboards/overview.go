@@ -47,13 +47,17 @@ func customerLink(customer string) *dashboard.DashboardLinkBuilder {
 func Overview(opts Options) (dashboard.Dashboard, error) {
 	opts = opts.withDefaults()
 	b := board(opts, links.DashboardOverview, "custops / Customer overview",
-		"Every customer ranked by risk score, with SLA, backlog and CSAT at a glance. Internal: shows CSM names.",
-		"now-7d", "1m")
+		"Every customer ranked by risk score, with SLA, backlog and CSAT at a glance, where their tickets wait, and the customer records to fix; the owner variable narrows it to one manager's customers. Internal: shows CSM and owner names.",
+		"now-7d", "1m").
+		WithVariable(ownerVariable())
 	for _, p := range []cog.Builder[dashboard.Panel]{
 		fleetCustomersStat(1, 0), fleetBreachesStat(2, 4), fleetAtRiskStat(3, 8),
 		fleetP1IncidentsStat(4, 12), fleetHighRiskStat(5, 16), fleetUnmappedStat(6, 20),
 		riskTable(7, 4),
 		breachesOverTime(8, 18), backlogTrend(9, 18), topRiskOverTime(10, 18),
+		// The team view, y=26: where the owner's customers' tickets wait.
+		teamTable(11, 26), olaOverTime(12, 26),
+		recordsStat(13, 0, 34, links.Records(opts.ExporterURL)),
 	} {
 		b.WithPanel(p)
 	}
@@ -63,7 +67,7 @@ func Overview(opts Options) (dashboard.Dashboard, error) {
 func fleetCustomersStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Customers", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Customers configured in the exporter (custops_customer_info series)."},
-		rangeQuery("A", catalog.Agg("count", catalog.MetricCustomerInfo), "customers")).
+		rangeQuery("A", catalog.Agg("count", owned(catalog.MetricCustomerInfo)), "customers")).
 		Thresholds(thresholds(levels(colorBlue))).
 		GraphMode(common.BigValueGraphModeNone)
 }
@@ -71,28 +75,28 @@ func fleetCustomersStat(id, x uint32) *stat.PanelBuilder {
 func fleetBreachesStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Open SLA breaches", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Running SLA clocks of open tickets already past their goal, all customers."},
-		rangeQuery("A", catalog.Agg("sum", catalog.MetricSLABreachedOpenTickets), "breaches")).
+		rangeQuery("A", catalog.Agg("sum", owned(catalog.MetricSLABreachedOpenTickets)), "breaches")).
 		Thresholds(thresholds(countThresholds(colorRed)))
 }
 
 func fleetAtRiskStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "SLA clocks at risk", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Running, not yet breached SLA clocks within their tier's at-risk threshold, all customers."},
-		rangeQuery("A", catalog.Agg("sum", catalog.MetricSLAAtRiskOpenTickets), "at risk")).
+		rangeQuery("A", catalog.Agg("sum", owned(catalog.MetricSLAAtRiskOpenTickets)), "at risk")).
 		Thresholds(thresholds(countThresholds(colorOrange)))
 }
 
 func fleetP1IncidentsStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Open P1 incidents", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Open incidents at priority p1, all customers."},
-		rangeQuery("A", catalog.Agg("sum", catalog.Sel(catalog.MetricOpenIncidents, p1)), "p1 incidents")).
+		rangeQuery("A", catalog.Agg("sum", owned(catalog.Sel(catalog.MetricOpenIncidents, p1))), "p1 incidents")).
 		Thresholds(thresholds(countThresholds(colorRed)))
 }
 
 func fleetHighRiskStat(id, x uint32) *stat.PanelBuilder {
 	return statPanel(spec{id: id, title: "Customers at high risk", unit: unitNone, x: x, y: 0, w: 4, h: 4,
 		desc: "Customers whose risk score is 60 or more (red band)."},
-		rangeQuery("A", catalog.Agg("sum", catalog.MetricCustomerRiskScore+" >= bool "+strconv.Itoa(riskRed)), "high risk")).
+		rangeQuery("A", catalog.Agg("sum", owned(catalog.MetricCustomerRiskScore)+" >= bool "+strconv.Itoa(riskRed)), "high risk")).
 		Thresholds(thresholds(countThresholds(colorRed)))
 }
 
@@ -145,10 +149,10 @@ func riskColumns() []riskColumn {
 // riskTable lists every customer, riskiest first. Each row links to that customer's board.
 func riskTable(id, y uint32) *table.PanelBuilder {
 	c := catalog.LabelCustomer
-	info := []string{c, catalog.LabelName, catalog.LabelTier, catalog.LabelCSM}
-	targets := []*prometheus.DataqueryBuilder{tableQuery("A", catalog.Agg("max", catalog.MetricCustomerInfo, info...))}
+	info := []string{c, catalog.LabelName, catalog.LabelTier, catalog.LabelCSM, catalog.LabelOwner}
+	targets := []*prometheus.DataqueryBuilder{tableQuery("A", catalog.Agg("max", catalog.Sel(catalog.MetricCustomerInfo, catalog.Re(catalog.LabelOwner, "${"+ownerVar+"}")), info...))}
 	keep := append([]string{}, info...)
-	rename := map[string]any{c: "Customer", catalog.LabelName: "Name", catalog.LabelTier: "Tier", catalog.LabelCSM: "CSM"}
+	rename := map[string]any{c: "Customer", catalog.LabelName: "Name", catalog.LabelTier: "Tier", catalog.LabelCSM: "CSM", catalog.LabelOwner: "Owner"}
 	index := map[string]any{}
 	for i, f := range info {
 		index[f] = i
@@ -189,7 +193,7 @@ func customerSeriesLink() []cog.Builder[dashboard.DashboardLink] {
 func breachesOverTime(id, y uint32) *timeseries.PanelBuilder {
 	return timeseriesPanel(spec{id: id, title: "Open SLA breaches by customer", unit: unitNone, x: 0, y: y, w: 8, h: 8,
 		desc: "Running SLA clocks already past their goal, per customer. Click a series to open that customer's board."},
-		rangeQuery("A", catalog.Agg("sum", catalog.MetricSLABreachedOpenTickets, catalog.LabelCustomer), "{{"+catalog.LabelCustomer+"}}")).
+		rangeQuery("A", catalog.Agg("sum", owned(catalog.MetricSLABreachedOpenTickets), catalog.LabelCustomer), "{{"+catalog.LabelCustomer+"}}")).
 		Min(0).
 		DataLinks(customerSeriesLink())
 }
@@ -197,7 +201,7 @@ func breachesOverTime(id, y uint32) *timeseries.PanelBuilder {
 func backlogTrend(id, y uint32) *timeseries.PanelBuilder {
 	return timeseriesPanel(spec{id: id, title: "Backlog by customer", unit: unitNone, x: 8, y: y, w: 8, h: 8,
 		desc: "Open tickets per customer. Click a series to open that customer's board."},
-		rangeQuery("A", catalog.Agg("sum", catalog.MetricOpenTickets, catalog.LabelCustomer), "{{"+catalog.LabelCustomer+"}}")).
+		rangeQuery("A", catalog.Agg("sum", owned(catalog.MetricOpenTickets), catalog.LabelCustomer), "{{"+catalog.LabelCustomer+"}}")).
 		Min(0).
 		DataLinks(customerSeriesLink())
 }
@@ -205,7 +209,7 @@ func backlogTrend(id, y uint32) *timeseries.PanelBuilder {
 func topRiskOverTime(id, y uint32) *timeseries.PanelBuilder {
 	return timeseriesPanel(spec{id: id, title: "Top 5 riskiest customers", unit: unitNone, x: 16, y: y, w: 8, h: 8,
 		desc: "Risk score (0-100) of the five riskiest customers at each instant; dashed lines mark the orange and red bands."},
-		rangeQuery("A", "topk(5, "+catalog.Agg("max", catalog.MetricCustomerRiskScore, catalog.LabelCustomer)+")", "{{"+catalog.LabelCustomer+"}}")).
+		rangeQuery("A", "topk(5, "+catalog.Agg("max", owned(catalog.MetricCustomerRiskScore), catalog.LabelCustomer)+")", "{{"+catalog.LabelCustomer+"}}")).
 		Min(0).
 		Max(100).
 		Thresholds(thresholds(riskThresholds())).

@@ -2,11 +2,14 @@ package dashboards
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	"github.com/grafana/grafana-foundation-sdk/go/prometheus"
 	promparser "github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/custops/custops/collector/catalog"
 )
 
 // PanelQuery is one query of one panel, for the live-query test and the lint.
@@ -57,13 +60,14 @@ func deref(s *string) string {
 
 // Expand substitutes the Grafana variables the boards use with values Prometheus accepts, so a
 // query can be parsed or run outside Grafana: $__rate_interval -> 5m, $__interval -> 1m,
-// $__range -> 1h, $customer and ${customer} -> customer.
+// $__range -> 1h, $customer and ${customer} -> customer, $owner and ${owner} -> .* (All).
 func Expand(expr, customer string) string {
 	return strings.NewReplacer(
 		"${__rate_interval}", "5m", "$__rate_interval", "5m",
 		"${__interval}", "1m", "$__interval", "1m",
 		"${__range}", "1h", "$__range", "1h",
 		"${"+customerVar+"}", customer, "$"+customerVar, customer,
+		"${"+ownerVar+"}", ".*", "$"+ownerVar, ".*",
 	).Replace(expr)
 }
 
@@ -76,12 +80,19 @@ func ParseQuery(expr string) (promparser.Expr, error) {
 	return e, nil
 }
 
-// MetricNames lists the metric names a parsed query selects.
+// MetricNames lists the metric families a parsed query selects: a summary's _sum or _count
+// series counts as its family when the family is in the catalogue.
 func MetricNames(e promparser.Expr) []string {
 	var out []string
 	promparser.Inspect(e, func(n promparser.Node, _ []promparser.Node) error {
 		if vs, ok := n.(*promparser.VectorSelector); ok && vs.Name != "" {
-			out = append(out, vs.Name)
+			name := vs.Name
+			for _, suffix := range []string{"_sum", "_count"} {
+				if base, ok := strings.CutSuffix(name, suffix); ok && slices.Contains(catalog.Catalogue, base) {
+					name = base
+				}
+			}
+			out = append(out, name)
 		}
 		return nil
 	})

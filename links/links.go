@@ -52,3 +52,13 @@ func CustomerReport(exporterURL, customer string) string {
 func CustomerMeeting(exporterURL, customer string) string {
 	return strings.TrimSuffix(exporterURL, "/") + "/customers/" + maybeEscape(customer) + "/meeting"
 }
+
+// Records is the exporter's Records page: what keeps the customer records from being true.
+func Records(exporterURL string) string {
+	return strings.TrimSuffix(exporterURL, "/") + "/records"
+}
+
+// Waiting is the exporter's list of a customer's tickets waiting on a team, oldest wait first.
+func Waiting(exporterURL, customer, team string) string {
+	return CustomerTickets(exporterURL, customer) + "?waiting_on=" + maybeEscape(team)
+}

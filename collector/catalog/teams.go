@@ -17,12 +17,12 @@ const (
 
 // Label names of the team and records metrics. Owner is a label of custops_customer_info.
 const (
-	LabelTeam  = "team"
-	LabelOwner = "owner"
-	LabelKind  = "kind"
+	LabelTeam   = "team"
+	LabelOwner  = "owner"
+	LabelRecord = "record"
 )
 
-// Values of the kind label of custops_records_drift.
+// Values of the record label of custops_records_drift.
 const (
 	// RecordUnmappedOrganization: an organization on tickets (open, or created in 30 days)
 	// that maps to no customer.

@@ -34,7 +34,7 @@ var (
 		catalog.LabelCustomer, catalog.LabelTeam)
 	recordsDriftDesc = desc(catalog.MetricRecordsDrift,
 		"What keeps the customer records from being true, by kind: unmapped organizations, customers without a ticket in 30 days, customers matched on one desk only, tickets whose customer changed (the Records page lists them)."+cachedNote,
-		catalog.LabelKind)
+		catalog.LabelRecord)
 )
 
 // collectTeams emits one customer's team series.
