@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/custops/custops/collector/config"
@@ -60,6 +61,14 @@ type TicketView struct {
 	AtRisk     bool        `json:"sla_at_risk"`
 	NextBreach *time.Time  `json:"sla_next_breach,omitempty"`
 	Clocks     []ClockView `json:"sla_clocks"`
+	// WaitingOn is the team of the config the ticket waits on now (its id and name), since
+	// WaitingSince (WaitedSeconds ago); OLA is that team's running OLA clock. Absent without
+	// teams or when no team's rules match.
+	WaitingOn     string     `json:"waiting_on,omitempty"`
+	WaitingOnName string     `json:"waiting_on_name,omitempty"`
+	WaitingSince  *time.Time `json:"waiting_since,omitempty"`
+	WaitedSeconds float64    `json:"waited_seconds,omitempty"`
+	OLA           *ClockView `json:"ola,omitempty"`
 }
 
 // ClockView is a ticket's SLA clock at the request instant.
@@ -79,6 +88,8 @@ type TicketList struct {
 	// Sources are the freshness of the sources serving the customer (CustomerView.Sources).
 	Sources []SourceView `json:"sources"`
 	Filter  Filter       `json:"filter"`
+	// Teams are the customer's teams with the tickets waiting on each now (config order).
+	Teams   []TeamView   `json:"teams"`
 	Tickets []TicketView `json:"tickets"`
 }
 
@@ -90,6 +101,10 @@ type CustomerList struct {
 	At        time.Time      `json:"at"`
 	Sources   []SourceView   `json:"sources"`
 	Customers []CustomerView `json:"customers"`
+	// Owner is the owner filter (?owner=): only that owner's customers are listed; Owners are
+	// every owner, for the page's filter links.
+	Owner  string   `json:"owner,omitempty"`
+	Owners []string `json:"-"`
 }
 
 // Filter selects tickets. The zero value selects open tickets.
@@ -99,6 +114,8 @@ type Filter struct {
 	Breached  *bool  `json:"breached,omitempty"`
 	AtRisk    *bool  `json:"at_risk,omitempty"`
 	Escalated *bool  `json:"escalated,omitempty"`
+	// WaitingOn keeps the open tickets waiting on this team now, oldest wait first.
+	WaitingOn string `json:"waiting_on,omitempty"`
 }
 
 // ParseFilter reads a filter from query parameters; an unknown parameter or value is an error
@@ -121,6 +138,11 @@ func ParseFilter(q url.Values) (Filter, error) {
 				return f, fmt.Errorf("priority %q: want one of %v", v, ticket.Priorities)
 			}
 			f.Priority = v
+		case "waiting_on":
+			if strings.TrimSpace(v) == "" {
+				return f, fmt.Errorf("waiting_on: want a team id")
+			}
+			f.WaitingOn = v
 		case "breached", "at_risk", "escalated":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -135,7 +157,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 				f.Escalated = &b
 			}
 		default:
-			return f, fmt.Errorf("unknown parameter %q (known: state, priority, breached, at_risk, escalated)", key)
+			return f, fmt.Errorf("unknown parameter %q (known: state, priority, breached, at_risk, escalated, waiting_on)", key)
 		}
 	}
 	return f, nil
@@ -165,18 +187,36 @@ func (f Filter) keep(v TicketView) bool {
 	if f.Escalated != nil && v.Escalated != *f.Escalated {
 		return false
 	}
+	if f.WaitingOn != "" && v.WaitingOn != f.WaitingOn {
+		return false
+	}
 	return true
 }
 
-func (a *api) customers(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, a.customerList())
+func (a *api) customers(w http.ResponseWriter, r *http.Request) {
+	owner, err := ownerParam(r.URL.Query())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, a.customerList(owner))
 }
 
-// customerList is every customer, ranked by risk, with the freshness of every source: one view,
-// its instant, and its wall clock for the data's age.
-func (a *api) customerList() CustomerList {
+// ownerParam reads the customer list's only parameter, owner.
+func ownerParam(q url.Values) (string, error) {
+	for key, vals := range q {
+		if key != "owner" || len(vals) != 1 {
+			return "", fmt.Errorf("unknown parameter %q (known: owner, once)", key)
+		}
+	}
+	return q.Get("owner"), nil
+}
+
+// customerList is every customer (of owner, when set), ranked by risk, with the freshness of
+// every source: one view, its instant, and its wall clock for the data's age.
+func (a *api) customerList(owner string) CustomerList {
 	v := a.view()
-	list := CustomerList{Status: "success", Sources: []SourceView{}, Customers: []CustomerView{}}
+	list := CustomerList{Status: "success", Sources: []SourceView{}, Customers: []CustomerView{}, Owner: owner, Owners: owners(v)}
 	if v == nil {
 		return list
 	}
@@ -184,6 +224,9 @@ func (a *api) customerList() CustomerList {
 	list.Sources = freshness(v, nil)
 	snap := v.Snapshot
 	for i := range snap.Customers {
+		if !ownerOK(owner, snap.Customers[i].Owner) {
+			continue
+		}
 		cv := customerView(&snap.Customers[i])
 		cv.DataFresh = allFresh(sourcesOf(list.Sources, servingSources(v, cv.Sources)))
 		list.Customers = append(list.Customers, cv)
@@ -238,6 +281,9 @@ func (a *api) customerTickets(w http.ResponseWriter, r *http.Request) (TicketLis
 		return TicketList{}, false
 	}
 	f, err := ParseFilter(r.URL.Query())
+	if err == nil && f.WaitingOn != "" {
+		err = parseWaiting(v, f.WaitingOn)
+	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return TicketList{}, false
@@ -246,13 +292,19 @@ func (a *api) customerTickets(w http.ResponseWriter, r *http.Request) (TicketLis
 	now := v.At()
 	policy := v.Config.Policy(id)
 	cals := v.Calendars()
-	list := TicketList{Status: "success", Customer: customerView(cust), At: now, Filter: f, Tickets: []TicketView{}}
+	list := TicketList{Status: "success", Customer: customerView(cust), At: now, Filter: f, Teams: teamViews(cust), Tickets: []TicketView{}}
 	for _, t := range v.TicketsOf(id) {
-		if tv := ticketView(t, now, &policy, cals); f.keep(tv) {
+		tv := ticketView(t, now, &policy, cals)
+		waiting(&tv, t, v.Teams(), now)
+		if f.keep(tv) {
 			list.Tickets = append(list.Tickets, tv)
 		}
 	}
-	sortTickets(list.Tickets)
+	if f.WaitingOn != "" {
+		sortWaiting(list.Tickets)
+	} else {
+		sortTickets(list.Tickets)
+	}
 	list.Sources = freshness(v, servingSources(v, cust.Sources))
 	list.Customer.DataFresh = allFresh(list.Sources)
 	return list, true

@@ -34,13 +34,18 @@ func pageTemplates(reports bool) *template.Template {
 	}).ParseFS(templateFS, "templates/*.html"))
 }
 
-func (a *api) customersPage(w http.ResponseWriter, _ *http.Request) {
-	a.render(w, "customers.html", a.customerList())
+func (a *api) customersPage(w http.ResponseWriter, r *http.Request) {
+	owner, err := ownerParam(r.URL.Query())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	a.render(w, "customers.html", a.customerList(owner))
 }
 
 // reportsPage lists every customer's weekly report, by name.
 func (a *api) reportsPage(w http.ResponseWriter, _ *http.Request) {
-	list := a.customerList()
+	list := a.customerList("")
 	slices.SortStableFunc(list.Customers, func(x, y CustomerView) int { return strings.Compare(x.Name, y.Name) })
 	a.render(w, "reports.html", list)
 }

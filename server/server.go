@@ -65,6 +65,8 @@ func New(opts Options) (http.Handler, error) {
 	mux.HandleFunc("GET /api/v1/customers/{id}/tickets", api.tickets)
 	mux.HandleFunc("GET /customers", api.customersPage)
 	mux.HandleFunc("GET /customers/{id}/tickets", api.ticketsPage)
+	mux.HandleFunc("GET /api/v1/records", api.records)
+	mux.HandleFunc("GET /records", api.recordsPage)
 	links := []web.LandingLinks{
 		{Address: "customers", Text: "Customers", Description: "every customer ranked by risk, with its ticket list"},
 	}
