@@ -102,12 +102,12 @@ func owners(v *poller.View) []string {
 // RecordsView is /api/v1/records and the Records page: what keeps the customer records from
 // being true, as the snapshot lists it.
 type RecordsView struct {
-	Status  string               `json:"status"`
-	At      time.Time            `json:"at"`
-	Sources []SourceView         `json:"sources"`
-	Records snapshot.Records     `json:"records"`
-	Names   map[string]string    `json:"customer_names"`
-	Counts  map[string]int       `json:"counts"`
+	Status  string            `json:"status"`
+	At      time.Time         `json:"at"`
+	Sources []SourceView      `json:"sources"`
+	Records snapshot.Records  `json:"records"`
+	Names   map[string]string `json:"customer_names"`
+	Counts  map[string]int    `json:"counts"`
 }
 
 func (a *api) recordsView() RecordsView {
