@@ -46,9 +46,6 @@ type pollResult struct {
 	// changed are the tickets whose status or handler changed (teams configured): their
 	// history is read from the ticket event export (teams.go).
 	changed map[int64]int64 // id -> Unix second of the version stored before
-	// backfill: the first sync, whose tickets' history of the last historyBackfill is read
-	// from the event export too.
-	backfill bool
 }
 
 // pollTickets pages through the cursor-based incremental ticket export: start_time on the first
@@ -56,7 +53,7 @@ type pollResult struct {
 // the last one it answered, then to a time-based restart from the newest change applied.
 // Reference: https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-ticket-export-cursor-based
 func (s *Source) pollTickets(ctx context.Context, st source.Store, cur *cursorState, vc *vendorClock) (pollResult, error) {
-	res := pollResult{backfill: cur.TicketsTime == 0}
+	var res pollResult
 	sent := cur.Tickets
 	q := s.exportQuery(sent, s.restartTime(cur, vc))
 	followed := tokens{}
@@ -191,8 +188,6 @@ func (s *Source) ticketsBatch(ctx context.Context, st source.Store, vc *vendorCl
 		case !s.cfg.TrackStates:
 		case changedHands(t, prev, at.MetricSet):
 			res.change(at.ID, prev.Updated.Unix())
-		case prev == nil && res.backfill && t.Updated.After(t.Created) && vc.now().Sub(t.Updated) < historyBackfill:
-			res.change(at.ID, 0)
 		}
 		b.Upserts = append(b.Upserts, t)
 	}

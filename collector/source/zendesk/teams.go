@@ -29,13 +29,16 @@ import (
 // in a poll whose export showed a ticket whose status, group or team changed, from the export's
 // previous high-water mark, so it costs ceil(updates since the last poll / 1000) requests then and
 // nothing on a quiet poll; each changed ticket's history after its stored version is rebuilt from
-// its updates, each at its own instant. The first sync reads the updates of the last 30 days
-// once, for the history of the tickets it finds that changed in them.
+// its updates, each at its own instant. After the first sync the updates of the 30 days before it
+// are read too, backfillPages pages a poll (within the incremental exports' 10 a minute beside the
+// ticket and metric event exports), for the history of the tickets it found.
 const (
 	endpointGroups = "groups"
 	// historyBackfill is how far back the first sync reads the event export for the history of
 	// the tickets it finds: the longest window that reads where tickets waited (30 days).
 	historyBackfill = 30 * 24 * time.Hour
+	// backfillPages bounds the event export pages the backfill reads in one poll.
+	backfillPages = 2
 	// groupTTL is how long the group names read are used before a ticket in an unknown group
 	// makes the source read them again.
 	groupTTL = time.Hour
@@ -256,9 +259,6 @@ func (s *Source) pollHistory(ctx context.Context, st source.Store, vc *vendorClo
 	if len(changed) == 0 {
 		return nil
 	}
-	if since <= 0 { // the first sync: the last historyBackfill
-		since = vc.now().Add(-historyBackfill).Unix()
-	}
 	// The stored versions are as of the previous poll, whose export read every change up to the
 	// second since: the updates after it are the new ones, and those after until (this poll's
 	// high-water mark) are the next poll's.
@@ -312,6 +312,43 @@ func (s *Source) pollHistory(ctx context.Context, st source.Store, vc *vendorClo
 	slices.SortFunc(b.Upserts, func(a, b *ticket.Ticket) int { return strings.Compare(a.Key, b.Key) })
 	if err := st.Apply(b); err != nil {
 		return fmt.Errorf("zendesk: applying ticket history: %w", err)
+	}
+	return nil
+}
+
+// backfillHistory reads up to backfillPages pages of the event export from cur.Backfill and
+// rebuilds the history of every stored ticket they hold updates of, page by page (each page
+// rebuilds from its first update on, keeping what earlier pages placed), each page applied with
+// the cursor that resumes after it. It ends at the end of the stream or past the export's
+// high-water mark, which the change reads of later polls cover.
+func (s *Source) backfillHistory(ctx context.Context, st source.Store, cur *cursorState, vc *vendorClock) error {
+	for pages := 0; cur.Backfill > 0 && pages < backfillPages; pages++ {
+		q := url.Values{"start_time": {strconv.FormatInt(vc.clamp(cur.Backfill), 10)}}
+		var page ticketEventsPage
+		if err := s.c.get(ctx, vc, endpointTicketEvents, classIncremental, "/api/v2/incremental/ticket_events.json", q, &page); err != nil {
+			return err
+		}
+		byTicket := map[int64][]apiTicketEvent{}
+		for _, ev := range page.TicketEvents {
+			byTicket[ev.TicketID] = append(byTicket[ev.TicketID], ev)
+		}
+		var b source.Batch
+		for _, id := range slices.Sorted(maps.Keys(byTicket)) {
+			if prev, ok := st.Get(strconv.FormatInt(id, 10)); ok {
+				if t := s.rebuild(prev, byTicket[id]); t != nil {
+					b.Upserts = append(b.Upserts, t)
+				}
+			}
+		}
+		next := page.EndTime
+		if page.EndOfStream || len(page.TicketEvents) == 0 || next > cur.TicketsTime || next <= cur.Backfill {
+			next = 0 // done: later updates are the change reads' to place
+		}
+		cur.Backfill = next
+		b.Cursor = cur.encode()
+		if err := st.Apply(b); err != nil {
+			return fmt.Errorf("zendesk: applying the history backfill: %w", err)
+		}
 	}
 	return nil
 }

@@ -161,11 +161,17 @@ func (s *Source) Poll(ctx context.Context, st source.Store) error {
 		}
 	}
 	since := cur.TicketsTime // the export's previous high-water mark, where history reads start
+	if since == 0 && s.cfg.TrackStates {
+		cur.Backfill = vc.now().Add(-historyBackfill).Unix() // the first sync: read back 30 days, paced
+	}
 	res, err := s.pollTickets(ctx, st, &cur, vc)
 	if err != nil {
 		return err
 	}
 	if err := s.pollHistory(ctx, st, vc, since, cur.TicketsTime, res.changed); err != nil {
+		return err
+	}
+	if err := s.backfillHistory(ctx, st, &cur, vc); err != nil {
 		return err
 	}
 	if res.rated {

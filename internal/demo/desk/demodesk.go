@@ -93,7 +93,7 @@ func Start(o Options) (*Desk, error) {
 	case Zendesk:
 		zp := &zendeskPublisher{Server: zendeskfake.New(zendeskfake.Options{Email: o.Email, Token: o.Token, BaseURL: d.URL, EventsPageSize: demoEventsPageSize, Now: o.Now}),
 			seen: map[eventKey]bool{}, updates: map[updateKey]bool{}}
-		for _, c := range w.Customers() {
+		for _, c := range w.Organizations() {
 			if c.ZendeskOrganizationID != "" {
 				var id int64
 				_, _ = fmt.Sscan(c.ZendeskOrganizationID, &id)

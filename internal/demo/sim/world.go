@@ -187,6 +187,16 @@ func (w *World) Customers() []DemoCustomer {
 	return out
 }
 
+// Organizations returns every organization of the world's desk, the one no customer names
+// included: what the desk's organization list holds.
+func (w *World) Organizations() []DemoCustomer {
+	out := make([]DemoCustomer, 0, len(w.profiles))
+	for _, p := range w.profiles {
+		out = append(out, p.DemoCustomer)
+	}
+	return out
+}
+
 // Options returns the options the world was built with, defaults applied.
 func (w *World) Options() WorldOptions { return w.opts }
 
