@@ -48,13 +48,13 @@ type cursorState struct {
 	Instances []instanceState `json:"instances,omitempty"`
 	// TicketEvents is the start_time of the next ticket event export request (schedule
 	// assignments); Schedules the schedule a trigger set on each ticket ("ticket id": schedule).
-	TicketEvents int64            `json:"ticket_events_start,omitempty"`
+	TicketEvents int64 `json:"ticket_events_start,omitempty"`
 	// Backfill is the start_time of the next page of the event export the history backfill
 	// reads (the first sync's last 30 days, a few pages a poll; teams.go); 0 when done.
-	Backfill int64 `json:"history_backfill,omitempty"`
-	Schedules    []ticketSchedule `json:"ticket_schedules,omitempty"`
-	OldSeen      []int64          `json:"events_seen,omitempty"`    // version 1: ids applied at events_start
-	OldBusiness  []string         `json:"business_hours,omitempty"` // version 1: business-hours instance keys
+	Backfill    int64            `json:"history_backfill,omitempty"`
+	Schedules   []ticketSchedule `json:"ticket_schedules,omitempty"`
+	OldSeen     []int64          `json:"events_seen,omitempty"`    // version 1: ids applied at events_start
+	OldBusiness []string         `json:"business_hours,omitempty"` // version 1: business-hours instance keys
 }
 
 // appliedEvent is an event applied already: its id, time and whether it was a deletion (the
