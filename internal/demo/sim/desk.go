@@ -87,10 +87,19 @@ func (d desk) categoryFields(tp *topic) map[string]string {
 func (d desk) attributes(p *profile, labels []string) ticket.Attributes {
 	a := ticket.Attributes{Labels: labels, ReporterDomain: p.Domain}
 	if d.name == DeskZendesk {
-		a.Organizations = []ticket.Organization{{ID: p.ZendeskOrganizationID, Name: p.Organization}}
+		// The account manager, the organization field the demo's Zendesk source reads as owner.
+		a.Organizations = []ticket.Organization{{ID: p.ZendeskOrganizationID, Name: p.Organization, Owner: zendeskOwner(p)}}
 	} else {
 		a.Project = JiraProject
 		a.Organizations = []ticket.Organization{{Name: p.Organization}}
 	}
 	return a
+}
+
+// zendeskOwner is the owner field of a Zendesk organization: its CSM's email, none without one.
+func zendeskOwner(p *profile) string {
+	if p.CSM == "" {
+		return ""
+	}
+	return OwnerEmail(p.CSM)
 }
