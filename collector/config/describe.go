@@ -49,9 +49,9 @@ func (c *Config) Describe(w io.Writer) error {
 	}
 
 	p("\nCustomers\n")
-	p("  ID\tNAME\tTIER\tCSM\tMATCH\n")
+	p("  ID\tNAME\tTIER\tCSM\tOWNER\tMATCH\n")
 	for _, cu := range c.Customers {
-		p("  %s\t%s\t%s\t%s\t%s\n", cu.ID, cu.Name, cu.Tier, orDash(cu.CSM), orDash(cu.Match.describe()))
+		p("  %s\t%s\t%s\t%s\t%s\t%s\n", cu.ID, cu.Name, cu.Tier, orDash(cu.CSM), orDash(cu.Owner), orDash(cu.Match.describe()))
 	}
 
 	for _, name := range sortedKeys(c.Tiers) {
@@ -88,6 +88,7 @@ func (c *Config) Describe(w io.Writer) error {
 	p("  total\t%g\n", total)
 	c.describeReport(p)
 	c.describeSeverities(p)
+	c.describeTeams(p)
 	return tw.Flush()
 }
 

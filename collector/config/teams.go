@@ -309,3 +309,48 @@ func (v *validator) ola(c *Config, t *Team, p string) {
 		}
 	}
 }
+
+// describeTeams writes the teams, in match order, for `custops check`.
+func (c *Config) describeTeams(p func(string, ...any)) {
+	if len(c.Teams) == 0 {
+		return
+	}
+	p("\nTeams (a ticket waits on the first that matches)\n")
+	p("  ID\tNAME\tWHEN\tOLA\n")
+	for _, t := range c.Teams {
+		m := t.When
+		var when []string
+		for _, kv := range []struct {
+			key  string
+			vals []string
+		}{
+			{"states", func() []string {
+				out := make([]string, len(m.States))
+				for i, s := range m.States {
+					out[i] = string(s)
+				}
+				return out
+			}()},
+			{"statuses", m.Statuses}, {"groups", m.Groups}, {"components", m.Components},
+			{"team_field", m.TeamField}, {"linked_project", m.LinkedProject},
+		} {
+			if len(kv.vals) > 0 {
+				when = append(when, kv.key+" "+strings.Join(kv.vals, ", "))
+			}
+		}
+		ola := "-"
+		if o := t.OLA; o != nil {
+			var targets []string
+			for _, prio := range ticket.Priorities {
+				if d, ok := o.Targets[prio]; ok {
+					targets = append(targets, string(prio)+" "+d.String())
+				}
+			}
+			ola = strings.Join(targets, ", ") + " on " + o.Calendar + ", at risk " + o.AtRisk.String()
+			if len(o.PausedBy) > 0 {
+				ola += ", paused by " + strings.Join(o.PausedBy, ", ")
+			}
+		}
+		p("  %s\t%s\t%s\t%s\n", t.ID, t.Name, strings.Join(when, "; "), ola)
+	}
+}
