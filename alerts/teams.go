@@ -9,7 +9,7 @@ import (
 	"github.com/custops/custops/collector/catalog"
 )
 
-// The alerts of issue 16: an OLA breach coming per customer and team (routed to the team's
+// The alerts of teams and records: an OLA breach coming per customer and team (routed to the team's
 // receiver, receivers file teams:), and the customer records drifting (an info alert that
 // notifies once a week).
 const (

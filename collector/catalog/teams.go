@@ -1,6 +1,6 @@
 package catalog
 
-// Where tickets wait (issue 16): per customer and team, rendered from the snapshot of the last
+// Where tickets wait: per customer and team, rendered from the snapshot of the last
 // poll. The team label holds a team id from the config's teams: at most config.MaxTeams values.
 const (
 	MetricTeamInfo               = "custops_team_info"
@@ -51,10 +51,9 @@ const olaSeries = 3
 // SeriesBudget is the most series one customer may have: FixedSeriesBudget for every family
 // but the category breakdown and the teams; the category breakdown's top_categories + 1 (its
 // names and other); and per configured team teamSeries, plus olaSeries for a team with an
-// OLA. With the default of 5 categories and no teams a customer has at most 156 series; with
-// four teams, two of them with an OLA, 202; at the bounds (10 categories, 8 teams with OLAs),
-// 265. The teams are bounded by config (config.MaxTeams) and named there, so the budget is
-// known before a ticket is read.
+// OLA. Teams are bounded by config (config.MaxTeams) and named there, as the categories are by
+// top_categories, so the budget is known from the config before a ticket is read; README.md
+// (Scaling) gives it for the default and the bounds.
 func SeriesBudget(topCategories, teams, olaTeams int) int {
 	return FixedSeriesBudget + topCategories + 1 + teams*teamSeries + olaTeams*olaSeries
 }
