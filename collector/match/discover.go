@@ -59,8 +59,7 @@ func Discover(cfg *config.Config, desks []DeskOrganizations, tier string) []Prop
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
