@@ -162,7 +162,7 @@ func TestEndToEnd(t *testing.T) {
 		}
 		ctx := context.Background()
 		for _, q := range queries {
-			expr := substitute(q.Expr, sim.BreachingCustomer)
+			expr := dashboards.Expand(q.Expr, sim.BreachingCustomer)
 			var got []promSample
 			waitFor(t, fmt.Sprintf("data for %s / %s (%s)", q.Board, q.Panel, q.RefID), 30*time.Second, func() (bool, error) {
 				got, err = promQuery(ctx, s.prometheus, expr)
@@ -227,15 +227,4 @@ func TestEndToEnd(t *testing.T) {
 			return false, nil
 		})
 	})
-}
-
-// substitute replaces Grafana's variables the way Grafana would for an instant query.
-func substitute(expr, customer string) string {
-	r := strings.NewReplacer(
-		"${customer}", customer, "$customer", customer,
-		"$__rate_interval", "1m", "${__rate_interval}", "1m",
-		"$__interval", "15s", "${__interval}", "15s",
-		"$__range", "5m", "${__range}", "5m",
-	)
-	return r.Replace(expr)
 }
