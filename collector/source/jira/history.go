@@ -38,9 +38,6 @@ const (
 	bulkChangelogIssues = 1000 // the most issues one bulk fetch accepts
 	bulkChangelogMax    = 1000 // change histories per page
 	searchChangelogKeys = 100  // keys in one `key in (...)`: short enough for a GET URL
-	// maxTransitions bounds the history kept per ticket (as the Zendesk source does); the
-	// oldest entries go first.
-	maxTransitions = 64
 )
 
 // changeItem is one field change of a change history. For the status, from and to are status
@@ -356,10 +353,7 @@ func (s *Source) transitionsOf(r *issueRec, hist []changeHistory) []ticket.Trans
 	if last := trs[len(trs)-1]; last.State != cur || !strings.EqualFold(last.Status, r.sys.Status.Name) {
 		trs = append(trs, ticket.Transition{At: timeOrZero(r.sys.Updated), State: cur, Status: r.sys.Status.Name})
 	}
-	if len(trs) > maxTransitions {
-		trs = slices.Clone(trs[len(trs)-maxTransitions:])
-	}
-	return trs
+	return ticket.LastOf(trs)
 }
 
 // mergeHistory is the history a new version of a ticket carries: the one fetched for it, else
@@ -373,12 +367,7 @@ func mergeHistory(t, prev *ticket.Ticket, fetched []ticket.Transition, ok bool) 
 		if prev.Transitions[len(prev.Transitions)-1].State == t.State {
 			return prev.Transitions
 		}
-		h := prev.Transitions
-		if len(h)+1 > maxTransitions {
-			h = h[len(h)+1-maxTransitions:]
-		}
-		out := make([]ticket.Transition, 0, len(h)+1)
-		return append(append(out, h...), ticket.Transition{At: t.Updated, State: t.State})
+		return ticket.Append(prev.Transitions, ticket.Transition{At: t.Updated, State: t.State})
 	}
 	return []ticket.Transition{{At: t.Created, State: t.State}}
 }

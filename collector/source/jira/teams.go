@@ -249,10 +249,7 @@ func (m *mapper) handlingOf(r *issueRec, hist []changeHistory, doneAt map[string
 		}
 		out = append(out, h)
 	}
-	if len(out) > maxTransitions {
-		out = slices.Clone(out[len(out)-maxTransitions:])
-	}
-	return out
+	return ticket.LastOf(out)
 }
 
 func latest(a, b time.Time) time.Time {
@@ -278,25 +275,12 @@ func undo(set []string, from, to string) []string {
 }
 
 // mergeHandling is the handling history a new version of a ticket carries: the one rebuilt from
-// its changelog, else the stored one extended by the handling now when it changed (dated at the
-// update that showed it), else the handling now since Created.
+// its changelog, else the stored one carried on (ticket.CarryHandling).
 func mergeHandling(cur ticket.Handling, t, prev *ticket.Ticket, fetched []ticket.Handling, ok bool) []ticket.Handling {
 	if ok && len(fetched) > 0 {
 		return fetched
 	}
-	if prev != nil && len(prev.Handling) > 0 {
-		if prev.Handling[len(prev.Handling)-1].SameHandler(cur) {
-			return prev.Handling
-		}
-		h := prev.Handling
-		if len(h)+1 > maxTransitions {
-			h = h[len(h)+1-maxTransitions:]
-		}
-		cur.At = t.Updated
-		return append(slices.Clip(slices.Clone(h)), cur)
-	}
-	cur.At = t.Created
-	return []ticket.Handling{cur}
+	return ticket.CarryHandling(cur, t, prev)
 }
 
 // doneInstants reads when the done linked issues among the issues' links went done (their

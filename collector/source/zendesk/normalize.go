@@ -111,7 +111,7 @@ func (s *Source) normalize(at apiTicket, prev *ticket.Ticket, refs pageRefs) *ti
 	}
 	cur, reads := s.handlingNow(at, refs)
 	if reads {
-		t.Handling = carryHandling(cur, t, prev)
+		t.Handling = ticket.CarryHandling(cur, t, prev)
 	}
 	ticket.CarryFormer(t, prev)
 	if prev == nil {
@@ -129,7 +129,7 @@ func (s *Source) normalize(at apiTicket, prev *ticket.Ticket, refs pageRefs) *ti
 	}
 	t.Transitions = prev.Transitions
 	if t.State != prev.State || (s.cfg.TrackStates && !strings.EqualFold(t.Status, prev.Status)) {
-		t.Transitions = appendTransition(prev.Transitions, ticket.Transition{At: at.UpdatedAt, State: t.State, Status: t.Status})
+		t.Transitions = ticket.Append(prev.Transitions, ticket.Transition{At: at.UpdatedAt, State: t.State, Status: t.Status})
 	}
 	if len(t.Attributes.Organizations) == 1 && t.Attributes.Organizations[0].Owner == "" &&
 		len(prev.Attributes.Organizations) == 1 && prev.Attributes.Organizations[0].ID == t.Attributes.Organizations[0].ID {
@@ -190,20 +190,6 @@ func (s *Source) statusName(st ticket.State) string {
 		return "new"
 	}
 	return ""
-}
-
-// maxTransitions bounds the state history kept per ticket; the oldest entries go first.
-const maxTransitions = 64
-
-// appendTransition returns a new history with tr appended. The history is what the polls saw:
-// states a ticket passed through between two polls are not in it (the export carries only the
-// current state; audits would have them, at a request per ticket).
-func appendTransition(h []ticket.Transition, tr ticket.Transition) []ticket.Transition {
-	out := make([]ticket.Transition, 0, min(len(h)+1, maxTransitions))
-	if len(h)+1 > maxTransitions {
-		h = h[len(h)+1-maxTransitions:]
-	}
-	return append(append(out, h...), tr)
 }
 
 func (s *Source) priority(p *string, t *ticket.Ticket) ticket.Priority {

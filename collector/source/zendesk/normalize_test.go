@@ -216,20 +216,6 @@ func TestNormalizeCarriesOverAndDetectsReopen(t *testing.T) {
 	}
 }
 
-func TestAppendTransitionBounded(t *testing.T) {
-	var h []ticket.Transition
-	for i := range maxTransitions + 5 {
-		next := appendTransition(h, ticket.Transition{At: t0.Add(time.Duration(i) * time.Minute), State: ticket.StateInProgress})
-		if len(h) > 0 && &next[0] == &h[0] {
-			t.Fatal("appendTransition shares the stored ticket's array")
-		}
-		h = next
-	}
-	if len(h) != maxTransitions || !h[len(h)-1].At.Equal(t0.Add(time.Duration(maxTransitions+4)*time.Minute)) {
-		t.Errorf("got %d entries ending %v, want %d ending with the newest", len(h), h[len(h)-1].At, maxTransitions)
-	}
-}
-
 func state(want ticket.State) func(*testing.T, *ticket.Ticket) {
 	return func(t *testing.T, got *ticket.Ticket) {
 		t.Helper()

@@ -120,25 +120,6 @@ func (s *Source) teamValue(fields []apiCustomField) string {
 	return ""
 }
 
-// carryHandling is the handling history of a new version of a ticket: the stored one, extended
-// by the handling now when it changed (dated at the update that showed it; the event export
-// places it exactly afterwards, pollHistory), else the handling now since Created.
-func carryHandling(cur ticket.Handling, t, prev *ticket.Ticket) []ticket.Handling {
-	if prev != nil && len(prev.Handling) > 0 {
-		if prev.Handling[len(prev.Handling)-1].SameHandler(cur) {
-			return prev.Handling
-		}
-		h := prev.Handling
-		if len(h)+1 > maxTransitions {
-			h = h[len(h)+1-maxTransitions:]
-		}
-		cur.At = t.Updated
-		return append(slices.Clip(slices.Clone(h)), cur)
-	}
-	cur.At = t.Created
-	return []ticket.Handling{cur}
-}
-
 // changedHands reports whether a new version of a ticket changed state, status or handler from
 // the stored one, or passed through others between two polls (its metric set's last status
 // change after the stored version, more group stations than its history knows): what makes its
@@ -435,12 +416,7 @@ func (s *Source) rebuild(t *ticket.Ticket, evs []apiTicketEvent) *ticket.Ticket 
 			hs = append(hs, cur)
 		}
 	}
-	if len(trs) > maxTransitions {
-		trs = trs[len(trs)-maxTransitions:]
-	}
-	if len(hs) > maxTransitions {
-		hs = hs[len(hs)-maxTransitions:]
-	}
+	trs, hs = ticket.LastOf(trs), ticket.LastOf(hs)
 	if slices.Equal(trs, t.Transitions) && slices.EqualFunc(hs, t.Handling, func(a, b ticket.Handling) bool { return a.At.Equal(b.At) && a.SameHandler(b) }) {
 		return nil
 	}
