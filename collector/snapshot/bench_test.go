@@ -185,13 +185,16 @@ func TestBenchInputIsRealistic(t *testing.T) {
 }
 
 // TestComputeAllocatesPerCustomerNotPerTicket doubles the tickets at a fixed customer count:
-// allocations may grow only by the few growth steps of the duration sample buffers.
+// allocations may grow only by the growth steps of the reused sample buffers, far below one per
+// added ticket. How many steps depends on the order the customers' maps are walked in (a buffer
+// grows when a larger customer comes after smaller ones), so the bound is a rate, not a count.
 func TestComputeAllocatesPerCustomerNotPerTicket(t *testing.T) {
-	small, large := benchInput(10_000, 50), benchInput(20_000, 50)
+	const added = 10_000
+	small, large := benchInput(10_000, 50), benchInput(10_000+added, 50)
 	a := testing.AllocsPerRun(3, func() { Compute(small) })
 	b := testing.AllocsPerRun(3, func() { Compute(large) })
-	if b-a > 10 {
-		t.Errorf("allocations: %v for 10k tickets, %v for 20k; want at most 10 more", a, b)
+	if b-a > added/100 {
+		t.Errorf("allocations: %v for 10k tickets, %v for 20k; want fewer than one more per 100 added tickets", a, b)
 	}
 }
 

@@ -38,22 +38,27 @@ func (s *Store) Schedule(source string) []byte {
 
 // SetSchedule writes the source's schedule record in its own transaction.
 func (s *Store) SetSchedule(source string, record []byte) error {
+	s.applyMu.Lock()
+	defer s.applyMu.Unlock()
+	if err := s.putSourceKey(source, keySchedule, record); err != nil {
+		return fmt.Errorf("writing the schedule of source %q: %w", source, err)
+	}
+	return nil
+}
+
+// putSourceKey writes value, sealed, under key in the source's bucket, in a transaction of its
+// own. Callers hold applyMu.
+func (s *Store) putSourceKey(source string, key, value []byte) error {
 	if source == "" {
 		return fmt.Errorf("%w: source with an empty name", ErrInvalidBatch)
 	}
-	s.applyMu.Lock()
-	defer s.applyMu.Unlock()
-	err := s.update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		sb, _, err := sourceBuckets(tx, source)
 		if err != nil {
 			return err
 		}
-		return sb.Put(keySchedule, seal(keySchedule, record))
+		return sb.Put(key, seal(key, value))
 	})
-	if err != nil {
-		return fmt.Errorf("writing the schedule of source %q: %w", source, err)
-	}
-	return nil
 }
 
 // read runs a read-only transaction, a fault in the mapped file turned into an error as update

@@ -223,19 +223,9 @@ func (s *Store) Count(source string) int {
 // that after a restart Synced reports it at once and /-/ready need not wait for a poll. A cursor
 // alone does not make a source synced: a first sync writes one with every batch.
 func (s *Store) MarkSynced(source string) error {
-	if source == "" {
-		return fmt.Errorf("%w: source with an empty name", ErrInvalidBatch)
-	}
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
-	err := s.update(func(tx *bolt.Tx) error {
-		sb, _, err := sourceBuckets(tx, source)
-		if err != nil {
-			return err
-		}
-		return sb.Put(keySynced, seal(keySynced, nil))
-	})
-	if err != nil {
+	if err := s.putSourceKey(source, keySynced, nil); err != nil {
 		return fmt.Errorf("marking source %q synced: %w", source, err)
 	}
 	s.mu.Lock()
