@@ -136,7 +136,8 @@ func TestReportStoreLocked(t *testing.T) {
 // code 1 and says what to do; --out=- writes the page to stdout.
 func TestReportCommandErrors(t *testing.T) {
 	cfgFile, _ := reportState(t)
-	empty := demoConfigFile(t, filepath.Join(t.TempDir(), "nothing"))
+	emptyDir := filepath.Join(t.TempDir(), "nothing")
+	empty := demoConfigFile(t, emptyDir)
 	// A store file with nothing synced, as an exporter that never reached its sources leaves.
 	unsyncedDir := filepath.Join(t.TempDir(), "unsynced")
 	st, err := store.Open(unsyncedDir, nil)
@@ -147,6 +148,15 @@ func TestReportCommandErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	unsynced := demoConfigFile(t, unsyncedDir)
+	// A damaged store file: the report says so and leaves it for the exporter to move aside.
+	damagedDir := filepath.Join(t.TempDir(), "damaged")
+	if err := os.MkdirAll(damagedDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(damagedDir, store.FileName), []byte("not a database\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	damaged := demoConfigFile(t, damagedDir)
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -158,6 +168,7 @@ func TestReportCommandErrors(t *testing.T) {
 		{"bad --at", []string{"--config.file=" + cfgFile, "--customer=northwind", "--at=yesterday"}, 1, "", "not an RFC 3339 instant"},
 		{"no store yet", []string{"--config.file=" + empty, "--customer=northwind"}, 1, "", "no store at"},
 		{"nothing synced", []string{"--config.file=" + unsynced, "--customer=northwind"}, 1, "", "no source has synced"},
+		{"damaged store", []string{"--config.file=" + damaged, "--customer=northwind"}, 1, "", "opening the store in " + damagedDir},
 		{"missing config", []string{"--config.file=" + filepath.Join(t.TempDir(), "none.yml"), "--customer=northwind"}, 1, "", "reading config"},
 		{"to stdout", []string{"--config.file=" + cfgFile, "--customer=globex", "--out=-", "--at=" + reportAt.Format(time.RFC3339)}, 0, "<h1>Globex Merchant Services</h1>", ""},
 	} {
@@ -177,8 +188,11 @@ func TestReportCommandErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := os.Stat(filepath.Join(t.TempDir(), "nothing", store.FileName)); err == nil {
+	if _, err := os.Stat(filepath.Join(emptyDir, store.FileName)); err == nil {
 		t.Errorf("a report on a missing store created one")
+	}
+	if entries, err := os.ReadDir(damagedDir); err != nil || len(entries) != 1 || entries[0].Name() != store.FileName {
+		t.Errorf("after a report on a damaged store the directory holds %v (%v); want the file alone, untouched", entries, err)
 	}
 }
 

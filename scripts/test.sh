@@ -29,3 +29,4 @@ fuzz collector/source/jira FuzzSearchPage
 fuzz collector/source/zendesk FuzzCursor
 fuzz collector/source/zendesk FuzzTicketsPage
 fuzz collector/source/zendesk FuzzMetricEventsPage
+fuzz collector/store FuzzDecodeRecord

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -22,6 +21,7 @@ import (
 	"github.com/custops/custops/collector/match"
 	"github.com/custops/custops/collector/poller"
 	"github.com/custops/custops/collector/store"
+	"github.com/custops/custops/collector/ticket"
 	"github.com/custops/custops/links"
 	"github.com/custops/custops/report"
 )
@@ -179,9 +179,14 @@ func (c reportCommand) storeSource(a *reportArgs, stderr io.Writer) (pageSource,
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, failf("no store at %s: run the exporter on this config first (custops serve) so it syncs the tickets", path)
 	}
-	// The store warns when it has to move an unreadable file aside: the user must see that.
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := store.Open(cfg.StateDir, logger)
+	// One customer's report reads only its tickets: the others are not decoded, and their
+	// snapshot and computed clocks are not computed for nothing.
+	var keep store.Keep
+	if a.customer != "" {
+		m := match.New(cfg)
+		keep = func(source string, attrs *ticket.Attributes) bool { return m.CustomerOf(source, attrs) == a.customer }
+	}
+	st, err := store.OpenReadOnly(cfg.StateDir, keep)
 	if errors.Is(err, store.ErrLocked) {
 		id := a.customer
 		if id == "" {
@@ -225,18 +230,6 @@ func (c reportCommand) storeSource(a *reportArgs, stderr io.Writer) (pageSource,
 			fmt.Fprintf(stderr, "custops report: warning: --at %s is before the newest stored change (%s); the store holds tickets as last polled, not as they were at --at\n",
 				now.UTC().Format(time.RFC3339), newest.UTC().Format(time.RFC3339))
 		}
-	}
-	if a.customer != "" {
-		// One customer's report reads only its tickets: leave the others out of the view, so
-		// their snapshot and computed clocks are not computed for nothing.
-		m := match.New(cfg)
-		mine := tickets[:0:0]
-		for _, t := range tickets {
-			if m.Customer(t) == a.customer {
-				mine = append(mine, t)
-			}
-		}
-		tickets = mine
 	}
 	// The same view the exporter would serve, computed SLA clocks included: one view and one
 	// instant for every report of the run.

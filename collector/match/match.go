@@ -74,8 +74,13 @@ func add(index map[string]string, id string, values ...string) {
 // matches decides. It returns "" when no rule matches or the source is not configured; the
 // snapshot counts such tickets as unmapped_customer. Matching ignores case.
 func (m *Matcher) Customer(t *ticket.Ticket) string {
-	for _, r := range m.rules[t.Source] {
-		if id := m.apply(r, &t.Attributes); id != "" {
+	return m.CustomerOf(t.Source, &t.Attributes)
+}
+
+// CustomerOf is Customer for a ticket of the source with the attributes a: all a rule reads.
+func (m *Matcher) CustomerOf(source string, a *ticket.Attributes) string {
+	for _, r := range m.rules[source] {
+		if id := m.apply(r, a); id != "" {
 			return id
 		}
 	}

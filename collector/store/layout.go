@@ -70,7 +70,7 @@ type loaded struct {
 // load checks the schema version (writing it into a new file) and reads every ticket, cursor,
 // synced mark and count. Only an empty file (no buckets at all) is taken as new. Memory faults
 // (a page beyond the end of a file that shrank after the check) become errors like panics do.
-func load(db *bolt.DB) (l *loaded, err error) {
+func load(db *bolt.DB, keep Keep) (l *loaded, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
@@ -84,6 +84,9 @@ func load(db *bolt.DB) (l *loaded, err error) {
 		return nil, &corruptError{reason: "reading the file", err: err}
 	}
 	l = &loaded{sources: map[string]*sourceState{}, vocab: newVocab()}
+	if empty && db.IsReadOnly() {
+		return l, nil
+	}
 	if empty {
 		return l, db.Update(func(tx *bolt.Tx) error {
 			meta, err := tx.CreateBucket(bucketMeta)
@@ -118,7 +121,7 @@ func load(db *bolt.DB) (l *loaded, err error) {
 			return err
 		}
 		// Decoded while the transaction is open: the records are slices of bbolt's memory map.
-		return l.decode(raws)
+		return l.decode(raws, keep)
 	})
 	if err != nil {
 		return nil, err
@@ -208,7 +211,7 @@ func readSource(name string, b *bolt.Bucket) (rawSource, error) {
 // nearly all of a restart and one core does not fit 200,000 tickets into the 3 s a restart may
 // take (BenchmarkOpenLoad, docs/bench/store.md); records are independent, so workers claim chunks
 // of them and share nothing but their result slots.
-func (l *loaded) decode(raws []rawSource) error {
+func (l *loaded) decode(raws []rawSource, keep Keep) error {
 	type job struct {
 		src *rawSource
 		out []*ticket.Ticket
@@ -228,11 +231,12 @@ func (l *loaded) decode(raws []rawSource) error {
 	}
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(items)))
 	vocabs := make([]*vocab, workers)
+	heads := make([]*headReader, workers)
 	errs := make([]error, workers)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
-		vocabs[w] = newVocab()
+		vocabs[w], heads[w] = newVocab(), newHeadReader()
 		wg.Go(func() {
 			// The records are in bbolt's memory map: a fault there must fail this load, not the
 			// process.
@@ -249,7 +253,7 @@ func (l *loaded) decode(raws []rawSource) error {
 				}
 				jb := &jobs[items[i].job]
 				for k := items[i].lo; k < min(items[i].lo+chunk, len(jb.out)); k++ {
-					t, err := decodeTicket(jb.src, k, vocabs[w])
+					t, err := decodeTicket(jb.src, k, vocabs[w], heads[w], keep)
 					if err != nil {
 						errs[w] = err
 						return
@@ -270,18 +274,30 @@ func (l *loaded) decode(raws []rawSource) error {
 		name := l.vocab.str(jb.src.name)
 		st := &sourceState{tickets: make(map[string]*ticket.Ticket, len(jb.out)), cursor: jb.src.cursor, synced: jb.src.synced}
 		for _, t := range jb.out {
-			st.tickets[t.Key] = t
+			if t != nil {
+				st.tickets[t.Key] = t
+			}
 		}
 		l.sources[name] = st
 	}
 	return nil
 }
 
-// decodeTicket decodes record k of src and checks it is the ticket its place says.
-func decodeTicket(src *rawSource, k int, v *vocab) (*ticket.Ticket, error) {
+// decodeTicket decodes record k of src and checks it is the ticket its place says. With keep, it
+// first reads only the record's attributes and returns nil when keep refuses the ticket.
+func decodeTicket(src *rawSource, k int, v *vocab, head *headReader, keep Keep) (*ticket.Ticket, error) {
 	key := src.keys[k]
 	bad := func(err error) error {
 		return &corruptError{reason: fmt.Sprintf("source %q ticket %q", src.name, clip(string(key))), err: err}
+	}
+	if keep != nil {
+		a, err := head.attributes(src.records[k])
+		if err != nil {
+			return nil, bad(err)
+		}
+		if !keep(src.name, &a) {
+			return nil, nil
+		}
 	}
 	t, err := decodeRecord(src.records[k], v)
 	if err != nil {

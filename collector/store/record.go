@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -77,6 +78,45 @@ func decodeRecord(data []byte, v *vocab) (*ticket.Ticket, error) {
 	}
 	v.ticket(t)
 	return t, nil
+}
+
+// headReader reads the attributes at the head of records, one decoder reused for all of them.
+type headReader struct {
+	rd  *bytes.Reader
+	dec *jsontext.Decoder
+}
+
+func newHeadReader() *headReader {
+	rd := bytes.NewReader(nil)
+	return &headReader{rd: rd, dec: jsontext.NewDecoder(rd, jsonOptions)}
+}
+
+// attributes decodes only the "attributes" member of a record and stops there: a record is
+// written in ticket.Ticket's field order, so the member comes after a few short ones and the long
+// rest (clocks, history) is never read. A record in another order is read until the member.
+func (h *headReader) attributes(data []byte) (ticket.Attributes, error) {
+	var a ticket.Attributes
+	h.rd.Reset(data)
+	h.dec.Reset(h.rd, jsonOptions)
+	if tok, err := h.dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return a, fmt.Errorf("%w: not an object (%v)", errRecord, err)
+	}
+	for h.dec.PeekKind() != '}' {
+		name, err := h.dec.ReadToken()
+		if err != nil {
+			return a, fmt.Errorf("%w: %v", errRecord, err)
+		}
+		if name.String() == "attributes" {
+			if err := json.UnmarshalDecode(h.dec, &a, jsonOptions); err != nil {
+				return a, fmt.Errorf("%w: %v", errRecord, err)
+			}
+			return a, nil
+		}
+		if err := h.dec.SkipValue(); err != nil {
+			return a, fmt.Errorf("%w: %v", errRecord, err)
+		}
+	}
+	return a, nil
 }
 
 // canonical returns the store's copy of t and the record it is stored as: a deep copy with every

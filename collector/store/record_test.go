@@ -211,5 +211,13 @@ func FuzzDecodeRecord(f *testing.F) {
 		if !reflect.DeepEqual(back, c) {
 			t.Fatalf("storing changed the ticket:\ngot  %+v\nwant %+v", back, c)
 		}
+		// What a read-only open shows its filter is what the whole record holds.
+		a, err := newHeadReader().attributes(again)
+		if err != nil {
+			t.Fatalf("the attributes of a stored record do not decode: %v", err)
+		}
+		if !reflect.DeepEqual(a, c.Attributes) {
+			t.Fatalf("head attributes differ:\ngot  %+v\nwant %+v", a, c.Attributes)
+		}
 	})
 }

@@ -77,6 +77,36 @@ func Open(dir string, logger *slog.Logger) (*Store, error) {
 	return open(dir, logger, options{timeout: lockTimeout, now: time.Now})
 }
 
+// Keep picks the tickets OpenReadOnly loads: it sees each ticket's source and attributes (what
+// the customer rules read) before the rest of the record is decoded.
+type Keep func(source string, a *ticket.Attributes) bool
+
+// OpenReadOnly opens the store file <dir>/custops.db for reading alongside nothing that writes it
+// (a running exporter's lock makes it fail with ErrLocked) and loads the tickets keep accepts, all
+// of them when keep is nil. It is for one-shot readers such as `custops report`: it writes
+// nothing, and a damaged file is an error (the exporter moves it aside on its next start). The
+// store's writes fail.
+func OpenReadOnly(dir string, keep Keep) (*Store, error) {
+	s := &Store{path: filepath.Join(dir, FileName), logger: slog.New(slog.DiscardHandler)}
+	if err := checkFile(s.path); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", s.path, err)
+	}
+	db, err := openBolt(s.path, &bolt.Options{Timeout: lockTimeout, ReadOnly: true})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("opening %s: %w", s.path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening store file %s: %w", s.path, err)
+	}
+	l, err := load(db, keep)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("reading %s: %w", s.path, err)
+	}
+	s.db, s.sources, s.vocab = db, l.sources, l.vocab
+	return s, nil
+}
+
 func open(dir string, logger *slog.Logger, o options) (*Store, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -123,7 +153,7 @@ func (s *Store) openAndLoad(o options) error {
 		}
 		return fmt.Errorf("opening store file %s: %w", s.path, err)
 	}
-	l, err := load(db)
+	l, err := load(db, nil)
 	if err != nil {
 		// The file was readable as bbolt: closing it cannot lose anything we would keep.
 		_ = db.Close()
