@@ -18,7 +18,7 @@ go vet -tags e2e ./...
 go test -race -count=1 -timeout 30m -tags e2e ./... "$@"
 
 # Fuzz targets (issue 13): the config loader, Jira's SLA field, both sources' cursors and page
-# decoders. `go test` above ran their checked-in corpora (testdata/fuzz/<target>); here each
+# decoders, and the store's record decoder. `go test` above ran their checked-in corpora (testdata/fuzz/<target>); here each
 # fuzzes on for CUSTOPS_FUZZTIME (default 8s; about a minute in all). An input that fails is
 # written to testdata/fuzz/<target>/: commit it beside its fix.
 fuzz() { go test -run '^$' -fuzz "^$2\$" -fuzztime "${CUSTOPS_FUZZTIME:-8s}" -fuzzminimizetime 5s "./$1"; }
