@@ -233,3 +233,26 @@ func BenchmarkIncremental(b *testing.B) {
 		})
 	}
 }
+
+// TestUpdateCostsPerChangedCustomer: an Update that changes one ticket aggregates its customer
+// again and allocates the same whether the desk has 100 customers or 1,000 (no work per
+// configured customer for each customer aggregated again).
+func TestUpdateCostsPerChangedCustomer(t *testing.T) {
+	allocs := func(customers int) float64 {
+		in := benchInput(20*customers, customers)
+		x := NewIncremental(in)
+		held := in.Tickets[0]
+		at := in.Now
+		return testing.AllocsPerRun(5, func() {
+			at = at.Add(time.Millisecond) // no time-driven change in between
+			nt := *held
+			nt.Escalated = !nt.Escalated
+			x.Update([]Change{{Old: held, New: &nt}}, at)
+			held = &nt
+		})
+	}
+	few, many := allocs(100), allocs(1_000)
+	if many-few > 20 {
+		t.Errorf("one changed ticket: %v allocations with 100 customers, %v with 1,000; want about the same", few, many)
+	}
+}

@@ -33,6 +33,9 @@ type Input struct {
 	// Teams are Config's teams (team.New), which say where each ticket waits. Nil builds them
 	// from Config.
 	Teams *team.Teams
+
+	// names are Config's customers' folded names (customerNames); nil folds them from Config.
+	names map[string][]string
 }
 
 // Compute returns the aggregates at in.Now. Pure: no clock, no I/O; never mutates tickets.
@@ -126,7 +129,7 @@ func newBuilder(in Input, customers []config.Customer) *builder {
 		in.Teams = team.New(cfg, b.calendars)
 	}
 	b.teams = newTeamAccs(in.Teams, b.win)
-	b.records = newRecordsAcc(cfg)
+	b.records = newRecordsAcc(cfg, in.names)
 
 	b.customers = make([]Customer, len(customers))
 	for i, c := range customers {

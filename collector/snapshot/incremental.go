@@ -59,6 +59,7 @@ func NewIncremental(in Input) *Incremental {
 	if in.Teams == nil {
 		in.Teams = team.New(in.Config, in.Calendars)
 	}
+	in.names = customerNames(in.Config)
 	tickets := in.Tickets
 	in.Tickets = nil
 	b := newBuilder(in, in.Config.Customers)

@@ -96,17 +96,27 @@ type orgName struct {
 	name string
 }
 
-func newRecordsAcc(cfg *config.Config) *recordsAcc {
-	r := &recordsAcc{index: map[orgKey]int{}, orgNames: map[orgName]int{}, moved: map[string]MovedTicket{},
-		names: map[string][]string{}, desks: len(cfg.Sources)}
+func newRecordsAcc(cfg *config.Config, names map[string][]string) *recordsAcc {
+	if names == nil {
+		names = customerNames(cfg)
+	}
+	return &recordsAcc{index: map[orgKey]int{}, orgNames: map[orgName]int{}, moved: map[string]MovedTicket{},
+		names: names, desks: len(cfg.Sources)}
+}
+
+// customerNames folds each customer's names (match.SameName): its own and its match
+// organizations'. It depends on the config alone, and folding every customer's names for each
+// customer aggregated again would cost more than the aggregation.
+func customerNames(cfg *config.Config) map[string][]string {
+	names := map[string][]string{}
 	for _, cu := range cfg.Customers {
 		for _, n := range append([]string{cu.Name}, cu.Match.Organization...) {
-			if k := match.SameName(n); k != "" && !slices.Contains(r.names[cu.ID], k) {
-				r.names[cu.ID] = append(r.names[cu.ID], k)
+			if k := match.SameName(n); k != "" && !slices.Contains(names[cu.ID], k) {
+				names[cu.ID] = append(names[cu.ID], k)
 			}
 		}
 	}
-	return r
+	return names
 }
 
 // orgKey identifies an organization of a source: by its id when it has one (Zendesk), else by
