@@ -72,6 +72,10 @@ type builder struct {
 
 	sources []string        // configured source names, sorted; a scan beats hashing for a few
 	quality []qualityCounts // by index in sources
+	// deskOwners says, by index in sources, which sources read an owner from the desk
+	// (owner_field): only their tickets' organizations are read for one, so a customer
+	// aggregated again does not touch every ticket's organizations for nothing.
+	deskOwners []bool
 
 	index     map[string]int // customer id -> index into customers and accs
 	customers []Customer
@@ -125,6 +129,12 @@ func newBuilder(in Input, customers []config.Customer) *builder {
 		b.calendars = calendarsOf(cfg)
 	}
 	b.initQuality(cfg.Sources)
+	b.deskOwners = make([]bool, len(b.sources))
+	for _, s := range cfg.Sources {
+		if s.OwnerField != "" {
+			b.deskOwners[slices.Index(b.sources, s.Name)] = true
+		}
+	}
 	if in.Teams == nil {
 		in.Teams = team.New(cfg, b.calendars)
 	}
@@ -211,7 +221,8 @@ func (b *builder) customerIndex(t *ticket.Ticket) int {
 // addTo folds a ticket of a configured source into the aggregates of customer ci.
 func (b *builder) addTo(ci int, t *ticket.Ticket) {
 	c, a := &b.customers[ci], &b.accs[ci]
-	if src := slices.Index(b.sources, t.Source); src >= 0 {
+	src := slices.Index(b.sources, t.Source)
+	if src >= 0 {
 		a.served[src] = true
 	}
 	p := priorityIndex(t.Priority)
@@ -224,7 +235,7 @@ func (b *builder) addTo(ci int, t *ticket.Ticket) {
 	b.categories.add(b, ci, t, nanos(t.Created))
 	b.addDurations(ci, t)
 	b.addTeams(ci, t, open)
-	if c.Owner == "" { // the config sets none
+	if c.Owner == "" && src >= 0 && b.deskOwners[src] { // the config sets none; the desk may
 		a.noteOwner(t)
 	}
 }

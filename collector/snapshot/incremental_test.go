@@ -188,6 +188,12 @@ func propertyConfig() *config.Config {
 	silver.SLA.Calendar = "office"
 	cfg.Tiers["silver"] = silver
 	cfg.Teams = propertyTeams()
+	// Zendesk reads owners from an organization field; jsm tickets' owners are not read.
+	for i := range cfg.Sources {
+		if cfg.Sources[i].Name == "zendesk" {
+			cfg.Sources[i].OwnerField = "owner"
+		}
+	}
 	return cfg
 }
 
