@@ -168,7 +168,7 @@ func TestReportCommandErrors(t *testing.T) {
 		{"bad --at", []string{"--config.file=" + cfgFile, "--customer=northwind", "--at=yesterday"}, 1, "", "not an RFC 3339 instant"},
 		{"no store yet", []string{"--config.file=" + empty, "--customer=northwind"}, 1, "", "no store at"},
 		{"nothing synced", []string{"--config.file=" + unsynced, "--customer=northwind"}, 1, "", "no source has synced"},
-		{"damaged store", []string{"--config.file=" + damaged, "--customer=northwind"}, 1, "", "opening the store in " + damagedDir},
+		{"damaged store", []string{"--config.file=" + damaged, "--customer=northwind"}, 1, "", filepath.Join(damagedDir, store.FileName) + " is damaged (the exporter moves it aside on its next start)"},
 		{"missing config", []string{"--config.file=" + filepath.Join(t.TempDir(), "none.yml"), "--customer=northwind"}, 1, "", "reading config"},
 		{"to stdout", []string{"--config.file=" + cfgFile, "--customer=globex", "--out=-", "--at=" + reportAt.Format(time.RFC3339)}, 0, "<h1>Globex Merchant Services</h1>", ""},
 	} {

@@ -219,6 +219,8 @@ func (c reportCommand) storeSource(a *reportArgs, stderr io.Writer) (pageSource,
 		fmt.Fprintf(stderr, "custops report: warning: source %q has never completed a sync in %s; its tickets are missing from the report\n", name, cfg.StateDir)
 	}
 	tickets := st.Tickets(names...)
+	// Only the reported tickets are read: a change to another customer's ticket after --at does
+	// not touch this report.
 	if a.at != "" {
 		var newest time.Time
 		for _, t := range tickets {
@@ -227,7 +229,7 @@ func (c reportCommand) storeSource(a *reportArgs, stderr io.Writer) (pageSource,
 			}
 		}
 		if newest.After(now) {
-			fmt.Fprintf(stderr, "custops report: warning: --at %s is before the newest stored change (%s); the store holds tickets as last polled, not as they were at --at\n",
+			fmt.Fprintf(stderr, "custops report: warning: --at %s is before the newest stored change of the reported tickets (%s); the store holds tickets as last polled, not as they were at --at\n",
 				now.UTC().Format(time.RFC3339), newest.UTC().Format(time.RFC3339))
 		}
 	}

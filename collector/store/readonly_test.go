@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/custops/custops/collector/source"
@@ -112,8 +113,8 @@ func TestOpenReadOnlyRefuses(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenReadOnly(dir, func(string, *ticket.Attributes) bool { return false }); err == nil {
-		t.Errorf("a damaged record was read without an error")
+	if _, err := OpenReadOnly(dir, func(string, *ticket.Attributes) bool { return false }); err == nil || !strings.Contains(err.Error(), path+" is damaged") {
+		t.Errorf("a damaged record: %v, want an error naming the file as damaged", err)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {

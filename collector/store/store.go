@@ -61,9 +61,11 @@ type sourceState struct {
 
 // options are the knobs tests turn; Open uses the defaults.
 type options struct {
-	timeout time.Duration
-	now     func() time.Time // names the moved-aside corrupt file
-	noSync  bool             // skip fsync (tests that damage files on purpose)
+	timeout  time.Duration
+	now      func() time.Time // names the moved-aside corrupt file
+	noSync   bool             // skip fsync (tests that damage files on purpose)
+	readOnly bool             // OpenReadOnly: a shared lock, nothing written
+	keep     Keep             // OpenReadOnly's filter; nil loads every ticket
 }
 
 // Open opens (creating dir and file if needed) the store file <dir>/custops.db and loads every
@@ -88,22 +90,13 @@ type Keep func(source string, a *ticket.Attributes) bool
 // store's writes fail.
 func OpenReadOnly(dir string, keep Keep) (*Store, error) {
 	s := &Store{path: filepath.Join(dir, FileName), logger: slog.New(slog.DiscardHandler)}
-	if err := checkFile(s.path); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", s.path, err)
-	}
-	db, err := openBolt(s.path, &bolt.Options{Timeout: lockTimeout, ReadOnly: true})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("opening %s: %w", s.path, ErrLocked)
+	err := s.openAndLoad(options{timeout: lockTimeout, readOnly: true, keep: keep})
+	if bad := (*corruptError)(nil); errors.As(err, &bad) {
+		return nil, fmt.Errorf("store file %s is damaged (the exporter moves it aside on its next start): %w", s.path, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("opening store file %s: %w", s.path, err)
+		return nil, err
 	}
-	l, err := load(db, keep)
-	if err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("reading %s: %w", s.path, err)
-	}
-	s.db, s.sources, s.vocab = db, l.sources, l.vocab
 	return s, nil
 }
 
@@ -135,13 +128,14 @@ func open(dir string, logger *slog.Logger, o options) (*Store, error) {
 	return s, nil
 }
 
-// openAndLoad opens the bbolt file, checks or writes the schema version and loads every ticket.
-// A file that is not what the store wrote comes back as a *corruptError with the db closed.
+// openAndLoad opens the bbolt file, checks or writes the schema version and loads every ticket
+// (those o.keep accepts, read only, when o.readOnly). A file that is not what the store wrote
+// comes back as a *corruptError with the db closed.
 func (s *Store) openAndLoad(o options) error {
 	if err := checkFile(s.path); err != nil {
 		return err
 	}
-	db, err := openBolt(s.path, &bolt.Options{Timeout: o.timeout, PageSize: pageSize, NoSync: o.noSync})
+	db, err := openBolt(s.path, &bolt.Options{Timeout: o.timeout, PageSize: pageSize, NoSync: o.noSync, ReadOnly: o.readOnly})
 	if err != nil {
 		switch {
 		case errors.Is(err, berrors.ErrTimeout):
@@ -153,7 +147,7 @@ func (s *Store) openAndLoad(o options) error {
 		}
 		return fmt.Errorf("opening store file %s: %w", s.path, err)
 	}
-	l, err := load(db, nil)
+	l, err := load(db, o.keep)
 	if err != nil {
 		// The file was readable as bbolt: closing it cannot lose anything we would keep.
 		_ = db.Close()
