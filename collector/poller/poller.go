@@ -136,6 +136,7 @@ func (p *Poller) build(cfg *config.Config, keep []*runner) ([]*runner, error) {
 			stats:    stats,
 			interval: interval,
 			logger:   logger,
+			synced:   p.opts.Store.Synced(sc.Name), // a restart: ready without waiting for a poll
 		}
 		if old := find(keep, sc.Name); old != nil {
 			r.inherit(old) // a changed source keeps its health: its data did not go anywhere

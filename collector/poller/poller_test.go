@@ -565,3 +565,42 @@ func TestTimeAloneUpdatesTheView(t *testing.T) {
 		t.Errorf("%d polls; the breach must show without one", n)
 	}
 }
+
+// TestSyncedOnlyOnceRecorded: a poll marks the store synced before it records its success, and
+// a view computed between the two must not be complete with the source still down (the demo's
+// golden scrape saw custops_source_up 0 after /-/ready under load). A runner counts as synced
+// from its own record, or from the store's mark as it stood when it was built (a restart).
+func TestSyncedOnlyOnceRecorded(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	newPoller := func() *Poller {
+		p, err := New(Options{Config: gatedCfg(t, dir, "", ""), Store: st, Now: func() time.Time { return t0 },
+			Factories: map[string]source.Factory{"jira": func(c config.Source, _ source.Deps) (source.Source, error) {
+				return &gatedSource{name: c.Name, polls: &atomic.Int64{}}, nil
+			}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	health := func(p *Poller) SourceHealth { return find(p.runners, "a").health(st) }
+
+	p := newPoller() // not run: the test plays the runner's steps
+	if err := st.MarkSynced("a"); err != nil {
+		t.Fatal(err)
+	}
+	if h := health(p); h.Synced {
+		t.Errorf("between the store's mark and the poll's record: synced %v up %v; want not synced", h.Synced, h.Up)
+	}
+	find(p.runners, "a").record(nil, time.Second, t0)
+	if h := health(p); !h.Synced || !h.Up {
+		t.Errorf("after the record: synced %v up %v, want both", h.Synced, h.Up)
+	}
+	if h := health(newPoller()); !h.Synced {
+		t.Errorf("a runner built on a store marked synced (a restart) is not synced")
+	}
+}

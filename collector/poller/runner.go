@@ -25,9 +25,12 @@ type runner struct {
 	cancel context.CancelFunc // set by Poller.start
 	done   chan struct{}
 
-	mu           sync.Mutex
-	up           bool
-	synced       bool // finished a whole poll in this run
+	mu sync.Mutex
+	up bool
+	// synced: finished a whole poll, in this run (record) or before a restart (the store's mark
+	// when the runner was built). Not the store's mark read later: a poll marks the store before
+	// it records its success, and a view between the two would be complete with the source down.
+	synced       bool
 	lastSuccess  time.Time
 	pollDuration time.Duration
 }
@@ -141,7 +144,7 @@ func (r *runner) health(st *store.Store) SourceHealth {
 	return SourceHealth{
 		Name:         r.name,
 		Up:           r.up,
-		Synced:       r.synced || st.Synced(r.name),
+		Synced:       r.synced,
 		LastSuccess:  r.lastSuccess,
 		PollDuration: r.pollDuration,
 		PollInterval: r.interval,
