@@ -389,7 +389,8 @@ func TestReadyOnlyAfterWholePolls(t *testing.T) {
 	p := gatedPoller(t, cfg, st, gates, builds)
 
 	waitUntil(t, "a's first batch", func() bool { return len(st.Source("a").Cursor()) > 0 })
-	waitUntil(t, "b synced", func() bool { return st.Synced("b") })
+	// The store marks b synced before b's runner records its poll: wait for the runner.
+	waitUntil(t, "b synced", func() bool { _, waiting := p.Ready(); return !slices.Contains(waiting, "b") })
 	if ok, waiting := p.Ready(); ok || !slices.Equal(waiting, []string{"a"}) {
 		t.Fatalf("Ready mid-sync = %v %v, want false waiting for a", ok, waiting)
 	}
