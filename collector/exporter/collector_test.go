@@ -158,10 +158,10 @@ func TestCollectGolden(t *testing.T) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./collector -update to create it)", err)
+		t.Fatalf("%v (run go test ./collector/exporter -update to create it)", err)
 	}
 	if err := testutil.GatherAndCompare(reg, bytes.NewReader(want)); err != nil {
-		t.Errorf("exposition differs from %s (go test ./collector -update rewrites it):\n%v", golden, err)
+		t.Errorf("exposition differs from %s (go test ./collector/exporter -update rewrites it):\n%v", golden, err)
 	}
 }
 

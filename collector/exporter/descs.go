@@ -112,10 +112,10 @@ var (
 // Source health descriptors.
 var (
 	sourceUpDesc = desc(catalog.MetricSourceUp,
-		"Whether the last poll of the source succeeded (1) or failed (0).",
+		"Whether the last poll of the source succeeded (1) or failed (0); after a restart, until its first poll, the last poll before it.",
 		catalog.LabelSource)
 	sourceLastSuccessDesc = desc(catalog.MetricSourceLastSuccessTimestamp,
-		"Unix time of the source's last successful poll; 0 before the first.",
+		"Unix time of the source's last successful poll, kept across restarts; 0 before the first.",
 		catalog.LabelSource)
 	sourcePollDurationDesc = desc(catalog.MetricSourcePollDuration,
 		"Seconds the source's last poll took.",

@@ -140,6 +140,8 @@ func (p *Poller) build(cfg *config.Config, keep []*runner) ([]*runner, error) {
 		}
 		if old := find(keep, sc.Name); old != nil {
 			r.inherit(old) // a changed source keeps its health: its data did not go anywhere
+		} else {
+			r.restoreHealth(p.opts.Store) // a restart: the health the last run left
 		}
 		out = append(out, r)
 	}

@@ -421,6 +421,44 @@ func TestReadyAfterRestartFromTheStore(t *testing.T) {
 	waitUntil(t, "ready from the store", func() bool { ok, _ := p.Ready(); return ok })
 }
 
+// TestHealthSurvivesRestart: a restarted exporter reports each source's health as the last
+// poll before the restart left it (up or down, and when it last succeeded) until its own first
+// poll, not a source that never polled (which would raise the stale alert).
+func TestHealthSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := gatedCfg(t, dir, "", "")
+	builds := map[string]*atomic.Int64{"a": {}, "b": {}}
+	var last time.Time
+	t.Run("first run", func(t *testing.T) { // its cleanup stops the poller
+		p := gatedPoller(t, cfg, st, map[string]chan struct{}{}, builds)
+		waitUntil(t, "ready", func() bool { ok, _ := p.Ready(); return ok })
+		h, _ := p.View().Source("a")
+		if !h.Up || h.LastSuccess.IsZero() {
+			t.Fatalf("after a good poll: %+v", h)
+		}
+		last = h.LastSuccess
+	})
+	// As if b's last poll before the restart had failed.
+	if err := st.SetHealth("b", []byte(`{"up":false,"last_success":"2026-11-30T10:00:00Z"}`)); err != nil {
+		t.Fatal(err)
+	}
+	hang := make(chan struct{}) // never released: no poll of the second run ends
+	p := gatedPoller(t, cfg, st, map[string]chan struct{}{"a": hang, "b": hang}, builds)
+	waitUntil(t, "ready from the store", func() bool { ok, _ := p.Ready(); return ok })
+	a, _ := p.View().Source("a")
+	if !a.Up || !a.LastSuccess.Equal(last) {
+		t.Errorf("a after a restart: up %v, last success %v; want up, %v", a.Up, a.LastSuccess, last)
+	}
+	b, _ := p.View().Source("b")
+	if want := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC); b.Up || !b.LastSuccess.Equal(want) {
+		t.Errorf("b after a restart: up %v, last success %v; want down, %v", b.Up, b.LastSuccess, want)
+	}
+}
+
 // TestReconfigureKeepsUnchangedSources: a reload that changes one source and the customers
 // rebuilds only that source, keeps the other running as it was, and serves the old view until
 // the new config's first one, never none.

@@ -2,6 +2,7 @@ package poller
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -55,6 +56,7 @@ func (r *runner) run(ctx context.Context, p *Poller) {
 		}
 		took := time.Since(started)
 		r.record(err, took, p.opts.Wall())
+		r.saveHealth(p.opts.Store)
 		p.trigger()
 
 		delay := r.interval
@@ -128,6 +130,47 @@ func (r *runner) record(err error, took time.Duration, wall time.Time) {
 		r.lastSuccess = wall
 		r.synced = true
 	}
+}
+
+// savedHealth is a runner's health as the store keeps it (JSON): a restarted exporter reports
+// what the last poll before it left (up or down, and when it last succeeded) until its own first
+// poll, rather than a source that never polled, which would raise the stale alert at every
+// restart whose first poll takes a while.
+type savedHealth struct {
+	Up           bool          `json:"up"`
+	LastSuccess  time.Time     `json:"last_success,omitzero"`
+	PollDuration time.Duration `json:"poll_duration_ns,omitempty"`
+}
+
+// saveHealth writes the runner's health to the store. A failure is logged, not returned: the
+// health in memory stands, and only a restart's first seconds would miss it.
+func (r *runner) saveHealth(st *store.Store) {
+	r.mu.Lock()
+	h := savedHealth{Up: r.up, LastSuccess: r.lastSuccess, PollDuration: r.pollDuration}
+	r.mu.Unlock()
+	b, err := json.Marshal(h)
+	if err == nil {
+		err = st.SetHealth(r.name, b)
+	}
+	if err != nil {
+		r.logger.Warn("could not keep the source's health for a restart", "err", err)
+	}
+}
+
+// restoreHealth takes the health the store kept from before a restart, if any.
+func (r *runner) restoreHealth(st *store.Store) {
+	b := st.Health(r.name)
+	if b == nil {
+		return
+	}
+	var h savedHealth
+	if err := json.Unmarshal(b, &h); err != nil {
+		r.logger.Warn("ignoring the source's unreadable health record", "err", err)
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.up, r.lastSuccess, r.pollDuration = h.Up, h.LastSuccess, h.PollDuration
 }
 
 // inherit takes over the health of the runner a reload replaces: the source's data stayed in

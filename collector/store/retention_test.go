@@ -77,14 +77,18 @@ func TestRetention(t *testing.T) {
 	}
 }
 
-// TestScheduleSurvivesReopen: the poller's schedule record is kept per source across a restart.
-func TestScheduleSurvivesReopen(t *testing.T) {
+// TestSourceRecordsSurviveReopen: the poller's schedule and health records are kept per source
+// and apart from each other across a restart.
+func TestSourceRecordsSurviveReopen(t *testing.T) {
 	dir := t.TempDir()
 	s := mustOpen(t, dir)
-	if got := s.Schedule("jsm"); got != nil {
-		t.Errorf("a new store has schedule %q", got)
+	if got, h := s.Schedule("jsm"), s.Health("jsm"); got != nil || h != nil {
+		t.Errorf("a new store has schedule %q, health %q", got, h)
 	}
 	if err := s.SetSchedule("jsm", []byte(`{"next":"SUP-9"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetHealth("jsm", []byte(`{"up":true}`)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -95,7 +99,10 @@ func TestScheduleSurvivesReopen(t *testing.T) {
 	if got := string(s.Schedule("jsm")); got != `{"next":"SUP-9"}` {
 		t.Errorf("schedule after a reopen: %q", got)
 	}
-	if got := s.Schedule("zendesk"); got != nil {
-		t.Errorf("another source has schedule %q", got)
+	if got := string(s.Health("jsm")); got != `{"up":true}` {
+		t.Errorf("health after a reopen: %q", got)
+	}
+	if got, h := s.Schedule("zendesk"), s.Health("zendesk"); got != nil || h != nil {
+		t.Errorf("another source has schedule %q, health %q", got, h)
 	}
 }

@@ -13,9 +13,32 @@ import (
 // so a restart resumes the schedule instead of reconciling every open ticket at once.
 var keySchedule = []byte("schedule")
 
+// keyHealth is sources/<source>/health: the poller's record of the source's last poll (whether it
+// succeeded, when it last did), opaque to the store. It survives a restart, so a restarted
+// exporter reports the source's health as the last poll left it instead of "never polled".
+var keyHealth = []byte("health")
+
 // Schedule returns a copy of the source's schedule record, or nil when none was written (or it
 // cannot be read: the poller then starts a new schedule).
-func (s *Store) Schedule(source string) []byte {
+func (s *Store) Schedule(source string) []byte { return s.sourceRecord(source, keySchedule) }
+
+// SetSchedule writes the source's schedule record in its own transaction.
+func (s *Store) SetSchedule(source string, record []byte) error {
+	return s.setSourceRecord(source, "schedule", keySchedule, record)
+}
+
+// Health returns a copy of the source's health record, or nil when none was written (or it
+// cannot be read).
+func (s *Store) Health(source string) []byte { return s.sourceRecord(source, keyHealth) }
+
+// SetHealth writes the source's health record in its own transaction.
+func (s *Store) SetHealth(source string, record []byte) error {
+	return s.setSourceRecord(source, "health", keyHealth, record)
+}
+
+// sourceRecord returns a copy of the value under key in the source's bucket; nil when there is
+// none or its checksum fails.
+func (s *Store) sourceRecord(source string, key []byte) []byte {
 	var out []byte
 	_ = s.read(func(tx *bolt.Tx) error {
 		srcs := tx.Bucket(bucketSources)
@@ -26,8 +49,8 @@ func (s *Store) Schedule(source string) []byte {
 		if sb == nil {
 			return nil
 		}
-		if v := sb.Get(keySchedule); v != nil {
-			if b, err := unseal(keySchedule, v); err == nil {
+		if v := sb.Get(key); v != nil {
+			if b, err := unseal(key, v); err == nil {
 				out = bytes.Clone(b) // bbolt's slice is only valid inside the transaction
 			}
 		}
@@ -36,12 +59,11 @@ func (s *Store) Schedule(source string) []byte {
 	return out
 }
 
-// SetSchedule writes the source's schedule record in its own transaction.
-func (s *Store) SetSchedule(source string, record []byte) error {
+func (s *Store) setSourceRecord(source, what string, key, record []byte) error {
 	s.applyMu.Lock()
 	defer s.applyMu.Unlock()
-	if err := s.putSourceKey(source, keySchedule, record); err != nil {
-		return fmt.Errorf("writing the schedule of source %q: %w", source, err)
+	if err := s.putSourceKey(source, key, record); err != nil {
+		return fmt.Errorf("writing the %s of source %q: %w", what, source, err)
 	}
 	return nil
 }
