@@ -22,9 +22,10 @@ type Change struct {
 // the customers whose tickets changed (before and after a move) and those whose aggregates the
 // passing of time changes: each customer's next such instant (a clock turning at risk or
 // breached, an instant entering or leaving a window, an age bucket's edge) is noted when it is
-// aggregated, and it is aggregated again once that instant comes. Every Snapshot it returns is
-// the Snapshot Compute returns for the same tickets at the same instant (a property test holds
-// it to that).
+// aggregated, and it is aggregated again once that instant comes; within a customer, only the
+// shards of its tickets that changed or whose instant came are walked again (group). Every
+// Snapshot it returns is the Snapshot Compute returns for the same tickets at the same instant
+// (a property test holds it to that, with shards of a few tickets too).
 //
 // Not safe for concurrent use. The Snapshots and ticket lists it returns are immutable: a later
 // Update never changes them, so readers may keep them.
@@ -37,22 +38,45 @@ type Incremental struct {
 	quality   []qualityCounts // running data-quality counts, by index in sources
 	records   *recordsAcc
 	snap      *Snapshot
+	shardSize int // tickets per shard (group)
 }
 
 // group is one customer's tickets and when time alone next changes its aggregates.
+//
+// A large customer's numbers move with time every few seconds (some ticket of tens of thousands
+// always crosses a window's edge soon), so its tickets are aggregated in shards: shard k is
+// tickets[k*shardSize:(k+1)*shardSize], with its own partial aggregates and next instant, and a
+// time-driven view walks only the shards whose instant came, then merges every shard's partial
+// (builder.absorb). A customer of one shard is walked whole, as it costs no more.
 type group struct {
 	// tickets is replaced, never modified, once handed out (TicketsOf). A ticket is found in it
 	// by a linear scan: the group is walked whole when it is aggregated again anyway, and an
 	// index would cost memory per ticket.
 	tickets []*ticket.Ticket
-	next    int64 // nanos; noChange when none
+	shards  []shard
+	next    int64 // nanos; noChange when none: the earliest of the shards'
 	shared  bool  // tickets was handed out: copy before changing it
-	dirty   bool
+	dirty   bool  // some shard is dirty
 }
+
+// shard is one shard of a group: its partial aggregates (kept only while the group has more
+// than one shard; nil until walked) and when time alone next changes them.
+type shard struct {
+	part  *partial
+	next  int64
+	dirty bool
+}
+
+// defaultShardSize is small enough that a time-driven view walks little more than the tickets
+// whose instant came, large enough that the partials cost little memory beside the tickets
+// (BenchmarkIncremental, docs/bench/snapshot.md).
+const defaultShardSize = 256
 
 // NewIncremental aggregates in.Tickets at in.Now, as Compute does (in one pass, the same way),
 // and keeps what it needs to update the result. in.Config must not be nil.
-func NewIncremental(in Input) *Incremental {
+func NewIncremental(in Input) *Incremental { return newIncremental(in, defaultShardSize) }
+
+func newIncremental(in Input, shardSize int) *Incremental {
 	if in.Calendars == nil {
 		in.Calendars = calendarsOf(in.Config)
 	}
@@ -63,7 +87,7 @@ func NewIncremental(in Input) *Incremental {
 	tickets := in.Tickets
 	in.Tickets = nil
 	b := newBuilder(in, in.Config.Customers)
-	x := &Incremental{in: in, index: b.index, sources: b.sources}
+	x := &Incremental{in: in, index: b.index, sources: b.sources, shardSize: shardSize}
 	x.customers = slices.Clone(in.Config.Customers)
 	slices.SortStableFunc(x.customers, func(a, b config.Customer) int { return cmp.Compare(a.ID, b.ID) })
 	x.groups = make([]group, len(x.customers))
@@ -77,9 +101,28 @@ func NewIncremental(in Input) *Incremental {
 	x.quality = b.quality
 	x.records = b.records
 	for i := range x.groups {
-		x.groups[i].next = b.accs[i].next
+		g := &x.groups[i]
+		g.next = b.accs[i].next
+		// The shards have no partials yet: the group's first time-driven view walks them all.
+		g.shards = make([]shard, x.shardsOf(len(g.tickets)))
+		for k := range g.shards {
+			g.shards[k].next = g.next
+		}
 	}
 	return x
+}
+
+// shardsOf is the number of shards of a group of n tickets.
+func (x *Incremental) shardsOf(n int) int { return (n + x.shardSize - 1) / x.shardSize }
+
+// touch marks dirty the shard that holds position i of group g's tickets, adding shards up to it.
+func (x *Incremental) touch(g *group, i int) {
+	k := i / x.shardSize
+	for len(g.shards) <= k {
+		g.shards = append(g.shards, shard{next: noChange})
+	}
+	g.shards[k].dirty = true
+	g.dirty = true
 }
 
 // Snapshot returns the current snapshot.
@@ -126,8 +169,14 @@ func (x *Incremental) Update(changes []Change, now time.Time) *Snapshot {
 	at := nanos(now)
 	back := now.Before(x.snap.At)
 	for i := range x.groups {
-		if g := &x.groups[i]; back || g.next <= at {
-			g.dirty = true
+		g := &x.groups[i]
+		if !back && g.next > at {
+			continue
+		}
+		for k := range g.shards {
+			if sh := &g.shards[k]; back || sh.next <= at {
+				sh.dirty, g.dirty = true, true
+			}
 		}
 	}
 	x.refresh(now)
@@ -178,6 +227,7 @@ func (x *Incremental) insert(t *ticket.Ticket) {
 	x.records.add(t, x.customers[gi].ID, x.configured, 1)
 	g := x.own(gi)
 	g.tickets = append(g.tickets, t)
+	x.touch(g, len(g.tickets)-1)
 }
 
 // remove takes t back out: from its customer's tickets and from the data-quality counts.
@@ -202,15 +252,17 @@ func (x *Incremental) remove(t *ticket.Ticket) {
 	x.records.add(t, x.customers[gi].ID, x.configured, -1)
 	g := x.own(gi)
 	last := len(g.tickets) - 1
+	x.touch(g, i)
+	x.touch(g, last)
 	g.tickets[i] = g.tickets[last]
 	g.tickets[last] = nil
 	g.tickets = g.tickets[:last]
+	g.shards = g.shards[:x.shardsOf(last)]
 }
 
-// own marks group gi dirty and returns it with a tickets slice no reader holds.
+// own returns group gi with a tickets slice no reader holds.
 func (x *Incremental) own(gi int) *group {
 	g := &x.groups[gi]
-	g.dirty = true
 	if g.shared {
 		g.tickets = slices.Clip(slices.Clone(g.tickets))
 		g.shared = false
@@ -228,14 +280,7 @@ func (x *Incremental) refresh(now time.Time) {
 		if !g.dirty {
 			continue
 		}
-		b := newBuilder(in, x.customers[i:i+1])
-		for _, t := range g.tickets {
-			b.addTo(0, t)
-		}
-		var one Snapshot
-		b.finish(&one)
-		s.Customers[i] = one.Customers[0]
-		g.next, g.dirty = b.accs[0].next, false
+		s.Customers[i] = x.aggregate(g, in, x.customers[i:i+1])
 	}
 	s.Records = x.records.finish(s.Customers)
 	s.DataQuality = make([]DataQuality, 0, len(x.sources)*numChecks)
@@ -245,4 +290,35 @@ func (x *Incremental) refresh(now time.Time) {
 		}
 	}
 	x.snap = s
+}
+
+// aggregate aggregates group g, of the one customer, at in.Now: the whole group when it has one
+// shard, else its dirty shards (and those never walked) into their partials, then every
+// partial into the customer.
+func (x *Incremental) aggregate(g *group, in Input, customer []config.Customer) Customer {
+	b := newBuilder(in, customer)
+	if len(g.shards) <= 1 {
+		for _, t := range g.tickets {
+			b.addTo(0, t)
+		}
+		for k := range g.shards {
+			g.shards[k] = shard{next: b.accs[0].next}
+		}
+	} else {
+		for k := range g.shards {
+			sh := &g.shards[k]
+			if sh.dirty || sh.part == nil {
+				sb := newBuilder(in, customer)
+				for _, t := range g.tickets[k*x.shardSize : min((k+1)*x.shardSize, len(g.tickets))] {
+					sb.addTo(0, t)
+				}
+				*sh = shard{part: sb.partial(), next: sb.accs[0].next}
+			}
+			b.absorb(sh.part)
+		}
+	}
+	var one Snapshot
+	b.finish(&one)
+	g.next, g.dirty = b.accs[0].next, false
+	return one.Customers[0]
 }
