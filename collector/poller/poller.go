@@ -59,11 +59,13 @@ type Poller struct {
 
 	journal journal // what the sources changed in the store since the last recompute
 
-	viewMu sync.Mutex // serializes recomputes; guards live and lastView
+	viewMu sync.Mutex // serializes recomputes; guards live, lastView and readyLogged
 	live   *live      // nil before the first recompute
 	// lastView is when the last view was published (wall clock), to gather changes that only
 	// the passing of time calls for.
 	lastView time.Time
+	// readyLogged: the first complete view was logged (the end of a start's wait for /-/ready).
+	readyLogged bool
 }
 
 // New builds every configured source. An unknown type or a source that cannot be built (a
@@ -313,6 +315,10 @@ func (p *Poller) recompute() {
 	v.Sources, v.Complete, v.Wall = health, complete, p.opts.Wall()
 	p.view.Store(v)
 	p.lastView = p.opts.Wall()
+	if complete && !p.readyLogged {
+		p.readyLogged = true
+		p.logger.Info("first complete view", "customers", len(v.Snapshot.Customers), "took", v.Took.Round(time.Millisecond))
+	}
 	if p.opts.OnView != nil {
 		p.opts.OnView(v)
 	}

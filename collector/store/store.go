@@ -108,8 +108,11 @@ func open(dir string, logger *slog.Logger, o options) (*Store, error) {
 		return nil, fmt.Errorf("creating state directory: %w", err)
 	}
 	s := &Store{path: filepath.Join(dir, FileName), logger: logger}
+	started := time.Now()
 	err := s.openAndLoad(o)
 	if err == nil {
+		// Most of a restart's wait for /-/ready: worth a line at every start.
+		logger.Info("store loaded", "path", s.path, "tickets", s.total(), "took", time.Since(started).Round(time.Millisecond))
 		return s, nil
 	}
 	var bad *corruptError
@@ -231,6 +234,17 @@ func (s *Store) Tickets(names ...string) []*ticket.Ticket {
 		}
 	}
 	return out
+}
+
+// total is the number of tickets of every source.
+func (s *Store) total() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	n := 0
+	for _, st := range s.sources {
+		n += len(st.tickets)
+	}
+	return n
 }
 
 // Count returns the number of stored tickets of the source.
