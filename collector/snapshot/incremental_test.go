@@ -369,3 +369,35 @@ func (g *streamGen) change(live map[string]*ticket.Ticket) Change {
 	live[t.ID()] = &t
 	return Change{Old: old, New: &t}
 }
+
+// TestShardedViewsEqualComputeOnARealisticDesk: on a long-tailed desk of 30,000 tickets (business
+// calendars, both sources, strangers), whose large customers span many shards, the time-driven
+// and changed views equal Compute's as time passes by seconds to days, and as tickets change.
+func TestShardedViewsEqualComputeOnARealisticDesk(t *testing.T) {
+	in := benchInputShares(30_000, 20, true)
+	inc := newIncremental(in, 64)
+	if largest := slices.MaxFunc(inc.groups, func(a, b group) int { return len(a.tickets) - len(b.tickets) }); len(largest.shards) < 20 {
+		t.Fatalf("the largest customer has %d shards, want many", len(largest.shards))
+	}
+	held := slices.Clone(in.Tickets)
+	r := rand.New(rand.NewPCG(5, 6))
+	at := in.Now
+	for step := range 25 {
+		at = at.Add([]time.Duration{time.Second, 15 * time.Second, 7 * time.Minute, 5 * time.Hour, 2 * 24 * time.Hour}[step%5])
+		var changes []Change
+		for range r.IntN(5) {
+			j := r.IntN(len(held))
+			nt := *held[j]
+			nt.Escalated, nt.Updated = !nt.Escalated, at
+			if r.IntN(3) == 0 {
+				nt.State, nt.Resolved = ticket.StateResolved, at
+			}
+			changes = append(changes, Change{Old: held[j], New: &nt})
+			held[j] = &nt
+		}
+		got := inc.Update(changes, at)
+		want := in
+		want.Tickets, want.Now = held, at
+		same(t, fmt.Sprintf("step %d at %s", step, at.Format(time.RFC3339)), got, Compute(want))
+	}
+}
