@@ -134,7 +134,7 @@ func NewView(cfg *config.Config, tickets []*ticket.Ticket, now time.Time) (*View
 		return nil, err
 	}
 	started := time.Now()
-	v := newLive(r, tickets, now).view()
+	v := newLive(r, slices.Clone(tickets), now).view() // newLive reorders them
 	v.Took = time.Since(started)
 	for _, s := range cfg.Sources {
 		v.Sources = append(v.Sources, SourceHealth{Name: s.Name, PollInterval: cfg.PollIntervalOf(s)})
