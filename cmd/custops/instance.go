@@ -51,21 +51,13 @@ func newInstance(cfg *config.Config, logger *slog.Logger, now func() time.Time) 
 }
 
 func startInstance(cfg *config.Config, factories map[string]source.Factory, logger *slog.Logger, now func() time.Time) (*instance, error) {
-	// Loading the store and aggregating it for the first view only add live data: at the
-	// exporter's usual target the collector would mark the growing heap over and over for
-	// little garbage (docs/scale.md). A looser target until the first view; an off or looser
-	// one is left as it is.
-	gcPercent := debug.SetGCPercent(loadGOGC)
-	if gcPercent < 0 || gcPercent > loadGOGC {
-		debug.SetGCPercent(gcPercent)
-	}
+	restoreGC := loosenGC() // until the first view
 	st, err := store.Open(cfg.StateDir, logger.With("component", "store"))
 	if err != nil {
-		debug.SetGCPercent(gcPercent)
+		restoreGC()
 		return nil, fmt.Errorf("opening the store in %s: %w", cfg.StateDir, err)
 	}
 	e := &instance{logger: logger, store: st, stateDir: cfg.StateDir}
-	var viewed bool
 	live := prometheus.NewRegistry()
 	live.MustRegister(
 		versioncollector.NewCollector("custops"),
@@ -83,10 +75,7 @@ func startInstance(cfg *config.Config, factories map[string]source.Factory, logg
 		Logger:    logger,
 		Now:       now,
 		OnView: func(v *poller.View) {
-			if !viewed {
-				viewed = true
-				debug.SetGCPercent(gcPercent)
-			}
+			restoreGC()
 			e.metrics.Refresh()
 			if v.Complete && !e.released {
 				// The first complete view follows the cold sync (or the store's load): what
@@ -98,7 +87,7 @@ func startInstance(cfg *config.Config, factories map[string]source.Factory, logg
 		},
 	})
 	if err != nil {
-		debug.SetGCPercent(gcPercent)
+		restoreGC()
 		_ = st.Close()
 		return nil, err
 	}
@@ -112,9 +101,6 @@ func startInstance(cfg *config.Config, factories map[string]source.Factory, logg
 	e.reloadOK.Store(true)
 	return e, nil
 }
-
-// loadGOGC is the garbage collector's target from the start to the first view.
-const loadGOGC = 200
 
 // reload parses the config again and, only when it is valid, reconfigures the poller: sources
 // whose config did not change keep running, and the last view is served until the new one.

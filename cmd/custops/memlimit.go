@@ -10,10 +10,27 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // defaultGOGC is the collector's target unless the GOGC environment variable sets one.
 const defaultGOGC = 50
+
+// loadGOGC is the collector's target from the start to the first view (loosenGC).
+const loadGOGC = 200
+
+// loosenGC raises the collector's target to loadGOGC and returns what puts the previous one
+// back (idempotent). Loading the store and aggregating it for the first view only add live
+// data: at defaultGOGC the collector would mark the growing heap over and over for little
+// garbage (docs/scale.md). A target that is off or already looser is left as it is.
+func loosenGC() (restore func()) {
+	prev := debug.SetGCPercent(loadGOGC)
+	if prev < 0 || prev > loadGOGC {
+		debug.SetGCPercent(prev)
+	}
+	var once sync.Once
+	return func() { once.Do(func() { debug.SetGCPercent(prev) }) }
+}
 
 // memLimitAuto is --runtime.gomemlimit's default: the container's memory limit times the ratio.
 const memLimitAuto = "auto"

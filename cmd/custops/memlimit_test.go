@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 )
 
@@ -53,5 +54,32 @@ func TestCgroupMemoryLimit(t *testing.T) {
 	write(unlimitedV1, "sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712\n")
 	if _, _, ok := cgroupMemoryLimit(unlimitedV1); ok {
 		t.Error("v1's page-rounded MaxInt64 read as a limit")
+	}
+}
+
+// TestLoosenGC: the collector's target is loadGOGC until restore puts the previous one back
+// (once, however often it is called); a target that is off or already looser is left alone.
+// Not parallel: the target is the process's.
+func TestLoosenGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, prev := range []int{defaultGOGC, 100, -1, 300} {
+		debug.SetGCPercent(prev)
+		restore := loosenGC()
+		want := loadGOGC
+		if prev < 0 || prev > loadGOGC {
+			want = prev
+		}
+		if got := debug.SetGCPercent(want); got != want {
+			t.Errorf("from %d: the target while loading is %d, want %d", prev, got, want)
+		}
+		restore()
+		if got := debug.SetGCPercent(prev); got != prev {
+			t.Errorf("from %d: restored to %d", prev, got)
+		}
+		debug.SetGCPercent(77) // a later change is not undone by a second restore
+		restore()
+		if got := debug.SetGCPercent(prev); got != 77 {
+			t.Errorf("from %d: a second restore set %d", prev, got)
+		}
 	}
 }

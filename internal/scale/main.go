@@ -193,6 +193,7 @@ func measure(o options) error {
 	}
 	res.peakRestart = p.status("VmHWM")
 	res.restarts = []time.Duration{res.restart}
+	logs := []string{p.log}
 	for i := 1; i < o.restarts; i++ {
 		step("restart %d of %d", i+1, o.restarts)
 		if err := p.stop(); err != nil {
@@ -207,9 +208,20 @@ func measure(o options) error {
 		}
 		res.restarts = append(res.restarts, d)
 		res.peakRestart = max(res.peakRestart, p.status("VmHWM"))
+		logs = append(logs, p.log)
 	}
-	slices.Sort(res.restarts)
-	res.restart = res.restarts[len(res.restarts)/2]
+	if err := p.stop(); err != nil {
+		return err
+	}
+	var loads, views []time.Duration
+	for _, l := range logs {
+		load, view, err := startupTimes(l)
+		if err != nil {
+			return err
+		}
+		loads, views = append(loads, load), append(views, view)
+	}
+	res.restart, res.storeLoad, res.firstView = median(res.restarts), median(loads), median(views)
 	res.print(os.Stdout, o)
 	return nil
 }
@@ -224,12 +236,40 @@ func randomToken() string {
 	return hex.EncodeToString(b)
 }
 
+// startupTimes reads from custops's log how long its store took to load and its first complete
+// view to compute (the lines "store loaded" and "first complete view").
+func startupTimes(logFile string) (load, view time.Duration, err error) {
+	data, err := os.ReadFile(logFile)
+	if err != nil {
+		return 0, 0, err
+	}
+	took := func(msg string) (time.Duration, error) {
+		m := regexp.MustCompile(`msg="` + msg + `".* took=(\S+)`).FindSubmatch(data)
+		if m == nil {
+			return 0, fmt.Errorf("no %q line in %s", msg, logFile)
+		}
+		return time.ParseDuration(string(m[1]))
+	}
+	if load, err = took("store loaded"); err != nil {
+		return 0, 0, err
+	}
+	view, err = took("first complete view")
+	return load, view, err
+}
+
+// median returns the median of ds (the upper one of an even count); ds is sorted.
+func median(ds []time.Duration) time.Duration {
+	slices.Sort(ds)
+	return ds[len(ds)/2]
+}
+
 // result is one row of the table.
 type result struct {
 	tickets, customers          int
 	coldSync, restart           time.Duration // restart: the median of restarts
 	restarts                    []time.Duration
-	peakSync, peakRun, rssIdle  int64 // bytes
+	storeLoad, firstView        time.Duration // medians over the restarts, from custops's log
+	peakSync, peakRun, rssIdle  int64         // bytes
 	peakRestart                 int64
 	anonSync, anonRun, anonIdle int64 // RssAnon: peak in the cold sync, peak over the run, when idle
 	fileIdle                    int64 // RssFile when idle: the store file's mapped pages
@@ -263,6 +303,8 @@ func (r result) print(w io.Writer, o options) {
 		fmt.Fprintf(w, ", the median of %d: %s to %s", n, r.restarts[0].Round(10*time.Millisecond), r.restarts[n-1].Round(10*time.Millisecond))
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintf(w, "    of which                      store load %s, first view %s (medians, from custops's log)\n",
+		r.storeLoad.Round(10*time.Millisecond), r.firstView.Round(10*time.Millisecond))
 	fmt.Fprintf(w, "  requests in %s after restart   %d reconcile, %d other searches\n", o.watchFor, r.reconcileRequests, r.searchRequests)
 	fmt.Fprintf(w, "\n| %d / %d | %s | %s anonymous (%s with file pages) | %.0f MB | %.3f core | %.1f MB, gzip p99 %s, protobuf p99 %s | %s, then %d reconcile requests |\n",
 		r.tickets, r.customers, r.coldSync.Round(100*time.Millisecond), mib(r.anonRun), mib(max(r.peakSync, r.peakRun)), r.liveHeap/1e6, r.idleCPU,
