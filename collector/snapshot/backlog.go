@@ -23,9 +23,7 @@ func (b *builder) addBacklog(c *Customer, a *customerAcc, t *ticket.Ticket, p in
 	if below := catalog.AgeBuckets[bucket].Below; below > 0 {
 		a.soon(nanos(t.Created.Add(below))) // it moves to the next bucket then
 	}
-	if o := &c.OldestCreated[p]; o.IsZero() || t.Created.Before(*o) {
-		*o = t.Created
-	}
+	c.OldestCreated[p] = earliest(c.OldestCreated[p], t.Created)
 	if t.Escalated {
 		c.Escalated[p]++
 	}

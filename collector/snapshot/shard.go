@@ -108,8 +108,8 @@ func (b *builder) absorb(p *partial) {
 	}
 }
 
-// earliest is the earlier of two instants, zero meaning none; x on a tie, as a walk keeps the
-// first of equal instants.
+// earliest is the earlier of two instants, zero meaning none; x on a tie. The walk and the merge
+// of shards keep every "earliest instant" aggregate by it.
 func earliest(x, y time.Time) time.Time {
 	if x.IsZero() || !y.IsZero() && y.Before(x) {
 		return y

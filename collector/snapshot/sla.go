@@ -54,10 +54,7 @@ func (b *builder) addClocks(c *Customer, a *customerAcc, t *ticket.Ticket, p int
 			y := &k.Cycles[yi]
 			if y.Running() {
 				if open {
-					next := b.addRunning(s, a, t, k, y, p)
-					if !next.IsZero() && (c.NextBreach[p].IsZero() || next.Before(c.NextBreach[p])) {
-						c.NextBreach[p] = next
-					}
+					c.NextBreach[p] = earliest(c.NextBreach[p], b.addRunning(s, a, t, k, y, p))
 				}
 				continue
 			}
@@ -97,8 +94,6 @@ func (b *builder) addRunning(s *SLA, a *customerAcc, t *ticket.Ticket, k *ticket
 	if !st.Counting() || !st.BreachAt.After(b.now) {
 		return time.Time{}
 	}
-	if s.NextBreach.IsZero() || st.BreachAt.Before(s.NextBreach) {
-		s.NextBreach = st.BreachAt
-	}
+	s.NextBreach = earliest(s.NextBreach, st.BreachAt)
 	return st.BreachAt
 }

@@ -98,9 +98,7 @@ func (b *builder) addTeams(ci int, t *ticket.Ticket, open bool) {
 	if team, since := team.Current(stays); team >= 0 {
 		s := &c.Teams[team]
 		s.Open++
-		if s.OldestSince.IsZero() || since.Before(s.OldestSince) {
-			s.OldestSince = since
-		}
+		s.OldestSince = earliest(s.OldestSince, since)
 	}
 	for _, cy := range ta.ts.OLA(t, stays, b.now) {
 		if !cy.Cycle.Running() {
@@ -117,8 +115,8 @@ func (b *builder) addTeams(ci int, t *ticket.Ticket, open bool) {
 		case sla.StateAtRisk:
 			s.OLAAtRisk++
 		}
-		if st.Counting() && st.BreachAt.After(b.now) && (s.OLANextBreach.IsZero() || st.BreachAt.Before(s.OLANextBreach)) {
-			s.OLANextBreach = st.BreachAt
+		if st.Counting() && st.BreachAt.After(b.now) {
+			s.OLANextBreach = earliest(s.OLANextBreach, st.BreachAt)
 		}
 	}
 }
