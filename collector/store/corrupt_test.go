@@ -129,7 +129,10 @@ func TestUnusableFileIsMovedAside(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					return tb.Put([]byte("SUP-1"), []byte("{not json"))
+					if err := src.Put(keyCount, seal(keyCount, []byte("1"))); err != nil {
+						return err
+					}
+					return tb.Put([]byte("SUP-1"), seal([]byte("SUP-1"), []byte("{not json")))
 				})
 			},
 			wantReason: "SUP-1",

@@ -40,8 +40,12 @@ var (
 // schemaVersion names what the file's values mean. A file of another version is moved aside and
 // the sources re-sync. "1" to "3" held hand-encoded binary records ("2" without Clock.Origin and
 // Cycle.ObservedAt; before "3", a cursor counted as synced); "4" holds sealed JSON records, a
-// ticket count and a separate synced mark.
-const schemaVersion = "4"
+// ticket count and a separate synced mark; "5" holds sealed MessagePack records, and may still hold
+// JSON ones from "4", which Open rewrites (upgrade.go).
+const schemaVersion = "5"
+
+// schemaJSON is the version whose files this one reads and upgrades in place.
+const schemaJSON = "4"
 
 // errPanic marks a panic or memory fault inside bbolt, turned into an error.
 var errPanic = errors.New("bbolt panicked or faulted")
@@ -65,6 +69,8 @@ func (e *corruptError) Unwrap() error { return e.err }
 type loaded struct {
 	sources map[string]*sourceState
 	vocab   *vocab
+	schema  string   // the file's schema version
+	legacy  []string // the sources with JSON records, written by schema "4"
 }
 
 // load checks the schema version (writing it into a new file) and reads every ticket, cursor,
@@ -83,7 +89,7 @@ func load(db *bolt.DB, keep Keep) (l *loaded, err error) {
 	}); err != nil {
 		return nil, &corruptError{reason: "reading the file", err: err}
 	}
-	l = &loaded{sources: map[string]*sourceState{}, vocab: newVocab()}
+	l = &loaded{sources: map[string]*sourceState{}, vocab: newVocab(), schema: schemaVersion}
 	if empty && db.IsReadOnly() {
 		return l, nil
 	}
@@ -105,9 +111,11 @@ func load(db *bolt.DB, keep Keep) (l *loaded, err error) {
 		if meta == nil {
 			return &corruptError{reason: "no schema version (not a custops store)"}
 		}
-		if v := meta.Get(keySchema); !bytes.Equal(v, []byte(schemaVersion)) {
-			return &corruptError{reason: fmt.Sprintf("schema version %q, written by an older custops; this one reads %q", v, schemaVersion)}
+		v := meta.Get(keySchema)
+		if !bytes.Equal(v, []byte(schemaVersion)) && !bytes.Equal(v, []byte(schemaJSON)) {
+			return &corruptError{reason: fmt.Sprintf("schema version %q, written by another custops; this one reads %q and %q", v, schemaJSON, schemaVersion)}
 		}
+		l.schema = string(v)
 		srcs := tx.Bucket(bucketSources)
 		if srcs == nil {
 			return &corruptError{reason: "no sources bucket"}
@@ -136,11 +144,11 @@ type rawSource struct {
 	synced  bool
 	count   int
 	keys    [][]byte
-	records [][]byte // unsealed JSON
+	records [][]byte // sealed records
 }
 
 // readSource reads one source's bucket: its cursor, mark and count, and its records in key order,
-// checksums checked. The keys and records alias the memory map.
+// not yet checked against their checksums. The keys and records alias the memory map.
 func readSource(name string, b *bolt.Bucket) (rawSource, error) {
 	r := rawSource{name: name}
 	bad := func(what string, err error) error {
@@ -190,12 +198,8 @@ func readSource(name string, b *bolt.Bucket) (rawSource, error) {
 			return bad(fmt.Sprintf("ticket %q out of order after %q", clip(string(k)), clip(string(prev))), nil)
 		}
 		prev = k
-		rec, err := unseal(k, v)
-		if err != nil {
-			return bad(fmt.Sprintf("ticket %q", clip(string(k))), err)
-		}
 		r.keys = append(r.keys, k)
-		r.records = append(r.records, rec)
+		r.records = append(r.records, v) // checked by the decoding workers, on every core
 		return nil
 	})
 	if err != nil {
@@ -213,12 +217,13 @@ func readSource(name string, b *bolt.Bucket) (rawSource, error) {
 // of them and share nothing but their result slots.
 func (l *loaded) decode(raws []rawSource, keep Keep) error {
 	type job struct {
-		src *rawSource
-		out []*ticket.Ticket
+		src    *rawSource
+		out    []*ticket.Ticket
+		legacy atomic.Bool // a record is JSON
 	}
 	jobs := make([]job, len(raws))
 	for i := range raws {
-		jobs[i] = job{src: &raws[i], out: make([]*ticket.Ticket, len(raws[i].records))}
+		jobs[i].src, jobs[i].out = &raws[i], make([]*ticket.Ticket, len(raws[i].records))
 	}
 	// Work items: (job, first record) in chunks, claimed through one counter.
 	const chunk = 512
@@ -231,12 +236,11 @@ func (l *loaded) decode(raws []rawSource, keep Keep) error {
 	}
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(items)))
 	vocabs := make([]*vocab, workers)
-	heads := make([]*headReader, workers)
 	errs := make([]error, workers)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
-		vocabs[w], heads[w] = newVocab(), newHeadReader()
+		vocabs[w] = newVocab()
 		wg.Go(func() {
 			// The records are in bbolt's memory map: a fault there must fail this load, not the
 			// process.
@@ -253,12 +257,15 @@ func (l *loaded) decode(raws []rawSource, keep Keep) error {
 				}
 				jb := &jobs[items[i].job]
 				for k := items[i].lo; k < min(items[i].lo+chunk, len(jb.out)); k++ {
-					t, err := decodeTicket(jb.src, k, vocabs[w], heads[w], keep)
+					t, json, err := decodeTicket(jb.src, k, vocabs[w], keep)
 					if err != nil {
 						errs[w] = err
 						return
 					}
 					jb.out[k] = t
+					if json {
+						jb.legacy.Store(true)
+					}
 				}
 			}
 		})
@@ -270,8 +277,12 @@ func (l *loaded) decode(raws []rawSource, keep Keep) error {
 	for w := range vocabs {
 		l.vocab.merge(vocabs[w])
 	}
-	for _, jb := range jobs {
+	for i := range jobs {
+		jb := &jobs[i]
 		name := l.vocab.str(jb.src.name)
+		if jb.legacy.Load() {
+			l.legacy = append(l.legacy, name)
+		}
 		st := &sourceState{tickets: make(map[string]*ticket.Ticket, len(jb.out)), cursor: jb.src.cursor, synced: jb.src.synced}
 		for _, t := range jb.out {
 			if t != nil {
@@ -283,28 +294,33 @@ func (l *loaded) decode(raws []rawSource, keep Keep) error {
 	return nil
 }
 
-// decodeTicket decodes record k of src and checks it is the ticket its place says. With keep, it
-// first reads only the record's attributes and returns nil when keep refuses the ticket.
-func decodeTicket(src *rawSource, k int, v *vocab, head *headReader, keep Keep) (*ticket.Ticket, error) {
+// decodeTicket decodes record k of src and checks it is the ticket its place says; json tells a
+// schema "4" record. With keep, it first reads only the record's attributes and returns nil when
+// keep refuses the ticket.
+func decodeTicket(src *rawSource, k int, v *vocab, keep Keep) (t *ticket.Ticket, json bool, err error) {
 	key := src.keys[k]
 	bad := func(err error) error {
 		return &corruptError{reason: fmt.Sprintf("source %q ticket %q", src.name, clip(string(key))), err: err}
 	}
+	rec, err := unseal(key, src.records[k])
+	if err != nil {
+		return nil, false, bad(err)
+	}
+	json = isJSON(rec)
 	if keep != nil {
-		a, err := head.attributes(src.records[k])
+		a, err := attributes(rec)
 		if err != nil {
-			return nil, bad(err)
+			return nil, json, bad(err)
 		}
 		if !keep(src.name, &a) {
-			return nil, nil
+			return nil, json, nil
 		}
 	}
-	t, err := decodeRecord(src.records[k], v)
-	if err != nil {
-		return nil, bad(err)
+	if t, err = decodeRecord(rec, v); err != nil {
+		return nil, json, bad(err)
 	}
 	if t.Source != src.name || t.Key != string(key) {
-		return nil, bad(fmt.Errorf("%w: record of %s/%s", errRecord, clip(t.Source), clip(t.Key)))
+		return nil, json, bad(fmt.Errorf("%w: record of %s/%s", errRecord, clip(t.Source), clip(t.Key)))
 	}
-	return t, nil
+	return t, json, nil
 }

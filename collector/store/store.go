@@ -157,6 +157,13 @@ func (s *Store) openAndLoad(o options) error {
 		return err
 	}
 	s.db, s.sources, s.vocab = db, l.sources, l.vocab
+	if !o.readOnly {
+		if err := s.upgrade(l); err != nil {
+			// Nothing is lost: the file holds records this version reads, and the next start
+			// tries again.
+			s.logger.Warn("store upgrade failed; it is tried again at the next start", "path", s.path, "err", err)
+		}
+	}
 	return nil
 }
 
