@@ -281,15 +281,8 @@ func TestOpenErrors(t *testing.T) {
 // aside with a Warn line naming both paths and the reason, never read as tickets or cursors, and
 // the sources start over in a fresh file.
 func TestSchema2FileIsMovedAside(t *testing.T) {
-	old, err := os.ReadFile(filepath.Join("testdata", "schema2.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
+	dir, old := stateDirWith(t, "schema2.db")
 	path := filepath.Join(dir, FileName)
-	if err := os.WriteFile(path, old, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	now := time.Date(2026, 12, 1, 7, 0, 0, 0, time.UTC)
 	logger, logs := bufLogger()
 	s, err := open(dir, logger, options{timeout: time.Second, now: func() time.Time { return now }})

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sort"
 	"testing"
 	"time"
@@ -172,4 +174,19 @@ func (b batchArgs) batch() source.Batch {
 		out.Cursor = []byte(b.cursor)
 	}
 	return out
+}
+
+// stateDirWith returns a new state directory whose store file is a copy of testdata/<name>, and
+// the file's bytes.
+func stateDirWith(t *testing.T, name string) (string, []byte) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, FileName), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir, data
 }

@@ -22,14 +22,7 @@ func schema4Tickets() []*ticket.Ticket {
 // it, returning the store and its log.
 func openCopy(t *testing.T, edit func(tx *bolt.Tx) error) (*Store, string, string) {
 	t.Helper()
-	old, err := os.ReadFile(filepath.Join("testdata", "schema4.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, FileName), old, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	dir, _ := stateDirWith(t, "schema4.db")
 	if edit != nil {
 		db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
 		if err != nil {
@@ -133,15 +126,8 @@ func TestInterruptedUpgradeIsFinished(t *testing.T) {
 // TestReadOnlyOpenReadsSchema4: `custops report` reads a file of JSON records as it is and
 // changes nothing in it.
 func TestReadOnlyOpenReadsSchema4(t *testing.T) {
-	old, err := os.ReadFile(filepath.Join("testdata", "schema4.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
+	dir, old := stateDirWith(t, "schema4.db")
 	path := filepath.Join(dir, FileName)
-	if err := os.WriteFile(path, old, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	s, err := OpenReadOnly(dir, func(src string, a *ticket.Attributes) bool { return src == "zendesk" })
 	if err != nil {
 		t.Fatal(err)
