@@ -138,7 +138,7 @@ func (s *Store) openAndLoad(o options) error {
 	if err := checkFile(s.path); err != nil {
 		return err
 	}
-	db, err := openBolt(s.path, &bolt.Options{Timeout: o.timeout, PageSize: pageSize, NoSync: o.noSync, ReadOnly: o.readOnly})
+	db, err := openBolt(s.path, &bolt.Options{Timeout: o.timeout, PageSize: pageSize, NoSync: o.noSync, ReadOnly: o.readOnly, MmapFlags: mmapFlags})
 	if err != nil {
 		switch {
 		case errors.Is(err, berrors.ErrTimeout):

@@ -54,6 +54,7 @@ type options struct {
 	work               string
 	extraArgs          []string
 	restarts           int
+	coldRestarts       int
 }
 
 func run() error {
@@ -67,6 +68,7 @@ func run() error {
 	flag.DurationVar(&o.idleFor, "idle-for", 2*time.Minute, "how long idle CPU is measured")
 	flag.DurationVar(&o.watchFor, "watch-for", 2*time.Minute, "how long the vendor requests after the restart are counted")
 	flag.IntVar(&o.restarts, "restarts", 1, "how many times restart to ready is measured (the median is in the table)")
+	flag.IntVar(&o.coldRestarts, "cold-restarts", 0, "restarts measured after dropping the kernel's page cache, as on a node that never read the store file (needs root: writes /proc/sys/vm/drop_caches)")
 	flag.DurationVar(&o.pollInterval, "poll-interval", time.Minute, "the source's poll interval")
 	flag.StringVar(&o.work, "work", "", "working directory (store, config, logs); a temporary one when empty")
 	extra := flag.String("args", "", "extra flags for custops serve, space separated")
@@ -210,18 +212,39 @@ func measure(o options) error {
 		res.peakRestart = max(res.peakRestart, p.status("VmHWM"))
 		logs = append(logs, p.log)
 	}
-	if err := p.stop(); err != nil {
-		return err
-	}
-	var loads, views []time.Duration
-	for _, l := range logs {
-		load, view, err := startupTimes(l)
+	var coldLogs []string
+	for i := range o.coldRestarts {
+		step("restart %d of %d with the page cache dropped", i+1, o.coldRestarts)
+		if err := p.stop(); err != nil {
+			return err
+		}
+		if err := dropPageCache(); err != nil {
+			return err
+		}
+		if p, err = start(o, cfgFile, fmt.Sprintf("cold%d", i+1)); err != nil {
+			return err
+		}
+		d, err := p.waitReady(10 * time.Minute)
 		if err != nil {
 			return err
 		}
-		loads, views = append(loads, load), append(views, view)
+		res.coldRestarts = append(res.coldRestarts, d)
+		coldLogs = append(coldLogs, p.log)
 	}
-	res.restart, res.storeLoad, res.firstView = median(res.restarts), median(loads), median(views)
+	if err := p.stop(); err != nil {
+		return err
+	}
+	loads, views, err := startupMedians(logs)
+	if err != nil {
+		return err
+	}
+	res.restart, res.storeLoad, res.firstView = median(res.restarts), loads, views
+	if len(coldLogs) > 0 {
+		if res.coldLoad, _, err = startupMedians(coldLogs); err != nil {
+			return err
+		}
+		res.coldRestart = median(res.coldRestarts)
+	}
 	res.print(os.Stdout, o)
 	return nil
 }
@@ -258,6 +281,30 @@ func startupTimes(logFile string) (load, view time.Duration, err error) {
 }
 
 // median returns the median of ds (the upper one of an even count); ds is sorted.
+// startupMedians reads the store load and first view of each log (startupTimes) and returns
+// their medians.
+func startupMedians(logs []string) (load, view time.Duration, err error) {
+	var loads, views []time.Duration
+	for _, l := range logs {
+		load, view, err := startupTimes(l)
+		if err != nil {
+			return 0, 0, err
+		}
+		loads, views = append(loads, load), append(views, view)
+	}
+	return median(loads), median(views), nil
+}
+
+// dropPageCache writes dirty pages back and drops the kernel's clean page cache, so that the next
+// start reads the store file from the disk.
+func dropPageCache() error {
+	syscall.Sync()
+	if err := os.WriteFile("/proc/sys/vm/drop_caches", []byte("3"), 0); err != nil {
+		return fmt.Errorf("dropping the page cache for --cold-restarts (needs root on Linux): %w", err)
+	}
+	return nil
+}
+
 func median(ds []time.Duration) time.Duration {
 	slices.Sort(ds)
 	return ds[len(ds)/2]
@@ -268,6 +315,8 @@ type result struct {
 	tickets, customers          int
 	coldSync, restart           time.Duration // restart: the median of restarts
 	restarts                    []time.Duration
+	coldRestart, coldLoad       time.Duration // medians over the restarts after the page cache was dropped
+	coldRestarts                []time.Duration
 	storeLoad, firstView        time.Duration // medians over the restarts, from custops's log
 	peakSync, peakRun, rssIdle  int64         // bytes
 	peakRestart                 int64
@@ -305,6 +354,10 @@ func (r result) print(w io.Writer, o options) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "    of which                      store load %s, first view %s (medians, from custops's log)\n",
 		r.storeLoad.Round(10*time.Millisecond), r.firstView.Round(10*time.Millisecond))
+	if n := len(r.coldRestarts); n > 0 {
+		fmt.Fprintf(w, "  restart, page cache dropped     %s, the median of %d: %s to %s; store load %s\n", r.coldRestart.Round(10*time.Millisecond),
+			n, r.coldRestarts[0].Round(10*time.Millisecond), r.coldRestarts[n-1].Round(10*time.Millisecond), r.coldLoad.Round(10*time.Millisecond))
+	}
 	fmt.Fprintf(w, "  requests in %s after restart   %d reconcile, %d other searches\n", o.watchFor, r.reconcileRequests, r.searchRequests)
 	fmt.Fprintf(w, "\n| %d / %d | %s | %s anonymous (%s with file pages) | %.0f MB | %.3f core | %.1f MB, gzip p99 %s, protobuf p99 %s | %s, then %d reconcile requests |\n",
 		r.tickets, r.customers, r.coldSync.Round(100*time.Millisecond), mib(r.anonRun), mib(max(r.peakSync, r.peakRun)), r.liveHeap/1e6, r.idleCPU,

@@ -30,3 +30,24 @@ time=2026-12-01T06:42:42.720Z level=INFO source=poller.go:320 msg="first complet
 		t.Error("a log without the start-up lines gave no error")
 	}
 }
+
+// TestStartupMedians: the medians are taken over the logs, each measure on its own.
+func TestStartupMedians(t *testing.T) {
+	dir := t.TempDir()
+	var logs []string
+	for i, lv := range [][2]string{{"1.7s", "800ms"}, {"9.1s", "700ms"}, {"1.5s", "900ms"}} {
+		f := filepath.Join(dir, string(rune('a'+i))+".log")
+		text := `msg="store loaded" tickets=1 took=` + lv[0] + "\n" + `msg="first complete view" customers=1 took=` + lv[1] + "\n"
+		if err := os.WriteFile(f, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		logs = append(logs, f)
+	}
+	load, view, err := startupMedians(logs)
+	if err != nil || load != 1700*time.Millisecond || view != 800*time.Millisecond {
+		t.Errorf("startupMedians = %v, %v, %v; want 1.7s, 800ms", load, view, err)
+	}
+	if _, _, err := startupMedians(append(logs, filepath.Join(dir, "missing.log"))); err == nil {
+		t.Error("a missing log gave no error")
+	}
+}
