@@ -22,6 +22,8 @@ func (s *Store) upgrade(l *loaded) error {
 	if l.schema == schemaVersion && len(l.legacy) == 0 {
 		return nil
 	}
+	s.applyMu.Lock() // as update's callers do; nobody else holds the store yet
+	defer s.applyMu.Unlock()
 	started := time.Now()
 	marked, rewritten := l.schema == schemaVersion, 0
 	for _, name := range l.legacy {
