@@ -257,13 +257,13 @@ func (l *loaded) decode(raws []rawSource, keep Keep) error {
 				}
 				jb := &jobs[items[i].job]
 				for k := items[i].lo; k < min(items[i].lo+chunk, len(jb.out)); k++ {
-					t, json, err := decodeTicket(jb.src, k, vocabs[w], keep)
+					t, legacy, err := decodeTicket(jb.src, k, vocabs[w], keep)
 					if err != nil {
 						errs[w] = err
 						return
 					}
 					jb.out[k] = t
-					if json {
+					if legacy {
 						jb.legacy.Store(true)
 					}
 				}
@@ -294,10 +294,10 @@ func (l *loaded) decode(raws []rawSource, keep Keep) error {
 	return nil
 }
 
-// decodeTicket decodes record k of src and checks it is the ticket its place says; json tells a
-// schema "4" record. With keep, it first reads only the record's attributes and returns nil when
+// decodeTicket decodes record k of src and checks it is the ticket its place says; legacy tells a
+// schema "4" (JSON) record. With keep, it first reads only the record's attributes and returns nil when
 // keep refuses the ticket.
-func decodeTicket(src *rawSource, k int, v *vocab, keep Keep) (t *ticket.Ticket, json bool, err error) {
+func decodeTicket(src *rawSource, k int, v *vocab, keep Keep) (t *ticket.Ticket, legacy bool, err error) {
 	key := src.keys[k]
 	bad := func(err error) error {
 		return &corruptError{reason: fmt.Sprintf("source %q ticket %q", src.name, clip(string(key))), err: err}
@@ -306,21 +306,21 @@ func decodeTicket(src *rawSource, k int, v *vocab, keep Keep) (t *ticket.Ticket,
 	if err != nil {
 		return nil, false, bad(err)
 	}
-	json = isJSON(rec)
+	legacy = isJSON(rec)
 	if keep != nil {
 		a, err := attributes(rec)
 		if err != nil {
-			return nil, json, bad(err)
+			return nil, legacy, bad(err)
 		}
 		if !keep(src.name, &a) {
-			return nil, json, nil
+			return nil, legacy, nil
 		}
 	}
 	if t, err = decodeRecord(rec, v); err != nil {
-		return nil, json, bad(err)
+		return nil, legacy, bad(err)
 	}
 	if t.Source != src.name || t.Key != string(key) {
-		return nil, json, bad(fmt.Errorf("%w: record of %s/%s", errRecord, clip(t.Source), clip(t.Key)))
+		return nil, legacy, bad(fmt.Errorf("%w: record of %s/%s", errRecord, clip(t.Source), clip(t.Key)))
 	}
-	return t, json, nil
+	return t, legacy, nil
 }

@@ -169,16 +169,8 @@ func measure(o options) error {
 
 	// Restart: stop, start on the same store, count what the desk is asked afterwards.
 	step("restart")
-	if err := p.stop(); err != nil {
-		return err
-	}
-	fake.ResetRequests()
-	p, err = start(o, cfgFile, "restart")
+	p, res.restart, err = restart(p, o, cfgFile, "restart", func() error { fake.ResetRequests(); return nil })
 	if err != nil {
-		return err
-	}
-	defer func() { _ = p.stop() }()
-	if res.restart, err = p.waitReady(10 * time.Minute); err != nil {
 		return err
 	}
 	step("watching the desk's requests for %s", o.watchFor)
@@ -198,14 +190,8 @@ func measure(o options) error {
 	logs := []string{p.log}
 	for i := 1; i < o.restarts; i++ {
 		step("restart %d of %d", i+1, o.restarts)
-		if err := p.stop(); err != nil {
-			return err
-		}
-		if p, err = start(o, cfgFile, fmt.Sprintf("restart%d", i+1)); err != nil {
-			return err
-		}
-		d, err := p.waitReady(10 * time.Minute)
-		if err != nil {
+		var d time.Duration
+		if p, d, err = restart(p, o, cfgFile, fmt.Sprintf("restart%d", i+1), nil); err != nil {
 			return err
 		}
 		res.restarts = append(res.restarts, d)
@@ -215,17 +201,8 @@ func measure(o options) error {
 	var coldLogs []string
 	for i := range o.coldRestarts {
 		step("restart %d of %d with the page cache dropped", i+1, o.coldRestarts)
-		if err := p.stop(); err != nil {
-			return err
-		}
-		if err := dropPageCache(); err != nil {
-			return err
-		}
-		if p, err = start(o, cfgFile, fmt.Sprintf("cold%d", i+1)); err != nil {
-			return err
-		}
-		d, err := p.waitReady(10 * time.Minute)
-		if err != nil {
+		var d time.Duration
+		if p, d, err = restart(p, o, cfgFile, fmt.Sprintf("cold%d", i+1), dropPageCache); err != nil {
 			return err
 		}
 		res.coldRestarts = append(res.coldRestarts, d)
@@ -281,6 +258,26 @@ func startupTimes(logFile string) (load, view time.Duration, err error) {
 }
 
 // median returns the median of ds (the upper one of an even count); ds is sorted.
+// restart stops p, runs before (when not nil), starts custops again on the same store, logging to
+// name, and times it to ready. The new process comes back even with an error, for the caller to
+// stop.
+func restart(p *process, o options, cfgFile, name string, before func() error) (*process, time.Duration, error) {
+	if err := p.stop(); err != nil {
+		return p, 0, err
+	}
+	if before != nil {
+		if err := before(); err != nil {
+			return p, 0, err
+		}
+	}
+	np, err := start(o, cfgFile, name)
+	if err != nil {
+		return p, 0, err
+	}
+	d, err := np.waitReady(10 * time.Minute)
+	return np, d, err
+}
+
 // startupMedians reads the store load and first view of each log (startupTimes) and returns
 // their medians.
 func startupMedians(logs []string) (load, view time.Duration, err error) {
